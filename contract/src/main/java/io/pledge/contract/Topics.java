@@ -1,0 +1,44 @@
+package io.pledge.contract;
+
+/**
+ * Default Kafka topic names, spelled in one place. Services read them from configuration with these
+ * values as defaults, so an installation may rename them.
+ */
+public final class Topics {
+  /** Compacted, keyed by Promise name: the Promises, replayed on start-up. */
+  public static final String PROMISES = "pledge.promises";
+
+  /**
+   * Compacted: Destinations (keyed by name) and state stores (keyed by {@code <Kind>/<name>}),
+   * replayed on start-up.
+   */
+  public static final String DESTINATIONS = "pledge.destinations";
+
+  /** Accepted resource requests (apply, delete, reconcile), keyed by resource key. */
+  public static final String REQUESTS = "pledge.requests";
+
+  /** Requests from other systems: CloudEvents whose data is a Kratix-style document. */
+  public static final String REQUESTS_INBOUND = "pledge.requests.inbound";
+
+  /** Works produced by pipelines and their withdrawal, keyed by resource key or Promise name. */
+  public static final String WORKS = "pledge.works";
+
+  /** Every lifecycle event, keyed by resource key or Promise name; folded into status. */
+  public static final String STATUS = "pledge.status";
+
+  /** Stage output (stdout and stderr), keyed by resource key or Promise name. */
+  public static final String LOGS = "pledge.logs";
+
+  /** Compacted record of notifications delivered, so a restart never sends one twice. */
+  public static final String NOTIFICATIONS_DELIVERED = "pledge.notifications.delivered";
+
+  /** Compacted record of sticky placements: which Destination a workload group went to. */
+  public static final String PLACEMENTS = "pledge.placements";
+
+  /** The dead-letter topic of {@code topic}; the reason travels in the record headers. */
+  public static String deadLetter(String topic) {
+    return topic + ".dlq";
+  }
+
+  private Topics() {}
+}

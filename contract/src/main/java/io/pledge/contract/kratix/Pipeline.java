@@ -1,0 +1,76 @@
+package io.pledge.contract.kratix;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * A Kratix Pipeline, embedded in a Promise's workflows: containers that run in order and share
+ * {@code /kratix/input}, {@code /kratix/output} and {@code /kratix/metadata}.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Pipeline(String apiVersion, String kind, ObjectMeta metadata, Spec spec) {
+
+  public String name() {
+    return metadata == null ? null : metadata.name();
+  }
+
+  public List<Container> containers() {
+    return spec == null || spec.containers() == null ? List.of() : spec.containers();
+  }
+
+  /**
+   * @param containers run in order; each starts after the previous one exits 0
+   * @param volumes extra pod volumes (Kubernetes executor)
+   * @param imagePullSecrets pull secrets (Kubernetes executor)
+   * @param rbac service account and extra permissions (Kubernetes executor)
+   * @param jobOptions retry options
+   * @param nodeSelector node selector (Kubernetes executor)
+   * @param tolerations tolerations (Kubernetes executor)
+   * @param restartPolicy pod restart policy (Kubernetes executor)
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Spec(
+      List<Container> containers,
+      JsonNode volumes,
+      JsonNode imagePullSecrets,
+      JsonNode rbac,
+      JobOptions jobOptions,
+      JsonNode nodeSelector,
+      JsonNode tolerations,
+      String restartPolicy) {}
+
+  /**
+   * @param backoffLimit how many times a failed run is retried
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record JobOptions(Integer backoffLimit) {}
+
+  /**
+   * One container of a pipeline.
+   *
+   * @param name its name
+   * @param image the image; the local sandbox maps it to an entrypoint through the image catalog
+   * @param command overrides the image's entrypoint
+   * @param args arguments
+   * @param env variables added after Kratix's own
+   * @param workingDir the working directory
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Container(
+      String name,
+      String image,
+      List<String> command,
+      List<String> args,
+      List<EnvVar> env,
+      String workingDir) {}
+
+  /**
+   * @param name the variable's name; @param value its value (valueFrom is not modelled)
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record EnvVar(String name, String value) {}
+}

@@ -1,0 +1,21 @@
+package io.pledge.contract.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A pipeline finished with every container exiting 0.
+ *
+ * @param workflow the workflow run
+ * @param pipeline the Pipeline's name
+ * @param index its position in the workflow
+ * @param total how many pipelines the workflow runs
+ * @param status the pipeline's {@code /kratix/metadata/status.yaml}, as a JSON object, or null
+ * @param workloadGroups how many workload groups its Work carries (0: no Work was produced)
+ */
+public record PipelineSucceeded(
+    WorkflowRef workflow,
+    String pipeline,
+    int index,
+    int total,
+    JsonNode status,
+    int workloadGroups) {}
