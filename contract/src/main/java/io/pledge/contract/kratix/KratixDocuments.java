@@ -40,19 +40,32 @@ public final class KratixDocuments {
     try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
       while (it.hasNextValue()) {
         JsonNode node = it.nextValue();
-        if (node == null || node.isNull() || node.isMissingNode()) {
-          continue;
+        if (node == null
+            || node.isNull()
+            || node.isMissingNode()
+            || (node.isTextual() && node.asText().isBlank())) {
+          continue; // an empty document, e.g. after a trailing ---
         }
         if (node.isArray()) {
+          node.forEach(KratixDocuments::requireMapping);
           node.forEach(documents::add);
         } else {
+          requireMapping(node);
           documents.add(node);
         }
       }
+    } catch (IllegalArgumentException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("malformed document: " + firstLine(e.getMessage()), e);
     }
     return documents;
+  }
+
+  private static void requireMapping(JsonNode node) {
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("malformed document: expected a mapping, found " + node);
+    }
   }
 
   /** One document of a known kind. */

@@ -26,6 +26,7 @@ public record Condition(
   public static final String RECONCILED = "Reconciled";
   public static final String AVAILABLE = "Available";
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isTrue() {
     return TRUE.equals(status);
   }

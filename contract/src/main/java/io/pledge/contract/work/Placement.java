@@ -13,7 +13,7 @@ import java.util.List;
  * @param paths the files written, relative to the state store root
  * @param misplaced true when the Destination no longer matches (the files stay; Kratix semantics)
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Placement(
     String destination,
     String workloadGroupId,

@@ -30,6 +30,7 @@ public record Work(
   public static final String STATIC_DEPENDENCY = "static-dependency";
 
   /** Resource Works go to one Destination per group; promise-level Works to all that match. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isResourceWork() {
     return RESOURCE.equals(workType);
   }
