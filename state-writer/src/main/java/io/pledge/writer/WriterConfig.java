@@ -1,0 +1,87 @@
+package io.pledge.writer;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Configuration of the state writer, under {@code pledge.writer}. */
+@ConfigMapping(prefix = "pledge.writer")
+public interface WriterConfig {
+
+  /** Where local copies of Git state stores live, one per store and branch. */
+  @WithDefault("${PLEDGE_HOME:.pledge}/writer")
+  Path workDir();
+
+  /**
+   * Where state-store credentials are mounted: {@code <secrets-dir>/<namespace>/<name>/<key>}, e.g.
+   * {@code default/git-creds/username} and {@code password}.
+   */
+  @WithDefault("${PLEDGE_HOME:.pledge}/secrets")
+  Path secretsDir();
+
+  /** The consumer group of the pledge.works consumer; every instance of the service shares it. */
+  @WithDefault("pledge-state-writer")
+  String groupId();
+
+  /** Topic names. */
+  Topics topics();
+
+  /** How Works are gathered into commits. */
+  Batch batch();
+
+  /** How failed writes are retried. */
+  Retry retry();
+
+  /**
+   * How often Works waiting for a Destination or a state store, and canary files not yet written,
+   * are looked at again even when no Destination changed (Kratix re-queues every 60 s).
+   */
+  @WithDefault("60s")
+  Duration reevaluateInterval();
+
+  /** Topic names; the defaults are those of {@link io.pledge.contract.Topics}. */
+  interface Topics {
+    /** Works in (upserted, withdrawn). */
+    @WithDefault(io.pledge.contract.Topics.WORKS)
+    String works();
+
+    /** Destinations and state stores (compacted table, read from the beginning). */
+    @WithDefault(io.pledge.contract.Topics.DESTINATIONS)
+    String destinations();
+
+    /** Sticky placements and Works waiting to be placed (compacted, read from the beginning). */
+    @WithDefault(io.pledge.contract.Topics.PLACEMENTS)
+    String placements();
+
+    /** Status events out (scheduled, committed, failed, removed). */
+    @WithDefault(io.pledge.contract.Topics.STATUS)
+    String status();
+  }
+
+  /** The commit batcher. */
+  interface Batch {
+    /** How long the first Work of a batch waits for others to share its commit. */
+    @WithDefault("200ms")
+    Duration window();
+
+    /** At most this many Works in one batch (also the consumer's max.poll.records). */
+    @WithDefault("500")
+    int maxWorks();
+  }
+
+  /** Retries of state-store writes. */
+  interface Retry {
+    /** Pushes rejected because the branch moved are redone on the new head this many times. */
+    @WithDefault("5")
+    int pushAttempts();
+
+    /** The first wait after a failed write; it doubles up to {@link #maxBackoff()}. */
+    @WithDefault("500ms")
+    Duration initialBackoff();
+
+    /** The longest wait between two attempts at a failed write. */
+    @WithDefault("30s")
+    Duration maxBackoff();
+  }
+}

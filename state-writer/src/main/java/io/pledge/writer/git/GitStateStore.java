@@ -1,0 +1,362 @@
+package io.pledge.writer.git;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.InvalidRemoteException;
+import org.eclipse.jgit.api.errors.TransportException;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevTree;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.TagOpt;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes to one branch of one Git repository (kratix.md §3.3), through a local bare copy under the
+ * work dir.
+ *
+ * <p>Every write fetches the branch and builds the new tree in memory on top of {@code
+ * origin/<branch>}, so commits pushed by others in between are never lost (this is Kratix's fetch
+ * and {@code reset --hard}, without a working tree to clean). A write that changes nothing makes no
+ * commit and answers the SHA that already holds the content. A push rejected because the branch
+ * moved is redone on the new head, a bounded number of times. Writes to one store are serialised.
+ */
+public final class GitStateStore implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(GitStateStore.class);
+  private static final String ORIGIN = "origin";
+
+  /**
+   * The outcome of a write.
+   *
+   * @param sha the commit that holds the content: the new one, or the branch head when unchanged
+   *     (null only for a branch that does not exist and stays empty)
+   * @param committed whether a commit was made and pushed
+   */
+  public record WriteResult(String sha, boolean committed) {}
+
+  private final String name;
+  private final String url;
+  private final String branch;
+  private final String authorName;
+  private final String authorEmail;
+  private final GitCredentials credentials;
+  private final Path localDir;
+  private final int pushAttempts;
+  private final Duration contentionBackoff;
+  private Repository repository;
+  // Tests push to the remote here to lose the race between our fetch and our push.
+  private Runnable beforePush = () -> {};
+
+  public GitStateStore(
+      String name,
+      String url,
+      String branch,
+      String authorName,
+      String authorEmail,
+      GitCredentials credentials,
+      Path localDir,
+      int pushAttempts,
+      Duration contentionBackoff) {
+    this.name = name;
+    this.url = normaliseUrl(url);
+    this.branch = branch;
+    this.authorName = authorName;
+    this.authorEmail = authorEmail;
+    this.credentials = credentials;
+    this.localDir = localDir;
+    this.pushAttempts = Math.max(1, pushAttempts);
+    this.contentionBackoff = contentionBackoff;
+  }
+
+  /** {@code GitStateStore/<name>}, as placements name it. */
+  public String name() {
+    return name;
+  }
+
+  public String branch() {
+    return branch;
+  }
+
+  /**
+   * Applies {@code changes} on top of the branch head and pushes them as one commit.
+   *
+   * @throws StateStoreException when the remote cannot be reached, refuses the credentials, or the
+   *     branch moved on every attempt
+   */
+  public synchronized WriteResult write(List<FolderChange> changes, String message)
+      throws StateStoreException {
+    for (int attempt = 1; ; attempt++) {
+      CredentialsProvider provider = credentials.provider();
+      try {
+        Repository repo = repository();
+        ObjectId base = fetch(repo, provider);
+        ObjectId commit;
+        try (ObjectInserter inserter = repo.newObjectInserter();
+            ObjectReader reader = inserter.newReader();
+            RevWalk walk = new RevWalk(reader)) {
+          RevCommit baseCommit = base == null ? null : walk.parseCommit(base);
+          RevTree baseTree = baseCommit == null ? null : baseCommit.getTree();
+          DirCache index = buildIndex(reader, inserter, baseTree, changes);
+          if (baseTree == null && index.getEntryCount() == 0) {
+            return new WriteResult(null, false);
+          }
+          ObjectId tree = index.writeTree(inserter);
+          if (baseTree != null && tree.equals(baseTree)) {
+            return new WriteResult(base.name(), false);
+          }
+          commit = inserter.insert(commit(tree, base, message));
+          inserter.flush();
+        }
+        beforePush.run();
+        if (push(repo, provider, commit)) {
+          setRef(repo, Constants.R_REMOTES + ORIGIN + "/" + branch, commit);
+          return new WriteResult(commit.name(), true);
+        }
+        if (attempt >= pushAttempts) {
+          throw new StateStoreException(
+              "push to "
+                  + StateStoreException.redact(url)
+                  + " branch "
+                  + branch
+                  + " was rejected "
+                  + attempt
+                  + " times: the branch keeps moving",
+              true);
+        }
+        LOG.debugf(
+            "%s: branch %s moved during the write, redoing it on the new head", name, branch);
+        pause(contentionBackoff.multipliedBy(attempt));
+      } catch (InvalidRemoteException e) {
+        throw new StateStoreException(
+            "cannot reach " + StateStoreException.redact(url) + " (no repository there)", true);
+      } catch (TransportException e) {
+        // JGit's message starts with the URL: "https://host/repo.git: not authorized".
+        String detail = StateStoreException.redact(String.valueOf(e.getMessage()));
+        String where = StateStoreException.redact(url);
+        throw new StateStoreException(
+            "cannot write to " + (detail.startsWith(where) ? detail : where + ": " + detail),
+            true,
+            null);
+      } catch (GitAPIException | IOException | RuntimeException e) {
+        // The local copy may be damaged: start from a fresh one next time.
+        discardLocalCopy();
+        throw new StateStoreException(
+            "writing to "
+                + StateStoreException.redact(url)
+                + " failed: "
+                + StateStoreException.redact(String.valueOf(e.getMessage())),
+            true,
+            null);
+      }
+    }
+  }
+
+  /** The tree of the branch head with {@code changes} applied, as an in-memory index. */
+  private static DirCache buildIndex(
+      ObjectReader reader, ObjectInserter inserter, RevTree baseTree, List<FolderChange> changes)
+      throws IOException {
+    DirCache index = DirCache.newInCore();
+    if (baseTree != null) {
+      DirCacheBuilder builder = index.builder();
+      builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, baseTree);
+      builder.finish();
+    }
+    DirCacheEditor editor = index.editor();
+    for (FolderChange change : changes) {
+      if (change instanceof FolderChange.RemoveFolder remove) {
+        editor.add(new DirCacheEditor.DeleteTree(remove.path()));
+      } else if (change instanceof FolderChange.ReplaceFolder replace) {
+        editor.add(new DirCacheEditor.DeleteTree(replace.path()));
+        for (Map.Entry<String, byte[]> file : replace.files().entrySet()) {
+          editor.add(blob(file.getKey(), inserter.insert(Constants.OBJ_BLOB, file.getValue())));
+        }
+      } else if (change instanceof FolderChange.PutFile put) {
+        editor.add(blob(put.path(), inserter.insert(Constants.OBJ_BLOB, put.content())));
+      }
+    }
+    editor.finish();
+    return index;
+  }
+
+  private static DirCacheEditor.PathEdit blob(String path, ObjectId id) {
+    return new DirCacheEditor.PathEdit(path) {
+      @Override
+      public void apply(DirCacheEntry entry) {
+        entry.setFileMode(FileMode.REGULAR_FILE);
+        entry.setObjectId(id);
+      }
+    };
+  }
+
+  private CommitBuilder commit(ObjectId tree, ObjectId parent, String message) {
+    PersonIdent ident = new PersonIdent(authorName, authorEmail);
+    CommitBuilder commit = new CommitBuilder();
+    commit.setTreeId(tree);
+    if (parent != null) {
+      commit.setParentId(parent);
+    }
+    commit.setAuthor(ident);
+    commit.setCommitter(ident);
+    commit.setMessage(message.endsWith("\n") ? message : message + "\n");
+    return commit;
+  }
+
+  /** Fetches the branch; answers its head, or null when the remote has no such branch yet. */
+  private ObjectId fetch(Repository repo, CredentialsProvider provider)
+      throws GitAPIException, IOException {
+    String tracking = Constants.R_REMOTES + ORIGIN + "/" + branch;
+    try {
+      Git.wrap(repo)
+          .fetch()
+          .setRemote(ORIGIN)
+          .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + branch + ":" + tracking))
+          .setTagOpt(TagOpt.NO_TAGS)
+          .setCredentialsProvider(provider)
+          .call();
+    } catch (TransportException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("does not have")) {
+        throw e;
+      }
+      // An empty repository or a new branch: the first commit creates it.
+      RefUpdate delete = repo.updateRef(tracking);
+      delete.setForceUpdate(true);
+      if (repo.exactRef(tracking) != null) {
+        delete.delete();
+      }
+      return null;
+    }
+    return repo.resolve(tracking);
+  }
+
+  /** Pushes {@code commit} to the branch; false when rejected because the branch moved. */
+  private boolean push(Repository repo, CredentialsProvider provider, ObjectId commit)
+      throws GitAPIException, IOException, StateStoreException {
+    String local = Constants.R_HEADS + branch;
+    setRef(repo, local, commit);
+    Iterable<PushResult> results =
+        Git.wrap(repo)
+            .push()
+            .setRemote(ORIGIN)
+            .setRefSpecs(new RefSpec(local + ":" + local))
+            .setCredentialsProvider(provider)
+            .call();
+    for (PushResult result : results) {
+      for (RemoteRefUpdate update : result.getRemoteUpdates()) {
+        switch (update.getStatus()) {
+          case OK, UP_TO_DATE -> {
+            // pushed
+          }
+          case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
+            return false;
+          }
+          default ->
+              throw new StateStoreException(
+                  "push to "
+                      + StateStoreException.redact(url)
+                      + " branch "
+                      + branch
+                      + " refused: "
+                      + update.getStatus()
+                      + (update.getMessage() == null ? "" : " " + update.getMessage()),
+                  true);
+        }
+      }
+    }
+    return true;
+  }
+
+  private static void setRef(Repository repo, String ref, ObjectId id) throws IOException {
+    RefUpdate update = repo.updateRef(ref);
+    update.setNewObjectId(id);
+    update.setForceUpdate(true);
+    RefUpdate.Result result = update.update();
+    if (result == RefUpdate.Result.LOCK_FAILURE
+        || result == RefUpdate.Result.IO_FAILURE
+        || result == RefUpdate.Result.REJECTED) {
+      throw new IOException("cannot update " + ref + " in the local copy: " + result);
+    }
+  }
+
+  private Repository repository() throws IOException {
+    if (repository == null) {
+      Files.createDirectories(localDir);
+      Repository repo = new FileRepositoryBuilder().setGitDir(localDir.toFile()).setBare().build();
+      if (!repo.getObjectDatabase().exists()) {
+        repo.create(true);
+      }
+      StoredConfig config = repo.getConfig();
+      config.setString("remote", ORIGIN, "url", url);
+      config.save();
+      repository = repo;
+    }
+    return repository;
+  }
+
+  private void discardLocalCopy() {
+    close();
+    if (Files.exists(localDir)) {
+      try (Stream<Path> files = Files.walk(localDir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        LOG.warnf("%s: could not delete the local copy %s: %s", name, localDir, e.getMessage());
+      }
+    }
+  }
+
+  private static void pause(Duration duration) throws StateStoreException {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StateStoreException("interrupted", true);
+    }
+  }
+
+  /** Local paths become absolute so that the working directory does not matter later. */
+  private static String normaliseUrl(String url) {
+    if (url.contains("://") || url.matches("^[^/]+@[^/]+:.*")) {
+      return url;
+    }
+    return Path.of(url).toAbsolutePath().normalize().toString();
+  }
+
+  /** Runs {@code hook} between building a commit and pushing it: for tests of the push race. */
+  void beforePush(Runnable hook) {
+    this.beforePush = hook;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (repository != null) {
+      repository.close();
+      repository = null;
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.pledge.writer.git;
+
+import io.pledge.contract.kratix.GitStateStore.GitAuthor;
+import io.pledge.contract.kratix.GitStateStore.Spec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@link GitStateStore} per GitStateStore document, kept while the document's spec stays the
+ * same. A changed spec (URL, branch, credentials, author) gets a fresh writer and local copy.
+ */
+public final class GitStateStores implements AutoCloseable {
+
+  public static final String DEFAULT_AUTHOR_NAME = "kratix";
+  public static final String DEFAULT_AUTHOR_EMAIL = "kratix@pledge.io";
+
+  private record Entry(Spec spec, GitStateStore store) {}
+
+  private final Path workDir;
+  private final Path secretsDir;
+  private final int pushAttempts;
+  private final Duration contentionBackoff;
+  private final Map<String, Entry> stores = new ConcurrentHashMap<>();
+
+  public GitStateStores(
+      Path workDir, Path secretsDir, int pushAttempts, Duration contentionBackoff) {
+    this.workDir = workDir;
+    this.secretsDir = secretsDir;
+    this.pushAttempts = pushAttempts;
+    this.contentionBackoff = contentionBackoff;
+  }
+
+  /**
+   * The writer for a GitStateStore document.
+   *
+   * @throws StateStoreException (permanent) when the document has no URL
+   */
+  public synchronized GitStateStore store(io.pledge.contract.kratix.GitStateStore document)
+      throws StateStoreException {
+    String name = document.metadata() == null ? null : document.metadata().name();
+    Spec spec = document.spec();
+    if (name == null || spec == null || spec.url() == null || spec.url().isBlank()) {
+      throw new StateStoreException("GitStateStore " + name + " has no spec.url", false);
+    }
+    Entry entry = stores.get(name);
+    if (entry != null && entry.spec().equals(spec)) {
+      return entry.store();
+    }
+    if (entry != null) {
+      entry.store().close();
+    }
+    String branch = document.branchOrDefault();
+    GitAuthor author = spec.gitAuthor();
+    String authorName =
+        author == null || author.name() == null || author.name().isBlank()
+            ? DEFAULT_AUTHOR_NAME
+            : author.name();
+    String authorEmail =
+        author == null || author.email() == null || author.email().isBlank()
+            ? DEFAULT_AUTHOR_EMAIL
+            : author.email();
+    GitStateStore store =
+        new GitStateStore(
+            "GitStateStore/" + name,
+            spec.url(),
+            branch,
+            authorName,
+            authorEmail,
+            new GitCredentials(secretsDir, spec.secretRef(), spec.authMethod()),
+            workDir.resolve(localName(name, spec.url(), branch)),
+            pushAttempts,
+            contentionBackoff);
+    stores.put(name, new Entry(spec, store));
+    return store;
+  }
+
+  private static String localName(String name, String url, String branch) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest((url + "#" + branch).getBytes(StandardCharsets.UTF_8));
+      return name.replaceAll("[^A-Za-z0-9._-]", "_")
+          + "-"
+          + HexFormat.of().formatHex(digest).substring(0, 12)
+          + ".git";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    stores.values().forEach(e -> e.store().close());
+    stores.clear();
+  }
+}

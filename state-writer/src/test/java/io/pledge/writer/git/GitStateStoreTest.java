@@ -1,0 +1,296 @@
+package io.pledge.writer.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pledge.contract.kratix.SecretRef;
+import io.pledge.testkit.git.GitFixtures;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitStateStoreTest {
+
+  @TempDir Path tmp;
+  Path remote;
+  GitStateStore store;
+
+  @BeforeEach
+  void setUp() {
+    remote = GitFixtures.bareRepository(tmp.resolve("remote.git"), "main");
+    store = store(remote.toUri().toString(), "main", tmp.resolve("local.git"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+  }
+
+  GitStateStore store(String url, String branch, Path local) {
+    return new GitStateStore(
+        "GitStateStore/test",
+        url,
+        branch,
+        "kratix",
+        "kratix@pledge.io",
+        new GitCredentials(tmp.resolve("secrets"), null, null),
+        local,
+        3,
+        Duration.ofMillis(1));
+  }
+
+  static FolderChange.ReplaceFolder folder(String path, String... namesAndContents) {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndContents.length; i += 2) {
+      files.put(
+          path + "/" + namesAndContents[i],
+          namesAndContents[i + 1].getBytes(StandardCharsets.UTF_8));
+    }
+    return new FolderChange.ReplaceFolder(path, files);
+  }
+
+  String read(String path) {
+    return GitFixtures.readFile(remote, "main", path).orElse(null);
+  }
+
+  @Test
+  void writesFilesInOneCommitAndAnswersItsSha() throws Exception {
+    GitStateStore.WriteResult result =
+        store.write(
+            List.of(folder("worker-1/resources/ns/p/a/configure/5058f", "cm.yaml", "a: 1")),
+            "Update from: ns/p/a/configure.worker-1-5058f");
+
+    assertThat(result.committed()).isTrue();
+    assertThat(result.sha()).isEqualTo(GitFixtures.head(remote, "main"));
+    assertThat(read("worker-1/resources/ns/p/a/configure/5058f/cm.yaml")).isEqualTo("a: 1");
+    RevCommit commit = GitFixtures.log(remote, "main").get(0);
+    assertThat(commit.getFullMessage().trim())
+        .isEqualTo("Update from: ns/p/a/configure.worker-1-5058f");
+    assertThat(commit.getAuthorIdent().getName()).isEqualTo("kratix");
+    assertThat(commit.getAuthorIdent().getEmailAddress()).isEqualTo("kratix@pledge.io");
+    assertThat(read("README.md")).isNotNull();
+  }
+
+  @Test
+  void replacesTheWholeFolderAndLeavesSiblingsAlone() throws Exception {
+    store.write(
+        List.of(
+            folder("w/resources/ns/p/a/c/5058f", "one.yaml", "1", "two.yaml", "2"),
+            folder("w/resources/ns/p/a/c/5058f-other", "keep.yaml", "k"),
+            folder("w/resources/ns/p/a2/c/5058f", "keep.yaml", "k")),
+        "first");
+
+    store.write(List.of(folder("w/resources/ns/p/a/c/5058f", "one.yaml", "1b")), "second");
+
+    assertThat(GitFixtures.listFiles(remote, "main"))
+        .containsExactlyInAnyOrder(
+            "README.md",
+            "w/resources/ns/p/a/c/5058f/one.yaml",
+            "w/resources/ns/p/a/c/5058f-other/keep.yaml",
+            "w/resources/ns/p/a2/c/5058f/keep.yaml");
+    assertThat(read("w/resources/ns/p/a/c/5058f/one.yaml")).isEqualTo("1b");
+  }
+
+  @Test
+  void makesNoCommitWhenNothingChanged() throws Exception {
+    List<FolderChange> changes = List.of(folder("w/dependencies/p/5058f", "deps.yaml", "x"));
+    GitStateStore.WriteResult first = store.write(changes, "first");
+    int commits = GitFixtures.log(remote, "main").size();
+
+    GitStateStore.WriteResult again = store.write(changes, "again");
+
+    assertThat(again.committed()).isFalse();
+    assertThat(again.sha()).isEqualTo(first.sha()).isEqualTo(GitFixtures.head(remote, "main"));
+    assertThat(GitFixtures.log(remote, "main")).hasSize(commits);
+  }
+
+  @Test
+  void removesFolders() throws Exception {
+    store.write(
+        List.of(folder("w/resources/ns/p/a/c/5058f", "x.yaml", "x"), folder("w/other", "y", "y")),
+        "add");
+
+    GitStateStore.WriteResult result =
+        store.write(List.of(new FolderChange.RemoveFolder("w/resources/ns/p/a")), "Delete from: a");
+
+    assertThat(result.committed()).isTrue();
+    assertThat(GitFixtures.listFiles(remote, "main"))
+        .containsExactlyInAnyOrder("README.md", "w/other/y");
+  }
+
+  @Test
+  void putsSingleFilesWithoutTouchingTheirSiblings() throws Exception {
+    store.write(List.of(folder("w/dependencies/p/5058f", "deps.yaml", "x")), "deps");
+
+    store.write(
+        List.of(new FolderChange.PutFile("w/dependencies/canary.yaml", "c".getBytes())), "canary");
+
+    assertThat(GitFixtures.listFiles(remote, "main"))
+        .contains("w/dependencies/p/5058f/deps.yaml", "w/dependencies/canary.yaml");
+  }
+
+  @Test
+  void keepsCommitsPushedByOthersSinceTheLastWrite() throws Exception {
+    store.write(List.of(folder("w/a", "a.yaml", "a")), "ours");
+    String outside = pushFromOutside("outside.yaml");
+
+    store.write(List.of(folder("w/b", "b.yaml", "b")), "ours again");
+
+    assertThat(read("outside.yaml")).isEqualTo("outside");
+    assertThat(read("w/a/a.yaml")).isEqualTo("a");
+    assertThat(GitFixtures.log(remote, "main").get(0).getParent(0).getName()).isEqualTo(outside);
+  }
+
+  @Test
+  void redoesTheCommitOnTheNewHeadWhenThePushIsRejected() throws Exception {
+    AtomicInteger outsidePushes = new AtomicInteger();
+    store.beforePush(
+        () -> {
+          if (outsidePushes.getAndIncrement() == 0) {
+            pushFromOutside("raced.yaml");
+          }
+        });
+
+    GitStateStore.WriteResult result = store.write(List.of(folder("w/a", "a.yaml", "a")), "ours");
+
+    assertThat(outsidePushes).hasValue(2);
+    assertThat(result.sha()).isEqualTo(GitFixtures.head(remote, "main"));
+    assertThat(read("raced.yaml")).isEqualTo("outside");
+    assertThat(read("w/a/a.yaml")).isEqualTo("a");
+  }
+
+  @Test
+  void givesUpAfterTheConfiguredNumberOfRejectedPushes() {
+    store.beforePush(() -> pushFromOutside("again-" + System.nanoTime()));
+
+    assertThatThrownBy(() -> store.write(List.of(folder("w/a", "a.yaml", "a")), "ours"))
+        .isInstanceOfSatisfying(
+            StateStoreException.class,
+            e -> {
+              assertThat(e.isTransient()).isTrue();
+              assertThat(e.getMessage()).contains("rejected 3 times");
+            });
+  }
+
+  @Test
+  void commitsManyPlacementsInOneCommit() throws Exception {
+    int before = GitFixtures.log(remote, "main").size();
+    List<FolderChange> changes = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      changes.add(folder("w/resources/ns/p/r" + i + "/c/5058f", "cm.yaml", "i: " + i));
+    }
+
+    store.write(changes, "Update from: 200 placements");
+
+    assertThat(GitFixtures.log(remote, "main")).hasSize(before + 1);
+    assertThat(GitFixtures.listFiles(remote, "main")).hasSize(201);
+  }
+
+  @Test
+  void createsTheBranchInAnEmptyRepository() throws Exception {
+    Path empty = tmp.resolve("empty.git");
+    Git.init().setBare(true).setDirectory(empty.toFile()).call().close();
+    try (GitStateStore fresh = store(empty.toString(), "main", tmp.resolve("fresh.git"))) {
+      GitStateStore.WriteResult result =
+          fresh.write(List.of(folder("w/a", "a.yaml", "a")), "first");
+
+      assertThat(result.sha()).isEqualTo(GitFixtures.head(empty, "main"));
+      assertThat(GitFixtures.readFile(empty, "main", "w/a/a.yaml")).contains("a");
+    }
+  }
+
+  @Test
+  void acceptsAPlainLocalPathAsUrl() throws Exception {
+    try (GitStateStore byPath = store(remote.toString(), "main", tmp.resolve("bypath.git"))) {
+      byPath.write(List.of(folder("w/a", "a.yaml", "a")), "by path");
+    }
+
+    assertThat(read("w/a/a.yaml")).isEqualTo("a");
+  }
+
+  @Test
+  void unreachableRemoteIsATransientFailure() {
+    try (GitStateStore missing =
+        store(tmp.resolve("nowhere.git").toString(), "main", tmp.resolve("missing.git"))) {
+      assertThatThrownBy(() -> missing.write(List.of(folder("w/a", "a.yaml", "a")), "x"))
+          .isInstanceOfSatisfying(
+              StateStoreException.class, e -> assertThat(e.isTransient()).isTrue());
+    }
+  }
+
+  @Test
+  void missingSecretIsATransientFailureNamingTheSecretButNoValue() {
+    GitCredentials credentials =
+        new GitCredentials(tmp.resolve("secrets"), new SecretRef("git-creds", null), "basicAuth");
+
+    assertThatThrownBy(credentials::provider)
+        .isInstanceOfSatisfying(
+            StateStoreException.class,
+            e -> {
+              assertThat(e.isTransient()).isTrue();
+              assertThat(e.getMessage()).contains("default/git-creds").contains("username");
+            });
+  }
+
+  @Test
+  void readsBasicAuthFromTheSecretsDirectory() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("secrets/team/git-creds"));
+    Files.writeString(dir.resolve("username"), "pledge\n");
+    Files.writeString(dir.resolve("password"), "s3cret\n");
+
+    GitCredentials credentials =
+        new GitCredentials(tmp.resolve("secrets"), new SecretRef("git-creds", "team"), null);
+
+    assertThat(credentials.provider()).isNotNull();
+  }
+
+  @Test
+  void unsupportedAuthMethodIsPermanent() {
+    GitCredentials credentials =
+        new GitCredentials(tmp.resolve("secrets"), new SecretRef("k", null), "ssh");
+
+    assertThatThrownBy(credentials::provider)
+        .isInstanceOfSatisfying(
+            StateStoreException.class, e -> assertThat(e.isTransient()).isFalse());
+  }
+
+  @Test
+  void redactsCredentialsInUrls() {
+    assertThat(StateStoreException.redact("cannot reach https://user:token@git.example/repo.git"))
+        .isEqualTo("cannot reach https://git.example/repo.git");
+  }
+
+  /** Commits {@code file} to the remote from another clone; answers the new head. */
+  String pushFromOutside(String file) {
+    try {
+      Path work = Files.createTempDirectory(tmp, "outside");
+      try (Git git =
+          Git.cloneRepository()
+              .setURI(remote.toUri().toString())
+              .setDirectory(work.toFile())
+              .setBranch("main")
+              .call()) {
+        Files.writeString(work.resolve(file), "outside");
+        git.add().addFilepattern(file).call();
+        RevCommit commit =
+            git.commit().setMessage("outside").setAuthor("someone", "s@example.com").call();
+        git.push().call();
+        return commit.getName();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
