@@ -1,0 +1,121 @@
+package io.pledge.intake.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pledge.contract.kratix.KratixDocuments;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * The bearer tokens file, re-read whenever it changes:
+ *
+ * <pre>
+ * tokens:
+ *   - name: platform-team
+ *     sha256: 9f86d0...        # hex SHA-256 of the token (preferred), or
+ *     roles: [platform-admin]
+ *   - name: ana
+ *     token: change-me         # the token itself
+ *     roles: [requester]
+ *     namespaces: [team-a]
+ * </pre>
+ *
+ * Tokens are only ever compared as SHA-256 digests, in constant time, and never logged.
+ */
+public final class TokenStore {
+
+  private static final Logger LOG = Logger.getLogger(TokenStore.class);
+
+  private final Path file;
+  private volatile FileTime loadedAt;
+  private volatile Map<String, Caller> bySha = Map.of();
+
+  public TokenStore(Path file) {
+    this.file = file;
+  }
+
+  /** The caller a bearer token belongs to. */
+  public Optional<Caller> authenticate(String token) {
+    if (token == null || token.isBlank()) {
+      return Optional.empty();
+    }
+    reloadIfChanged();
+    byte[] digest = sha256Bytes(token);
+    Caller found = null;
+    for (Map.Entry<String, Caller> e : bySha.entrySet()) {
+      if (MessageDigest.isEqual(HexFormat.of().parseHex(e.getKey()), digest)) {
+        found = e.getValue();
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  private void reloadIfChanged() {
+    try {
+      FileTime modified = Files.getLastModifiedTime(file);
+      if (modified.equals(loadedAt)) {
+        return;
+      }
+      synchronized (this) {
+        if (modified.equals(loadedAt)) {
+          return;
+        }
+        bySha = parse(Files.readString(file, StandardCharsets.UTF_8));
+        loadedAt = modified;
+        LOG.infof("Loaded %d bearer tokens from %s", bySha.size(), file);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Keep the last good set: a half-written file must not lock everyone out or let anyone in.
+      LOG.warnf("Cannot read the tokens file %s: %s", file, e.getMessage());
+    }
+  }
+
+  static Map<String, Caller> parse(String yaml) {
+    Map<String, Caller> callers = new LinkedHashMap<>();
+    for (JsonNode doc : KratixDocuments.readAll(yaml)) {
+      for (JsonNode t : doc.path("tokens")) {
+        String name = t.path("name").asText(null);
+        String sha = t.path("sha256").asText(null);
+        if (sha == null && t.hasNonNull("token")) {
+          sha = sha256(t.get("token").asText());
+        }
+        if (name == null || sha == null) {
+          throw new IllegalArgumentException("every token needs a name and a token or sha256");
+        }
+        callers.put(
+            sha.toLowerCase(java.util.Locale.ROOT),
+            new Caller(name, strings(t.path("roles")), strings(t.path("namespaces"))));
+      }
+    }
+    return Map.copyOf(callers);
+  }
+
+  private static Set<String> strings(JsonNode list) {
+    Set<String> values = new HashSet<>();
+    list.forEach(v -> values.add(v.asText()));
+    return Set.copyOf(values);
+  }
+
+  public static String sha256(String token) {
+    return HexFormat.of().formatHex(sha256Bytes(token));
+  }
+
+  private static byte[] sha256Bytes(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

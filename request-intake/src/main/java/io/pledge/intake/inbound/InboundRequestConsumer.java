@@ -1,0 +1,121 @@
+package io.pledge.intake.inbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pledge.contract.event.CloudEvent;
+import io.pledge.contract.event.EventCodec;
+import io.pledge.contract.event.EventType;
+import io.pledge.contract.event.MalformedEventException;
+import io.pledge.contract.request.RequestRejected;
+import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.apply.AppliedObject;
+import io.pledge.intake.apply.ApplyService;
+import io.pledge.intake.apply.Origin;
+import io.pledge.intake.problem.ProblemException;
+import io.pledge.intake.publish.EventPublisher;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Requests from other systems on {@code pledge.requests.inbound}: a CloudEvent whose {@code data}
+ * is a Kratix document (or an array of them). It is applied exactly as {@code POST /api/v1/apply}
+ * would, and the outcome goes to the status topic with {@code correlationid} = the inbound event's
+ * id: {@code pledge.request.accepted} (also for an unchanged request) or {@code
+ * pledge.request.rejected} carrying the same problem the REST API would answer.
+ *
+ * <p>Failure strategy: dead-letter-queue. A record that is not a CloudEvent, or whose data is not a
+ * document, goes to {@code pledge.requests.inbound.dlq} with the reason in its headers; so does one
+ * that could not be applied within {@code pledge.intake.inbound-retry-timeout} because the service
+ * could not take writes. Records are processed one at a time, in order, and acknowledged only once
+ * their outcome is acknowledged by the broker.
+ */
+@ApplicationScoped
+public class InboundRequestConsumer {
+
+  private static final Logger LOG = Logger.getLogger(InboundRequestConsumer.class);
+
+  private final ApplyService service;
+  private final EventPublisher publisher;
+  private final IntakeConfig config;
+
+  InboundRequestConsumer(ApplyService service, EventPublisher publisher, IntakeConfig config) {
+    this.service = service;
+    this.publisher = publisher;
+    this.config = config;
+  }
+
+  @Incoming("requests-inbound")
+  @Blocking(ordered = true)
+  public void consume(ConsumerRecord<String, String> record) throws InterruptedException {
+    CloudEvent event = read(record);
+    List<JsonNode> documents = documents(event);
+    String key = keyFor(documents, event);
+    MDC.put("key", key);
+    try {
+      Origin origin = new Origin(event.source(), event.id());
+      Instant deadline = Instant.now().plus(config.inboundRetryTimeout());
+      while (true) {
+        try {
+          List<AppliedObject> applied = service.apply(documents, origin);
+          LOG.infof("Inbound %s applied: %s", event.id(), applied);
+          return;
+        } catch (ProblemException e) {
+          if (e.problem().status() != 503) {
+            reject(key, e, event);
+            return;
+          }
+          if (Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException("not applied in time: " + e.problem().detail(), e);
+          }
+          Thread.sleep(Duration.ofMillis(500).toMillis());
+        }
+      }
+    } finally {
+      MDC.remove("key");
+    }
+  }
+
+  private void reject(String key, ProblemException e, CloudEvent event) {
+    publisher.publish(
+        EventType.REQUEST_REJECTED, key, new RequestRejected(key, e.problem()), event.id());
+    LOG.infof(
+        "Inbound %s rejected (%d): %s", event.id(), e.problem().status(), e.problem().detail());
+  }
+
+  private static CloudEvent read(ConsumerRecord<String, String> record) {
+    if (record.value() == null) {
+      throw new MalformedEventException("empty record");
+    }
+    return EventCodec.read(record.value());
+  }
+
+  /** The event's data as documents; anything else is a poison record. */
+  static List<JsonNode> documents(CloudEvent event) {
+    JsonNode data = event.data();
+    List<JsonNode> documents = new ArrayList<>();
+    if (data != null && data.isArray()) {
+      data.forEach(documents::add);
+    } else if (data != null) {
+      documents.add(data);
+    }
+    if (documents.isEmpty() || documents.stream().anyMatch(d -> !d.isObject())) {
+      throw new MalformedEventException(
+          "inbound event " + event.id() + " does not carry a document (or an array of documents)");
+    }
+    return documents;
+  }
+
+  private String keyFor(List<JsonNode> documents, CloudEvent event) {
+    return service
+        .subjectOf(documents.get(0))
+        .orElse(
+            event.subject() != null && !event.subject().isBlank() ? event.subject() : event.id());
+  }
+}

@@ -1,0 +1,100 @@
+package io.pledge.intake.publish;
+
+import io.pledge.contract.event.CloudEvent;
+import io.pledge.contract.event.EventCodec;
+import io.pledge.contract.event.EventType;
+import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.problem.ProblemException;
+import io.pledge.intake.view.IntakeView;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes this service's events and waits for the broker's acknowledgement ({@code acks=all}) of
+ * each before returning, then applies it to the view so the next request sees it. Never call it on
+ * the event loop.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+  private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+
+  private final MutinyEmitter<String> promises;
+  private final MutinyEmitter<String> destinations;
+  private final MutinyEmitter<String> requests;
+  private final MutinyEmitter<String> status;
+  private final IntakeView view;
+  private final IntakeConfig config;
+  private final EventCodec codec;
+
+  EventPublisher(
+      @Channel("promises-out") MutinyEmitter<String> promises,
+      @Channel("destinations-out") MutinyEmitter<String> destinations,
+      @Channel("requests-out") MutinyEmitter<String> requests,
+      @Channel("status-out") MutinyEmitter<String> status,
+      IntakeView view,
+      IntakeConfig config) {
+    this.promises = promises;
+    this.destinations = destinations;
+    this.requests = requests;
+    this.status = status;
+    this.view = view;
+    this.config = config;
+    this.codec = new EventCodec(config.eventSource());
+  }
+
+  /**
+   * Publishes one event on the topic of its type, keyed by its subject.
+   *
+   * @throws ProblemException 503 when the broker does not acknowledge it in time
+   */
+  public CloudEvent publish(EventType type, String subject, Object data) {
+    return publish(type, subject, data, null);
+  }
+
+  /**
+   * Publishes one event answering the inbound event {@code correlationId} (null when it answers
+   * none).
+   *
+   * @throws ProblemException 503 when the broker does not acknowledge it in time
+   */
+  public CloudEvent publish(EventType type, String subject, Object data, String correlationId) {
+    CloudEvent event = codec.event(type, subject, data);
+    if (correlationId != null) {
+      event = event.withCorrelationId(correlationId);
+    }
+    MutinyEmitter<String> emitter = emitterFor(type);
+    Message<String> message =
+        Message.of(EventCodec.write(event))
+            .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(subject).build());
+    view.expectOwn(event);
+    try {
+      emitter.sendMessage(message).await().atMost(config.publishTimeout());
+    } catch (RuntimeException e) {
+      view.forgetOwn(event);
+      LOG.warnf("Publishing %s about %s failed: %s", type.type(), subject, e.toString());
+      throw ProblemException.unavailable(
+          "The event broker did not acknowledge "
+              + type.type()
+              + " for "
+              + subject
+              + "; retry the request");
+    }
+    view.applyOwn(event);
+    return event;
+  }
+
+  private MutinyEmitter<String> emitterFor(EventType type) {
+    return switch (type) {
+      case PROMISE_APPLIED, PROMISE_DELETED -> promises;
+      case DESTINATION_APPLIED, DESTINATION_DELETED -> destinations;
+      case REQUEST_APPLIED, REQUEST_DELETED, RECONCILE_REQUESTED -> requests;
+      case REQUEST_ACCEPTED, REQUEST_REJECTED -> status;
+      default -> throw new IllegalArgumentException("request-intake does not publish " + type);
+    };
+  }
+}

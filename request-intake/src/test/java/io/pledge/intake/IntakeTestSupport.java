@@ -1,0 +1,126 @@
+package io.pledge.intake;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pledge.contract.Topics;
+import io.pledge.contract.event.CloudEvent;
+import io.pledge.contract.event.EventCodec;
+import io.pledge.testkit.kafka.EventProbe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** Shared by the @QuarkusTest classes: a probe on Pledge's topics and test documents. */
+public final class IntakeTestSupport {
+
+  public static final Duration WAIT = Duration.ofSeconds(15);
+  private static EventProbe probe;
+
+  private IntakeTestSupport() {}
+
+  /** One probe per JVM, following the topics request-intake writes to from their beginning. */
+  public static synchronized EventProbe probe() {
+    if (probe == null) {
+      String bootstrap =
+          ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+      probe =
+          new EventProbe(
+              bootstrap, Topics.PROMISES, Topics.DESTINATIONS, Topics.REQUESTS, Topics.STATUS);
+    }
+    return probe;
+  }
+
+  /** POSTs to /api/v1/apply; the body goes as bytes, since RestAssured cannot encode YAML. */
+  public static io.restassured.response.Response post(String contentType, String body) {
+    return given()
+        .contentType(contentType)
+        .body(body.getBytes(StandardCharsets.UTF_8))
+        .post("/api/v1/apply");
+  }
+
+  public static String resource(String path) {
+    try (InputStream in = IntakeTestSupport.class.getResourceAsStream(path)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String request(String name, String spec) {
+    return """
+        apiVersion: workshop.kratix.io/v1
+        kind: postgresql
+        metadata:
+          name: %s
+          namespace: default
+        spec:
+        %s
+        """
+        .formatted(name, spec.indent(2).stripTrailing());
+  }
+
+  public static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Waits until request-intake is ready and the seed Postgres Promise is applied. */
+  public static void seedPromise() {
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> given().get("/q/health/ready").statusCode() == 200);
+    post("application/yaml", resource("/postgres/promise.yaml")).then().statusCode(200);
+  }
+
+  /**
+   * Asserts that nothing about {@code key} was published on the status and request topics: a marker
+   * sent after the call lands behind anything the call published on the same partition, so once the
+   * probe has seen the marker it has seen everything before it.
+   */
+  public static void assertNothingPublishedAbout(String key) {
+    List<CloudEvent> about = publishedAfterMarker(key);
+    assertThat(about).extracting(CloudEvent::type).isEmpty();
+  }
+
+  /** The events about {@code key}, read up to a marker published now. */
+  public static List<CloudEvent> publishedAfterMarker(String key) {
+    String id = "marker-" + UUID.randomUUID();
+    for (String topic : List.of(Topics.STATUS, Topics.REQUESTS)) {
+      CloudEvent marker =
+          new CloudEvent(
+              "1.0",
+              id,
+              "/test",
+              "test.marker",
+              key,
+              Instant.now(),
+              "application/json",
+              null,
+              null,
+              null);
+      probe().publish(topic, key, EventCodec.write(marker));
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(WAIT)
+        .until(() -> probe().events().stream().filter(e -> id.equals(e.id())).count() == 2);
+    return probe().events().stream()
+        .filter(e -> key.equals(e.subject()))
+        .filter(e -> !e.type().equals("test.marker"))
+        .toList();
+  }
+
+  public static long count(String type, String key) {
+    return probe().events().stream()
+        .filter(e -> type.equals(e.type()) && key.equals(e.subject()))
+        .count();
+  }
+
+  public static final Set<String> REQUEST_TYPES =
+      Set.of("pledge.request.accepted", "pledge.request.applied", "pledge.request.deleted");
+}

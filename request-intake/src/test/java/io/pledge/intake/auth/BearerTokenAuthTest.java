@@ -1,0 +1,147 @@
+package io.pledge.intake.auth;
+
+import static io.pledge.intake.IntakeTestSupport.WAIT;
+import static io.pledge.intake.IntakeTestSupport.assertNothingPublishedAbout;
+import static io.pledge.intake.IntakeTestSupport.probe;
+import static io.pledge.intake.IntakeTestSupport.request;
+import static io.pledge.intake.IntakeTestSupport.resource;
+import static io.pledge.intake.IntakeTestSupport.unique;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.pledge.contract.event.CloudEvent;
+import io.pledge.intake.BrokerShutdownGuard;
+import io.pledge.testkit.kafka.KafkaBrokerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@TestProfile(BearerTokenAuthTest.WithTokens.class)
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(BrokerShutdownGuard.class)
+class BearerTokenAuthTest {
+
+  private static final String ADMIN = "admin-token";
+  private static final String ANA = "ana-token";
+
+  /** Turns authentication on with an admin and a requester limited to namespace team-a. */
+  public static class WithTokens implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      try {
+        Path file = Files.createTempFile("tokens", ".yaml");
+        Files.writeString(
+            file,
+            """
+            tokens:
+              - name: platform-team
+                token: %s
+                roles: [platform-admin]
+              - name: ana
+                sha256: %s
+                roles: [requester]
+                namespaces: [team-a]
+            """
+                .formatted(ADMIN, TokenStore.sha256(ANA)),
+            StandardCharsets.UTF_8);
+        return Map.of(
+            "pledge.intake.auth.enabled",
+            "true",
+            "pledge.intake.auth.tokens-file",
+            file.toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private static ValidatableResponse apply(String token, String yaml) {
+    return given()
+        .header("Authorization", "Bearer " + token)
+        .contentType("application/yaml")
+        .body(yaml.getBytes(StandardCharsets.UTF_8))
+        .post("/api/v1/apply")
+        .then();
+  }
+
+  @BeforeEach
+  void seed() {
+    Awaitility.await().atMost(WAIT).until(() -> given().get("/q/health/ready").statusCode() == 200);
+    apply(ADMIN, resource("/postgres/promise.yaml")).statusCode(200);
+  }
+
+  @Test
+  void refusesCallsWithoutAValidToken() {
+    given()
+        .get("/api/v1/promises")
+        .then()
+        .statusCode(401)
+        .header("WWW-Authenticate", "Bearer")
+        .contentType(startsWith("application/problem+json"));
+    given().header("Authorization", "Bearer wrong").get("/api/v1/promises").then().statusCode(401);
+    apply("wrong", request(unique("x"), "requester: a")).statusCode(401);
+  }
+
+  @Test
+  void leavesHealthAndTheApiDocumentOpen() {
+    given().get("/q/health/ready").then().statusCode(200);
+    given().get("/q/openapi").then().statusCode(200);
+  }
+
+  @Test
+  void onlyPlatformAdminsApplyPlatformDocuments() {
+    apply(ANA, resource("/postgres/promise.yaml"))
+        .statusCode(403)
+        .contentType(startsWith("application/problem+json"));
+    given()
+        .header("Authorization", "Bearer " + ANA)
+        .get("/api/v1/destinations")
+        .then()
+        .statusCode(403);
+    given().header("Authorization", "Bearer " + ANA).get("/api/v1/promises").then().statusCode(200);
+  }
+
+  @Test
+  void requestersWorkInTheirNamespacesOnlyAndAreRecordedAsRequester() {
+    String mine = unique("mine");
+    String key = "team-a/postgresql/" + mine;
+    apply(ANA, request(mine, "requester: ana").replace("namespace: default", "namespace: team-a"))
+        .statusCode(200)
+        .body("[0].outcome", equalTo("created"));
+    CloudEvent accepted = probe().await("pledge.request.accepted", key, WAIT);
+    assertThat(accepted.data().path("requester").asText()).isEqualTo("ana");
+    given()
+        .header("Authorization", "Bearer " + ANA)
+        .get("/api/v1/resources/" + key)
+        .then()
+        .statusCode(200);
+
+    String theirs = unique("theirs");
+    apply(ANA, request(theirs, "requester: ana")).statusCode(403);
+    assertNothingPublishedAbout("default/postgresql/" + theirs);
+    given()
+        .header("Authorization", "Bearer " + ANA)
+        .get("/api/v1/resources/default/postgresql")
+        .then()
+        .statusCode(403);
+    given()
+        .header("Authorization", "Bearer " + ANA)
+        .delete("/api/v1/resources/default/postgresql/" + theirs)
+        .then()
+        .statusCode(403);
+  }
+}

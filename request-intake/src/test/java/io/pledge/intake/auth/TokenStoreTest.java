@@ -1,0 +1,62 @@
+package io.pledge.intake.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenStoreTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void authenticatesByTokenOrDigestAndRereadsAChangedFile() throws Exception {
+    Path file = dir.resolve("tokens.yaml");
+    Files.writeString(
+        file,
+        """
+        tokens:
+          - {name: admin, token: t1, roles: [platform-admin]}
+          - {name: ana, sha256: %s, roles: [requester], namespaces: [team-a]}
+        """
+            .formatted(TokenStore.sha256("t2")));
+    TokenStore store = new TokenStore(file);
+
+    assertThat(store.authenticate("t1")).get().extracting(Caller::name).isEqualTo("admin");
+    Caller ana = store.authenticate("t2").orElseThrow();
+    assertThat(ana.admin()).isFalse();
+    assertThat(ana.mayUseNamespace("team-a")).isTrue();
+    assertThat(ana.mayUseNamespace("default")).isFalse();
+    assertThat(store.authenticate("t3")).isEmpty();
+    assertThat(store.authenticate(null)).isEmpty();
+
+    Files.writeString(
+        file, "tokens:\n  - {name: bo, token: t3, roles: [requester], namespaces: ['*']}\n");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+
+    assertThat(store.authenticate("t1")).isEmpty();
+    assertThat(store.authenticate("t3").orElseThrow().mayUseNamespace("anything")).isTrue();
+  }
+
+  @Test
+  void keepsTheLastGoodTokensWhenTheFileBreaks() throws Exception {
+    Path file = dir.resolve("tokens.yaml");
+    Files.writeString(file, "tokens:\n  - {name: admin, token: t1, roles: [platform-admin]}\n");
+    TokenStore store = new TokenStore(file);
+    assertThat(store.authenticate("t1")).isPresent();
+
+    Files.writeString(file, "tokens: [ {name: broken");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+
+    assertThat(store.authenticate("t1")).isPresent();
+  }
+
+  @Test
+  void nobodyGetsInWithoutAFile() {
+    assertThat(new TokenStore(dir.resolve("missing.yaml")).authenticate("t1")).isEmpty();
+  }
+}

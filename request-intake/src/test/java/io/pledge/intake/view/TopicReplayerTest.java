@@ -1,0 +1,99 @@
+package io.pledge.intake.view;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pledge.contract.ResourceKey;
+import io.pledge.contract.event.EventCodec;
+import io.pledge.contract.event.EventType;
+import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.contract.pipeline.WorkflowCompleted;
+import io.pledge.contract.pipeline.WorkflowRef;
+import io.pledge.contract.promise.PromiseApplied;
+import io.pledge.contract.request.RequestAccepted;
+import io.pledge.contract.request.RequestApplied;
+import io.pledge.intake.BrokerShutdownGuard;
+import io.pledge.testkit.kafka.EmbeddedKafka;
+import io.pledge.testkit.kafka.EventProbe;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The view survives a restart: a new instance replays the same state from the topics. */
+class TopicReplayerTest {
+
+  private static final EventCodec CODEC = new EventCodec("/pledge/request-intake");
+
+  @Test
+  void aRestartedInstanceReplaysPromisesRequestsAndStatus() throws Exception {
+    BrokerShutdownGuard.install();
+    EmbeddedKafka kafka = EmbeddedKafka.shared();
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    String promises = "promises-" + run;
+    String destinations = "destinations-" + run;
+    String requests = "requests-" + run;
+    String status = "status-" + run;
+    kafka.createTopics(
+        List.of(promises, destinations, requests, status), Set.of(promises, destinations));
+    ResourceKey key = new ResourceKey("default", "postgresql", "example");
+    try (InputStream in = getClass().getResourceAsStream("/postgres/promise.yaml");
+        EventProbe probe = new EventProbe(kafka.bootstrapServers(), status)) {
+      probe.publish(
+          promises,
+          CODEC.event(
+              EventType.PROMISE_APPLIED,
+              "postgresql",
+              new PromiseApplied("postgresql", 1, KratixDocuments.YAML.readTree(in))));
+      probe.publish(promises, "gone", null); // a tombstone
+      for (long g = 1; g <= 2; g++) {
+        probe.publish(
+            status,
+            CODEC.event(
+                EventType.REQUEST_ACCEPTED,
+                key.toString(),
+                new RequestAccepted(key, g, "h" + g, "apply", null)));
+        probe.publish(
+            requests,
+            CODEC.event(
+                EventType.REQUEST_APPLIED,
+                key.toString(),
+                new RequestApplied(key, g, "h" + g, IntakeViewTest.resource(g))));
+      }
+      probe.publish(
+          status,
+          CODEC.event(
+              EventType.WORKFLOW_COMPLETED,
+              key.toString(),
+              new WorkflowCompleted(
+                  new WorkflowRef(key.toString(), "resource", "configure", 2), List.of())));
+      probe.publish(requests, key.toString(), "not a cloud event");
+    }
+
+    for (int instance = 0; instance < 2; instance++) {
+      IntakeView view = new IntakeView(true);
+      try (TopicReplayer replayer =
+          new TopicReplayer(
+              Map.of("bootstrap.servers", kafka.bootstrapServers()),
+              promises,
+              destinations,
+              List.of(requests, status),
+              view)) {
+        assertThat(replayer.caughtUp()).isFalse();
+        replayer.start();
+        await().atMost(Duration.ofSeconds(20)).until(replayer::caughtUp);
+
+        assertThat(view.promise("postgresql")).isPresent();
+        assertThat(view.promiseOffering("workshop.kratix.io/v1", "postgresql")).isPresent();
+        assertThat(view.request(key).orElseThrow().generation()).isEqualTo(2);
+        assertThat(view.request(key).orElseThrow().specHash()).isEqualTo("h2");
+        assertThat(view.status(key.toString()).orElseThrow().observedGeneration()).isEqualTo(2);
+        assertThat(view.status(key.toString()).orElseThrow().message())
+            .isEqualTo("Resource requested");
+      }
+    }
+  }
+}
