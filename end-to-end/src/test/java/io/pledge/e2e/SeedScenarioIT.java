@@ -53,6 +53,7 @@ class SeedScenarioIT {
   private static final Duration READY = Duration.ofSeconds(90);
   private static final Duration FLOW = Duration.ofSeconds(60);
   private static final String KEY = "default/postgresql/example";
+  private static final String ADMIN_TOKEN = "e2e-admin-token";
   private static final String FILE =
       "worker-1/resources/default/postgresql/example/instance-configure/5058f/postgres-instance.yaml";
 
@@ -70,6 +71,11 @@ class SeedScenarioIT {
   void startPledge() throws IOException {
     home = Files.createTempDirectory("pledge-e2e");
     repo = GitFixtures.bareRepository(home.resolve("state-store.git"), "main");
+    Files.writeString(home.resolve("admin.token"), ADMIN_TOKEN);
+    Files.createDirectories(home.resolve("intake"));
+    Files.writeString(
+        home.resolve("intake/tokens.yaml"),
+        "tokens:\n  - name: admin\n    token: " + ADMIN_TOKEN + "\n    roles: [platform-admin]\n");
     EmbeddedKafka kafka = EmbeddedKafka.shared();
     kafka.createTopics(KafkaBrokerResource.PLEDGE_TOPICS, KafkaBrokerResource.COMPACTED);
     slack = new WireMockServer(options().dynamicPort());
@@ -84,6 +90,7 @@ class SeedScenarioIT {
           new PackagedService(root, module, logs)
               .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
               .env("PLEDGE_HOME", home.toString())
+              .env("PLEDGE_INTAKE_AUTH_ENABLED", "true")
               .env(
                   "PLEDGE_RUNNER_IMAGE_CATALOGS",
                   root.resolve("examples/postgres/images.yaml").toString())
@@ -170,6 +177,17 @@ class SeedScenarioIT {
 
   @Test
   @Order(4)
+  void anonymousCallsAreRefused() throws Exception {
+    HttpRequest anonymous =
+        HttpRequest.newBuilder(URI.create(intake.url() + "/api/v1/resources/" + KEY)).build();
+    HttpResponse<String> response = http.send(anonymous, HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+  }
+
+  @Test
+  @Order(5)
   void requestViolatingTheSchemaIsRejectedAndNothingIsPublished() throws Exception {
     String huge =
         example("request.yaml")

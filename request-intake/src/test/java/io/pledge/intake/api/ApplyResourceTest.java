@@ -21,7 +21,6 @@ import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.contract.request.RequestAccepted;
 import io.pledge.contract.request.RequestApplied;
-import io.pledge.intake.BrokerShutdownGuard;
 import io.pledge.intake.IntakeTestSupport;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
-@QuarkusTestResource(BrokerShutdownGuard.class)
 class ApplyResourceTest {
 
   private static final String YAML = "application/yaml";

@@ -27,7 +27,6 @@ import io.pledge.contract.request.RequestDeleted;
 import io.pledge.contract.work.Placement;
 import io.pledge.contract.work.WorkCommitted;
 import io.pledge.contract.work.WorkRemoved;
-import io.pledge.intake.BrokerShutdownGuard;
 import io.pledge.intake.IntakeTestSupport;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
-@QuarkusTestResource(BrokerShutdownGuard.class)
 class ResourceStatusTest {
 
   private static final EventCodec RUNNER = new EventCodec("/pledge/pipeline-runner");

@@ -17,7 +17,6 @@ import io.pledge.contract.pipeline.WorkflowCompleted;
 import io.pledge.contract.pipeline.WorkflowRef;
 import io.pledge.contract.request.ReconcileRequested;
 import io.pledge.contract.work.WorkRemoved;
-import io.pledge.intake.BrokerShutdownGuard;
 import io.pledge.intake.IntakeTestSupport;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
-@QuarkusTestResource(BrokerShutdownGuard.class)
 class WatchAndReconcileTest {
 
   private static final EventCodec RUNNER = new EventCodec("/pledge/pipeline-runner");

@@ -12,7 +12,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.pledge.contract.event.CloudEvent;
-import io.pledge.intake.BrokerShutdownGuard;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(BearerTokenAuthTest.WithTokens.class)
 @QuarkusTestResource(KafkaBrokerResource.class)
-@QuarkusTestResource(BrokerShutdownGuard.class)
 class BearerTokenAuthTest {
 
   private static final String ADMIN = "admin-token";

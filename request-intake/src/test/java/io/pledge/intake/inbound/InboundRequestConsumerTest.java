@@ -9,7 +9,6 @@ import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.request.RequestRejected;
-import io.pledge.intake.BrokerShutdownGuard;
 import io.pledge.intake.IntakeTestSupport;
 import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
-@QuarkusTestResource(BrokerShutdownGuard.class)
 class InboundRequestConsumerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(15);

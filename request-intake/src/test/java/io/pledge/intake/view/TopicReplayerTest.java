@@ -12,7 +12,6 @@ import io.pledge.contract.pipeline.WorkflowRef;
 import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.contract.request.RequestAccepted;
 import io.pledge.contract.request.RequestApplied;
-import io.pledge.intake.BrokerShutdownGuard;
 import io.pledge.testkit.kafka.EmbeddedKafka;
 import io.pledge.testkit.kafka.EventProbe;
 import java.io.InputStream;
@@ -30,7 +29,6 @@ class TopicReplayerTest {
 
   @Test
   void aRestartedInstanceReplaysPromisesRequestsAndStatus() throws Exception {
-    BrokerShutdownGuard.install();
     EmbeddedKafka kafka = EmbeddedKafka.shared();
     String run = UUID.randomUUID().toString().substring(0, 8);
     String promises = "promises-" + run;
