@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
@@ -41,6 +42,11 @@ public final class EmbeddedKafka {
 
   /** A new broker, independent of the shared one (e.g. to test a broker restart). */
   public static EmbeddedKafka start() {
+    // Kafka's test kit deletes its temporary directories in a shutdown hook that races with the
+    // broker's own shutdown; a broker that finds its log directory gone halts the JVM, and
+    // surefire then reports a crashed fork although every test passed.
+    Exit.setHaltProcedure((code, message) -> {});
+    Exit.setExitProcedure((code, message) -> {});
     try {
       TestKitNodes nodes =
           new TestKitNodes.Builder()

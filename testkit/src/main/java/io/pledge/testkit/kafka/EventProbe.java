@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,6 +35,9 @@ public final class EventProbe implements AutoCloseable {
 
   /** Follows {@code topics} from their beginning. */
   public EventProbe(String bootstrapServers, String... topics) {
+    if (topics.length == 0) {
+      throw new IllegalArgumentException("an EventProbe follows at least one topic");
+    }
     this.bootstrapServers = bootstrapServers;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -96,6 +100,15 @@ public final class EventProbe implements AutoCloseable {
 
   /** Publishes {@code value} to {@code topic} under {@code key}, waiting for the broker's ack. */
   public void publish(String topic, String key, String value) {
+    producer();
+    try {
+      producer.send(new ProducerRecord<>(topic, key, value)).get();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not publish to " + topic, e);
+    }
+  }
+
+  private void producer() {
     if (producer == null) {
       Properties props = new Properties();
       props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -104,15 +117,30 @@ public final class EventProbe implements AutoCloseable {
       props.put(ProducerConfig.ACKS_CONFIG, "all");
       producer = new KafkaProducer<>(props);
     }
-    try {
-      producer.send(new ProducerRecord<>(topic, key, value)).get();
-    } catch (Exception e) {
-      throw new IllegalStateException("could not publish to " + topic, e);
-    }
   }
 
   public void publish(String topic, CloudEvent event) {
     publish(topic, event.subject(), EventCodec.write(event));
+  }
+
+  /**
+   * Publishes every event without waiting in between (so they reach the broker together), then
+   * waits for all the broker's acks.
+   */
+  public void publishAll(String topic, List<CloudEvent> events) {
+    producer();
+    List<Future<?>> sent = new ArrayList<>();
+    for (CloudEvent event : events) {
+      sent.add(
+          producer.send(new ProducerRecord<>(topic, event.subject(), EventCodec.write(event))));
+    }
+    try {
+      for (Future<?> future : sent) {
+        future.get();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("could not publish to " + topic, e);
+    }
   }
 
   @Override
