@@ -1,0 +1,83 @@
+package io.pledge.runner.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/** Configuration of the pipeline runner; every key lives under {@code pledge.runner}. */
+@ConfigMapping(prefix = "pledge.runner")
+public interface RunnerConfig {
+
+  /** Where stages run. */
+  enum ExecutorKind {
+    /** Under bubblewrap: read-only host system, no network, only the three Kratix folders. */
+    SANDBOX,
+    /**
+     * Development only: the stage runs as a plain child process with the host's full access. Paths
+     * under {@code /kratix} and {@code /pledge/image} in its command are rewritten to the run's
+     * folders, which it also finds in {@code KRATIX_INPUT}, {@code KRATIX_OUTPUT}, {@code
+     * KRATIX_METADATA} and {@code PLEDGE_IMAGE}.
+     */
+    UNSANDBOXED
+  }
+
+  /** {@code sandbox} (default, bubblewrap) or {@code unsandboxed} (development only). */
+  @WithDefault("sandbox")
+  ExecutorKind executor();
+
+  /**
+   * Image catalogs: YAML files mapping an image name to a folder (relative to the catalog) that
+   * holds an executable {@code entrypoint}. Paths or globs, relative to the working directory.
+   */
+  @WithDefault("examples/*/images.yaml")
+  List<String> imageCatalogs();
+
+  /** Root of the per-run folders and of the runner's own small records. */
+  @WithDefault("${PLEDGE_HOME:.pledge}/runner")
+  String workDir();
+
+  /** Wall-clock limit of one container; when it passes, the process tree is killed. */
+  @WithDefault("60s")
+  Duration stageTimeout();
+
+  /** Most bytes a pipeline may leave in /kratix/output (and in /kratix/metadata). */
+  @WithDefault("10485760")
+  long maxOutputBytes();
+
+  /** Most files a pipeline may leave in /kratix/output (and in /kratix/metadata). */
+  @WithDefault("1000")
+  int maxOutputFiles();
+
+  /** Most bytes kept of each of a container's stdout and stderr (the tail is kept). */
+  @WithDefault("65536")
+  int maxLogBytes();
+
+  /** Retries of a failed pipeline when it sets no {@code jobOptions.backoffLimit} itself. */
+  @WithDefault("0")
+  int defaultBackoffLimit();
+
+  /** Workflows (resources or Promises) that run at the same time; one key runs one at a time. */
+  @WithDefault("4")
+  int maxConcurrentRuns();
+
+  /** Accepted requests held in memory (running, queued or waiting for their Promise). */
+  @WithDefault("10000")
+  int maxQueuedRequests();
+
+  /** Path of the bubblewrap binary. */
+  @WithDefault("/usr/bin/bwrap")
+  String bwrapPath();
+
+  /** The compacted topic of Promises, read from the beginning by every instance. */
+  @WithDefault("pledge.promises")
+  String promisesTopic();
+
+  /** First wait before re-running a workflow whose events the broker did not acknowledge. */
+  @WithDefault("1s")
+  Duration publishRetryBackoff();
+
+  /** Longest wait for the broker to acknowledge a workflow's events before retrying it. */
+  @WithDefault("2m")
+  Duration publishTimeout();
+}

@@ -1,0 +1,109 @@
+package io.pledge.runner.events;
+
+import io.pledge.contract.Topics;
+import io.pledge.contract.event.CloudEvent;
+import io.pledge.contract.event.EventCodec;
+import io.pledge.contract.event.EventType;
+import io.pledge.runner.workflow.WorkflowEvents;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/**
+ * Publishes the runner's CloudEvents: status events on {@code pledge.status}, Works on {@code
+ * pledge.works}, stage logs on {@code pledge.logs}, each keyed by its subject. The returned future
+ * completes when the broker acknowledged the record (acks=all).
+ */
+@ApplicationScoped
+public class RunnerPublisher implements WorkflowEvents {
+
+  static final String SOURCE = "/pledge/pipeline-runner";
+
+  private final EventCodec codec = new EventCodec(SOURCE);
+
+  @Inject
+  @Channel("status-out")
+  @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+  Emitter<String> status;
+
+  @Inject
+  @Channel("works-out")
+  @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+  Emitter<String> works;
+
+  @Inject
+  @Channel("logs-out")
+  @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+  Emitter<String> logs;
+
+  @Inject
+  @Channel("promises-dlq")
+  @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 256)
+  Emitter<String> promisesDeadLetters;
+
+  @Override
+  public CompletableFuture<Void> publish(EventType type, String subject, Object data) {
+    CloudEvent event = codec.event(type, subject, data);
+    return send(emitterFor(type), subject, EventCodec.write(event), null);
+  }
+
+  /** Sends a record of the Promise table that cannot be read to its dead-letter topic. */
+  public CompletableFuture<Void> deadLetterPromise(
+      String key, String value, String reason, int partition, long offset) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("dead-letter-reason", bytes(reason));
+    headers.add("dead-letter-topic", bytes(Topics.PROMISES));
+    headers.add("dead-letter-partition", bytes(Integer.toString(partition)));
+    headers.add("dead-letter-offset", bytes(Long.toString(offset)));
+    return send(promisesDeadLetters, key, value, headers);
+  }
+
+  private Emitter<String> emitterFor(EventType type) {
+    return switch (type.topic()) {
+      case Topics.WORKS -> works;
+      case Topics.LOGS -> logs;
+      case Topics.STATUS -> status;
+      default -> throw new IllegalArgumentException("the runner does not publish " + type);
+    };
+  }
+
+  private static CompletableFuture<Void> send(
+      Emitter<String> emitter, String key, String value, RecordHeaders headers) {
+    CompletableFuture<Void> acked = new CompletableFuture<>();
+    OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> metadata =
+        OutgoingKafkaRecordMetadata.<String>builder().withKey(key);
+    if (headers != null) {
+      metadata.withHeaders(headers);
+    }
+    Message<String> message =
+        Message.of(value)
+            .addMetadata(metadata.build())
+            .withAck(
+                () -> {
+                  acked.complete(null);
+                  return CompletableFuture.completedFuture(null);
+                })
+            .withNack(
+                failure -> {
+                  acked.completeExceptionally(failure);
+                  return CompletableFuture.completedFuture(null);
+                });
+    try {
+      emitter.send(message);
+    } catch (RuntimeException e) {
+      acked.completeExceptionally(e);
+    }
+    return acked;
+  }
+
+  private static byte[] bytes(String s) {
+    return (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
+  }
+}

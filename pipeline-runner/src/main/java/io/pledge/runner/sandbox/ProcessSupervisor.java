@@ -1,0 +1,108 @@
+package io.pledge.runner.sandbox;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Starts a process, keeps the tails of its output, and kills its tree on timeout or cancel. */
+final class ProcessSupervisor {
+
+  private static final long POLL_MILLIS = 50;
+
+  private final int maxLogBytes;
+
+  ProcessSupervisor(int maxLogBytes) {
+    this.maxLogBytes = maxLogBytes;
+  }
+
+  StageResult run(
+      List<String> argv,
+      Map<String, String> env,
+      java.nio.file.Path directory,
+      Duration timeout,
+      BooleanSupplier cancelled) {
+    ProcessBuilder builder = new ProcessBuilder(argv);
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    if (directory != null) {
+      builder.directory(directory.toFile());
+    }
+    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    long started = System.nanoTime();
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      return StageResult.notStarted("cannot start " + argv.get(0) + ": " + e.getMessage());
+    }
+    TailBuffer stdout = new TailBuffer(maxLogBytes);
+    TailBuffer stderr = new TailBuffer(maxLogBytes);
+    Thread out = drainer(process.getInputStream(), stdout, "stage-stdout");
+    Thread err = drainer(process.getErrorStream(), stderr, "stage-stderr");
+    boolean timedOut = false;
+    boolean stopped = false;
+    long deadline = started + timeout.toNanos();
+    try {
+      while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (System.nanoTime() >= deadline) {
+          timedOut = true;
+          break;
+        }
+        if (cancelled.getAsBoolean()) {
+          stopped = true;
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      stopped = true;
+      Thread.currentThread().interrupt();
+    }
+    if (timedOut || stopped) {
+      killTree(process);
+    }
+    joinQuietly(out);
+    joinQuietly(err);
+    Integer exit = timedOut || stopped ? null : process.exitValue();
+    return new StageResult(
+        exit,
+        timedOut,
+        stopped,
+        stdout.text(),
+        stderr.text(),
+        stdout.truncated() || stderr.truncated(),
+        Duration.ofNanos(System.nanoTime() - started),
+        null);
+  }
+
+  /** Kills every descendant first so none is re-parented and survives, then the process. */
+  static void killTree(Process process) {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Thread drainer(java.io.InputStream in, TailBuffer buffer, String name) {
+    Thread t = new Thread(() -> buffer.drain(in), name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static void joinQuietly(Thread t) {
+    try {
+      // A grandchild that escaped the kill could hold the pipe open; never wait forever.
+      t.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package io.pledge.runner.workflow;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pledge.contract.work.WorkloadGroup;
+import java.util.List;
+
+/** How one pipeline ended, after its retries. */
+public sealed interface PipelineOutcome {
+
+  /**
+   * Every container exited 0 and the output is valid.
+   *
+   * @param status what the pipeline wrote to status.yaml, or null
+   * @param groups its workload groups (none for delete pipelines)
+   */
+  record Succeeded(ObjectNode status, List<WorkloadGroup> groups) implements PipelineOutcome {}
+
+  /**
+   * The pipeline failed.
+   *
+   * @param container the container that failed, or null when the failure is the pipeline's
+   * @param exitCode its exit code, if it exited
+   * @param reason why, in words
+   * @param stderrTail the last lines of its standard error
+   */
+  record Failed(String container, Integer exitCode, String reason, String stderrTail)
+      implements PipelineOutcome {}
+
+  /**
+   * The pipeline asked to suspend or to be retried later (workflow-control.yaml).
+   *
+   * @param control what it asked
+   * @param status what it wrote to status.yaml, or null
+   */
+  record Suspended(WorkflowControl control, ObjectNode status) implements PipelineOutcome {}
+
+  /** The run was stopped (superseded or the service is stopping). */
+  record Cancelled() implements PipelineOutcome {}
+}

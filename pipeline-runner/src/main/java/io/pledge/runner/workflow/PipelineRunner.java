@@ -1,0 +1,279 @@
+package io.pledge.runner.workflow;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pledge.contract.kratix.Pipeline;
+import io.pledge.contract.pipeline.WorkflowRef;
+import io.pledge.contract.work.WorkloadGroup;
+import io.pledge.runner.image.ImageResolver;
+import io.pledge.runner.sandbox.OutputInspector;
+import io.pledge.runner.sandbox.OutputTree;
+import io.pledge.runner.sandbox.RunFolders;
+import io.pledge.runner.sandbox.StageExecutor;
+import io.pledge.runner.sandbox.StageResult;
+import io.pledge.runner.sandbox.StageSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs one pipeline: its containers in order in fresh shared folders, then reads what they left
+ * (status, workflow control, output as workload groups). A failed attempt is retried from the
+ * start, in new folders, up to the pipeline's {@code backoffLimit}, as a Kubernetes Job would.
+ */
+public final class PipelineRunner {
+
+  private static final Logger LOG = Logger.getLogger(PipelineRunner.class);
+
+  /** The label or annotation by which a pipeline asks for network access. */
+  public static final String NETWORK_OPT_IN = "pledge.io/network";
+
+  private static final int STDERR_TAIL_LINES = 20;
+  private static final int STDERR_TAIL_CHARS = 2048;
+
+  /** Hears about attempts and containers as they happen (to publish them). */
+  public interface Listener {
+    void attemptStarted(int attempt);
+
+    void containerFinished(String container, StageResult result, int attempt);
+  }
+
+  /**
+   * What to run.
+   *
+   * @param object what the workflow runs for
+   * @param action {@code configure} or {@code delete}
+   * @param pipeline the pipeline
+   * @param status the object's status as it stands before this pipeline
+   * @param promiseSelectors the Promise's squashed destination selectors
+   */
+  public record Request(
+      WorkflowObject object,
+      String action,
+      Pipeline pipeline,
+      ObjectNode status,
+      Map<String, String> promiseSelectors) {}
+
+  private final StageExecutor executor;
+  private final ImageResolver images;
+  private final OutputInspector inspector;
+  private final Path runsDir;
+  private final Duration stageTimeout;
+  private final int defaultBackoffLimit;
+
+  public PipelineRunner(
+      StageExecutor executor,
+      ImageResolver images,
+      OutputInspector inspector,
+      Path runsDir,
+      Duration stageTimeout,
+      int defaultBackoffLimit) {
+    this.executor = executor;
+    this.images = images;
+    this.inspector = inspector;
+    this.runsDir = runsDir;
+    this.stageTimeout = stageTimeout;
+    this.defaultBackoffLimit = defaultBackoffLimit;
+  }
+
+  public PipelineOutcome run(Request request, Listener listener, BooleanSupplier cancelled) {
+    Integer limit =
+        request.pipeline().spec() == null || request.pipeline().spec().jobOptions() == null
+            ? null
+            : request.pipeline().spec().jobOptions().backoffLimit();
+    int attempts = 1 + Math.max(0, limit == null ? defaultBackoffLimit : limit);
+    PipelineOutcome outcome = null;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
+      if (cancelled.getAsBoolean()) {
+        return new PipelineOutcome.Cancelled();
+      }
+      listener.attemptStarted(attempt);
+      Attempt result = attempt(request, listener, attempt, cancelled);
+      outcome = result.outcome();
+      if (!(outcome instanceof PipelineOutcome.Failed) || !result.retryable()) {
+        return outcome;
+      }
+      if (attempt < attempts) {
+        LOG.infof(
+            "pipeline %s failed (attempt %d of %d): %s; retrying",
+            request.pipeline().name(),
+            attempt,
+            attempts,
+            ((PipelineOutcome.Failed) outcome).reason());
+      }
+    }
+    return outcome;
+  }
+
+  private record Attempt(PipelineOutcome outcome, boolean retryable) {}
+
+  private Attempt attempt(
+      Request request, Listener listener, int attempt, BooleanSupplier cancelled) {
+    RunFolders folders;
+    try {
+      folders =
+          RunFolders.create(runsDir, request.object().name() + "-" + request.pipeline().name());
+      Files.writeString(
+          folders.input().resolve("object.yaml"), request.object().objectYaml(request.status()));
+    } catch (IOException e) {
+      return new Attempt(
+          new PipelineOutcome.Failed(
+              null, null, "cannot prepare the pipeline's folders: " + e.getMessage(), null),
+          true);
+    }
+    try {
+      return runContainers(request, listener, attempt, cancelled, folders);
+    } finally {
+      try {
+        folders.delete();
+      } catch (IOException e) {
+        LOG.warnf("could not remove run folder %s: %s", folders.root(), e.getMessage());
+      }
+    }
+  }
+
+  private Attempt runContainers(
+      Request request,
+      Listener listener,
+      int attempt,
+      BooleanSupplier cancelled,
+      RunFolders folders) {
+    Pipeline pipeline = request.pipeline();
+    List<Pipeline.Container> containers = pipeline.containers();
+    if (containers.isEmpty()) {
+      return new Attempt(
+          new PipelineOutcome.Failed(
+              null, null, "pipeline " + pipeline.name() + " has no containers", null),
+          false);
+    }
+    boolean network = wantsNetwork(pipeline);
+    for (Pipeline.Container container : containers) {
+      if (cancelled.getAsBoolean()) {
+        return new Attempt(new PipelineOutcome.Cancelled(), false);
+      }
+      ImageResolver.Resolved resolved;
+      try {
+        resolved = images.resolve(container);
+      } catch (ImageResolver.UnknownImageException e) {
+        return new Attempt(
+            new PipelineOutcome.Failed(container.name(), null, e.getMessage(), null), false);
+      }
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("PATH", WorkflowObject.PATH);
+      env.put("HOME", "/tmp");
+      env.putAll(request.object().kratixEnv(request.action(), pipeline.name()));
+      if (container.env() != null) {
+        for (Pipeline.EnvVar var : container.env()) {
+          if (var.name() != null && !var.name().isBlank()) {
+            env.put(var.name(), var.value() == null ? "" : var.value());
+          }
+        }
+      }
+      StageSpec spec =
+          new StageSpec(
+              container.name(),
+              resolved.command(),
+              resolved.imageFolder(),
+              env,
+              container.workingDir(),
+              folders,
+              network,
+              stageTimeout);
+      StageResult result = executor.run(spec, cancelled);
+      listener.containerFinished(container.name(), result, attempt);
+      if (result.cancelled()) {
+        return new Attempt(new PipelineOutcome.Cancelled(), false);
+      }
+      if (!result.succeeded()) {
+        return new Attempt(
+            new PipelineOutcome.Failed(
+                container.name(),
+                result.exitCode(),
+                result.failureReason(container.name(), stageTimeout),
+                stderrTail(result.stderr())),
+            result.startError() == null);
+      }
+      Optional<String> violation =
+          inspector
+              .violation(folders.output(), RunFolders.OUTPUT)
+              .or(() -> inspector.violation(folders.metadata(), RunFolders.METADATA));
+      if (violation.isPresent()) {
+        return new Attempt(
+            new PipelineOutcome.Failed(
+                container.name(), result.exitCode(), violation.get(), stderrTail(result.stderr())),
+            true);
+      }
+    }
+    try {
+      return new Attempt(collect(request, folders), true);
+    } catch (PipelineFailure e) {
+      return new Attempt(new PipelineOutcome.Failed(null, null, e.getMessage(), null), true);
+    } catch (IOException e) {
+      return new Attempt(
+          new PipelineOutcome.Failed(
+              null, null, "cannot read the pipeline's output: " + e.getMessage(), null),
+          true);
+    }
+  }
+
+  /** Reads what the pipeline left, once every container is done. */
+  private PipelineOutcome collect(Request request, RunFolders folders)
+      throws PipelineFailure, IOException {
+    WorkflowControl control = WorkflowControl.parse(readMetadata(folders, WorkflowControl.FILE));
+    ObjectNode status = StatusMerge.parse(readMetadata(folders, StatusMerge.FILE));
+    if (control != null && control.suspendsOrRetries()) {
+      return new PipelineOutcome.Suspended(control, status);
+    }
+    if (!WorkflowRef.CONFIGURE.equals(request.action())) {
+      // Delete pipelines' output is ignored, as Kratix runs no work-writer for them.
+      return new PipelineOutcome.Succeeded(status, List.of());
+    }
+    List<DestinationSelectorsFile.Entry> selectors =
+        DestinationSelectorsFile.parse(readMetadata(folders, DestinationSelectorsFile.NAME));
+    OutputTree output = OutputInspector.read(folders.output());
+    List<WorkloadGroup> groups =
+        WorkCreator.groups(
+            output, selectors, request.object().workflowType(), request.promiseSelectors());
+    return new PipelineOutcome.Succeeded(status, groups);
+  }
+
+  private static String readMetadata(RunFolders folders, String name) throws IOException {
+    Path file = folders.metadata().resolve(name);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+  }
+
+  static boolean wantsNetwork(Pipeline pipeline) {
+    if (pipeline.metadata() == null) {
+      return false;
+    }
+    Map<String, String> labels = pipeline.metadata().labels();
+    Map<String, String> annotations = pipeline.metadata().annotations();
+    return (labels != null && "true".equals(labels.get(NETWORK_OPT_IN)))
+        || (annotations != null && "true".equals(annotations.get(NETWORK_OPT_IN)));
+  }
+
+  /** The last lines of a stage's stderr, for PIPELINE_FAILED. */
+  static String stderrTail(String stderr) {
+    if (stderr == null || stderr.isEmpty()) {
+      return null;
+    }
+    String text = stderr.endsWith("\n") ? stderr.substring(0, stderr.length() - 1) : stderr;
+    String[] lines = text.split("\n", -1);
+    int from = Math.max(0, lines.length - STDERR_TAIL_LINES);
+    String tail = String.join("\n", java.util.Arrays.asList(lines).subList(from, lines.length));
+    return tail.length() > STDERR_TAIL_CHARS
+        ? tail.substring(tail.length() - STDERR_TAIL_CHARS)
+        : tail;
+  }
+}

@@ -1,0 +1,56 @@
+package io.pledge.runner.events;
+
+import io.pledge.runner.StageImages;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Gives the service under test its own image catalog of small stage scripts and a work dir. */
+public class StageImagesResource implements QuarkusTestResourceLifecycleManager {
+
+  static final String CONFIGURE_IMAGE = "pledge.io/test/database-configure:v1";
+  static final String DELETE_IMAGE = "pledge.io/test/database-delete:v1";
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      Path dir = Files.createTempDirectory("pledge-runner-test");
+      StageImages images = new StageImages(dir.resolve("images"));
+      images.add(
+          CONFIGURE_IMAGE,
+          """
+          #!/bin/sh
+          set -eu
+          size=$(sed -n 's/^  size: *//p' /kratix/input/object.yaml)
+          cat > /kratix/output/database.yaml <<EOF
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: $KRATIX_OBJECT_NAME
+            namespace: $KRATIX_OBJECT_NAMESPACE
+          data:
+            size: "$size"
+          EOF
+          echo "configured $KRATIX_OBJECT_NAME"
+          echo "message: database $KRATIX_OBJECT_NAME is $size" > /kratix/metadata/status.yaml
+          """);
+      images.add(
+          DELETE_IMAGE,
+          """
+          #!/bin/sh
+          echo "message: deleting $KRATIX_OBJECT_NAME" > /kratix/metadata/status.yaml
+          """);
+      return Map.of(
+          "pledge.runner.image-catalogs", images.catalog().toString(),
+          "pledge.runner.work-dir", dir.resolve("runner").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void stop() {}
+}
