@@ -131,6 +131,8 @@ class SeedScenarioIT {
     assertThat(sha).isEqualTo(GitFixtures.head(repo, "main"));
     assertThat(resource.at("/status/destinations/0/name").asText()).isEqualTo("worker-1");
     assertThat(resource.at("/status/message").asText()).isEqualTo("Resource requested");
+    // The pipeline's second container (the image scanner) reports through status.yaml.
+    assertThat(resource.at("/status/images").isArray()).as(resource.toString()).isTrue();
     String manifest = GitFixtures.readFile(repo, "main", FILE).orElseThrow();
     assertThat(manifest)
         .contains("name: acid-example-postgresql")
