@@ -30,6 +30,7 @@ public class CreateTopics {
     topics.add(topic("pledge.works", partitions, Map.of()));
     topics.add(topic("pledge.status", partitions, forever));
     topics.add(topic("pledge.logs", partitions, day));
+    topics.add(topic("pledge.notifications.dlq", partitions, Map.of()));
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(props)) {

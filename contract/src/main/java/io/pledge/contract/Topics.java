@@ -29,8 +29,18 @@ public final class Topics {
   /** Stage output (stdout and stderr), keyed by resource key or Promise name. */
   public static final String LOGS = "pledge.logs";
 
-  /** Compacted record of notifications delivered, so a restart never sends one twice. */
+  /**
+   * Compacted record of notifications delivered, so a restart never sends one twice. Its Kafka key
+   * is {@code <resource key>#<generation>#<event>#<channel>}, not the event's subject: one record
+   * per delivery, not per resource.
+   */
   public static final String NOTIFICATIONS_DELIVERED = "pledge.notifications.delivered";
+
+  /**
+   * Notifications the notifier gave up on, with the reason in the headers. The notifier has its own
+   * dead-letter topic because it is a second consumer of {@link #STATUS}.
+   */
+  public static final String NOTIFICATIONS_DEAD_LETTER = "pledge.notifications.dlq";
 
   /** Compacted record of sticky placements: which Destination a workload group went to. */
   public static final String PLACEMENTS = "pledge.placements";

@@ -24,6 +24,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
           Topics.STATUS,
           Topics.LOGS,
           Topics.NOTIFICATIONS_DELIVERED,
+          Topics.NOTIFICATIONS_DEAD_LETTER,
           Topics.PLACEMENTS);
 
   public static final Set<String> COMPACTED =

@@ -1,0 +1,127 @@
+package io.pledge.notifier;
+
+import io.pledge.contract.Topics;
+import io.pledge.notifier.lifecycle.Lifecycle;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Configuration of the notifier service. */
+@ConfigMapping(prefix = "pledge.notifier")
+public interface NotifierConfig {
+
+  /** Slack incoming-webhook channel. */
+  Slack slack();
+
+  /** E-mail channel. */
+  Email email();
+
+  /** Billing API channel. */
+  Billing billing();
+
+  /** How each notification is attempted and retried. */
+  Delivery delivery();
+
+  /** Kafka topics and group. */
+  Kafka kafka();
+
+  /** Slack channel settings. */
+  interface Slack {
+    /**
+     * The incoming-webhook URL (a secret: it carries the token, never logged). Absent: Slack is
+     * off.
+     */
+    Optional<URI> webhookUrl();
+
+    /** Which lifecycle events go to Slack: requested, reconciled, failed, deleted. */
+    @WithDefault("reconciled,failed")
+    Set<Lifecycle> events();
+  }
+
+  /** E-mail channel settings; the SMTP server is configured with {@code quarkus.mailer.*}. */
+  interface Email {
+    /** Recipients of lifecycle e-mails. Absent: e-mail off. */
+    Optional<List<String>> to();
+
+    /** The sender address; absent: {@code quarkus.mailer.from}. */
+    Optional<String> from();
+
+    /** Which lifecycle events are mailed: requested, reconciled, failed, deleted. */
+    @WithDefault("reconciled,failed")
+    Set<Lifecycle> events();
+  }
+
+  /** Billing channel settings. */
+  interface Billing {
+    /** The billing API endpoint that receives one POST per lifecycle event. Absent: billing off. */
+    Optional<URI> url();
+
+    /** Bearer token for the billing API (a secret, never logged). */
+    Optional<String> token();
+
+    /** Which lifecycle events are billed: requested, reconciled, failed, deleted. */
+    @WithDefault("reconciled,deleted")
+    Set<Lifecycle> events();
+  }
+
+  /** Retry settings shared by every channel. */
+  interface Delivery {
+    /** Timeout of one HTTP call (connect and response). */
+    @WithDefault("5s")
+    Duration timeout();
+
+    /** Attempts per notification, the first included, before giving up. */
+    @WithDefault("5")
+    int maxAttempts();
+
+    /** Backoff before the second attempt; doubles with each further attempt, with jitter. */
+    @WithDefault("200ms")
+    Duration backoffBase();
+
+    /** Upper bound of the exponential backoff. */
+    @WithDefault("10s")
+    Duration backoffMax();
+
+    /** Upper bound of a server's Retry-After that is honoured (longer ones are cut to this). */
+    @WithDefault("60s")
+    Duration retryAfterMax();
+  }
+
+  /** Topics and the consumer group; the broker itself is {@code kafka.bootstrap.servers}. */
+  interface Kafka {
+    /** The status topic: folded per resource, and where delivery outcomes are published. */
+    @WithDefault(Topics.STATUS)
+    String statusTopic();
+
+    /** Compacted record of sent notifications, replayed before anything is sent. */
+    @WithDefault(Topics.NOTIFICATIONS_DELIVERED)
+    String deliveredTopic();
+
+    /** Dead letters of the notifier: unreadable status records and notifications given up on. */
+    @WithDefault("pledge.notifications.dlq")
+    String deadLetterTopic();
+
+    /** Consumer group sharing the status partitions among notifier replicas. */
+    @WithDefault("pledge-notifier")
+    String groupId();
+
+    /**
+     * Stable id of this replica, making its transactional id; absent: random per start (a crash
+     * then holds read_committed readers of the partitions it wrote for up to the transaction
+     * timeout).
+     */
+    Optional<String> instanceId();
+
+    /** Kafka transaction timeout: how long a crashed replica's open transaction may linger. */
+    @WithDefault("10s")
+    Duration transactionTimeout();
+
+    /** Records per poll: bounds the time between polls, as each may wait for HTTP retries. */
+    @WithDefault("20")
+    int maxPollRecords();
+  }
+}

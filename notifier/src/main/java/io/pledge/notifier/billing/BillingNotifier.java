@@ -1,0 +1,91 @@
+package io.pledge.notifier.billing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.pledge.contract.event.EventCodec;
+import io.pledge.notifier.delivery.Attempt;
+import io.pledge.notifier.delivery.HttpAttempts;
+import io.pledge.notifier.delivery.Notifier;
+import io.pledge.notifier.lifecycle.Lifecycle;
+import io.pledge.notifier.lifecycle.LifecycleEvent;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Tells a billing API about lifecycle events with a POST carrying an {@code Idempotency-Key}
+ * derived from (key, generation, action), so a repeat (a retry after a lost answer, or the
+ * notifier's crash window) is harmless where the API honours the key.
+ */
+public final class BillingNotifier implements Notifier {
+
+  public static final String CHANNEL = "billing";
+
+  private final HttpClient http;
+  private final URI endpoint;
+  private final Optional<String> token;
+  private final Duration timeout;
+  private final Set<Lifecycle> lifecycles;
+  private final Clock clock = Clock.systemUTC();
+
+  public BillingNotifier(
+      URI endpoint, Optional<String> token, Duration timeout, Set<Lifecycle> lifecycles) {
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.endpoint = endpoint;
+    this.token = token;
+    this.timeout = timeout;
+    this.lifecycles = Set.copyOf(lifecycles);
+  }
+
+  @Override
+  public String channel() {
+    return CHANNEL;
+  }
+
+  @Override
+  public Set<Lifecycle> lifecycles() {
+    return lifecycles;
+  }
+
+  @Override
+  public Attempt attempt(LifecycleEvent event) throws InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", BillingEvent.idempotencyKey(event))
+            .POST(HttpRequest.BodyPublishers.ofString(body(event)));
+    token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return HttpAttempts.classify(
+          response.statusCode(),
+          response.headers().firstValue("Retry-After"),
+          response.body(),
+          clock);
+    } catch (HttpTimeoutException e) {
+      return Attempt.retryable("timed out after " + timeout.toMillis() + " ms");
+    } catch (IOException e) {
+      return Attempt.retryable("connection failed: " + e.getClass().getSimpleName());
+    }
+  }
+
+  private static String body(LifecycleEvent event) {
+    try {
+      return EventCodec.JSON.writeValueAsString(BillingEvent.payload(event));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a billing event", e);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.pledge.notifier.email;
+
+import io.pledge.contract.work.Placement;
+import io.pledge.notifier.lifecycle.Lifecycle;
+import io.pledge.notifier.lifecycle.LifecycleEvent;
+import io.pledge.notifier.lifecycle.LifecycleText;
+import io.quarkus.mailer.Mail;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The e-mail for a lifecycle event: subject, plain-text body, and a stable Message-ID. */
+public final class EmailMessage {
+
+  private EmailMessage() {}
+
+  /**
+   * The same for every attempt and every notifier replica: a mail client or archive that sees it
+   * twice (the notifier's crash window) can tell it is one message.
+   */
+  public static String messageId(LifecycleEvent event) {
+    String name =
+        "pledge-email:" + event.key() + "#" + event.generation() + "#" + event.lifecycle().id();
+    return "<" + UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)) + "@pledge>";
+  }
+
+  public static String subject(LifecycleEvent event) {
+    return "[Pledge] " + LifecycleText.summary(event);
+  }
+
+  public static String body(LifecycleEvent event) {
+    StringBuilder text = new StringBuilder(LifecycleText.summary(event)).append("\n\n");
+    text.append("Resource:   ").append(event.key()).append('\n');
+    text.append("Generation: ").append(event.generation()).append('\n');
+    text.append("Event:      ").append(event.lifecycle().id()).append('\n');
+    if (event.status().requester() != null) {
+      text.append("Requester:  ").append(event.status().requester()).append('\n');
+    }
+    if (event.lifecycle() == Lifecycle.FAILED) {
+      text.append("Why:        ").append(LifecycleText.why(event.status())).append('\n');
+      if (event.status().lastFailure() != null
+          && event.status().lastFailure().stderrTail() != null) {
+        text.append("\nLast error output:\n")
+            .append(event.status().lastFailure().stderrTail())
+            .append('\n');
+      }
+    }
+    List<Placement> placements = LifecycleText.distinctPlacements(event.status());
+    if (!placements.isEmpty()) {
+      text.append("\nDestinations:\n");
+      for (Placement p : placements) {
+        text.append("  ")
+            .append(p.destination())
+            .append(p.version() == null ? "" : "  commit " + p.version())
+            .append(p.stateStore() == null ? "" : "  in " + p.stateStore())
+            .append('\n');
+      }
+    }
+    return text.toString();
+  }
+
+  public static Mail mail(LifecycleEvent event, List<String> to, Optional<String> from) {
+    Mail mail = Mail.withText(to.get(0), subject(event), body(event)).setTo(List.copyOf(to));
+    from.ifPresent(mail::setFrom);
+    return mail.addHeader("Message-ID", messageId(event));
+  }
+}

@@ -1,0 +1,336 @@
+package io.pledge.notifier.status;
+
+import io.pledge.contract.event.EventCodec;
+import io.pledge.contract.event.EventType;
+import io.pledge.notifier.NotifierConfig;
+import io.pledge.notifier.delivery.Delivery;
+import io.pledge.notifier.delivery.NotificationDispatcher;
+import io.pledge.notifier.delivery.Notifier;
+import io.pledge.notifier.delivery.Outcome;
+import io.pledge.notifier.ledger.DeliveryLedger;
+import io.pledge.notifier.ledger.LedgerReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jboss.logging.Logger;
+
+/**
+ * One life of the notifier's Kafka side, from replaying the ledger to a stop or a Kafka failure;
+ * {@link StatusConsumer} starts a new one after a failure, as a restarted process would.
+ *
+ * <p>The status partitions are shared by the notifier replicas through a consumer group. On
+ * assignment a partition is read from its beginning: records below the group's committed offset
+ * only rebuild the fold (their notifications were handled by whoever committed), later ones are
+ * processed. Every Kafka write is a transaction that also commits the group offset, so an outcome
+ * event, its ledger record and the offset are written together or not at all.
+ */
+final class StatusSession implements ConsumerRebalanceListener, StatusProcessor.Sink {
+
+  private static final Logger LOG = Logger.getLogger(StatusSession.class);
+  private static final EventCodec CODEC = new EventCodec("/pledge/notifier");
+
+  private final NotifierConfig.Kafka topics;
+  private final Consumer<String, String> status;
+  private final Consumer<String, String> ledgerConsumer;
+  private final Producer<String, String> producer;
+  private final BooleanSupplier running;
+  private final DeliveryLedger ledger = new DeliveryLedger();
+  private final LedgerReader ledgerReader;
+  private final StatusProcessor processor;
+  private final Map<TopicPartition, Long> replayEnd = new HashMap<>();
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private final Duration pollBudget;
+  private volatile boolean assignedOnce;
+  private volatile boolean ready;
+
+  StatusSession(
+      NotifierConfig.Kafka topics,
+      Consumer<String, String> status,
+      Consumer<String, String> ledgerConsumer,
+      Producer<String, String> producer,
+      List<Notifier> notifiers,
+      NotificationDispatcher dispatcher,
+      Duration maxPollInterval,
+      BooleanSupplier running) {
+    this.topics = topics;
+    this.pollBudget = maxPollInterval.dividedBy(2);
+    this.status = status;
+    this.ledgerConsumer = ledgerConsumer;
+    this.producer = producer;
+    this.running = running;
+    this.ledgerReader = new LedgerReader(ledgerConsumer, topics.deliveredTopic());
+    this.processor = new StatusProcessor(notifiers, dispatcher, ledger, this);
+  }
+
+  /** Runs until {@code running} turns false or Kafka fails (then it throws). */
+  void run() throws InterruptedException {
+    producer.initTransactions();
+    if (!ledgerReader.catchUp(ledger, running)) {
+      return;
+    }
+    LOG.infof("delivery ledger replayed: %d notifications already sent", ledger.size());
+    status.subscribe(List.of(topics.statusTopic()), this);
+    while (running.getAsBoolean()) {
+      ConsumerRecords<String, String> records = status.poll(Duration.ofMillis(200));
+      if (!processWithinBudget(records)) {
+        return; // stopping: the position is past records not processed, commit nothing more
+      }
+      commitProgress(status.assignment());
+      ready = assignedOnce && replayed();
+    }
+  }
+
+  /**
+   * Processes a batch, but hands the rest back to the next poll (by seeking to it) once half the
+   * poll interval is spent, as deliveries that wait for retries would otherwise get this member
+   * thrown out of the group.
+   *
+   * @return false when the session is stopping
+   */
+  private boolean processWithinBudget(ConsumerRecords<String, String> records)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + pollBudget.toNanos();
+    boolean processedAny = false;
+    for (TopicPartition tp : records.partitions()) {
+      for (ConsumerRecord<String, String> record : records.records(tp)) {
+        if (!running.getAsBoolean()) {
+          return false;
+        }
+        if (processedAny && System.nanoTime() > deadline) {
+          handBack(records, tp, record.offset());
+          return true;
+        }
+        processedAny = true;
+        if (record.offset() < replayEnd.getOrDefault(tp, 0L)) {
+          processor.replay(record);
+        } else {
+          processor.process(record);
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Seeks {@code from} back to {@code offset} and every partition after it to its first record. */
+  private void handBack(ConsumerRecords<String, String> records, TopicPartition from, long offset) {
+    boolean after = false;
+    for (TopicPartition tp : records.partitions()) {
+      if (tp.equals(from)) {
+        status.seek(tp, offset);
+        after = true;
+      } else if (after) {
+        status.seek(tp, records.records(tp).get(0).offset());
+      }
+    }
+    LOG.infof("poll budget spent, %s continues at offset %d after the next poll", from, offset);
+  }
+
+  /** True once the ledger is read and every owned partition is replayed to its committed offset. */
+  boolean ready() {
+    return ready;
+  }
+
+  int ledgerSize() {
+    return ledger.size();
+  }
+
+  int resources() {
+    return processor.resources();
+  }
+
+  /** Ends the session at its next poll; thread-safe. */
+  void wakeup() {
+    ready = false;
+    status.wakeup();
+    ledgerConsumer.wakeup();
+  }
+
+  void close() {
+    ready = false;
+    closeQuietly(status);
+    closeQuietly(ledgerConsumer);
+    closeQuietly(producer);
+  }
+
+  // --- rebalance ---
+
+  @Override
+  public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+    assignedOnce = true;
+    if (partitions.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = status.committed(new HashSet<>(partitions));
+    for (TopicPartition tp : partitions) {
+      OffsetAndMetadata offset = offsets.get(tp);
+      long end = offset == null ? 0L : offset.offset();
+      replayEnd.put(tp, end);
+      committed.put(tp, end);
+      processor.forget(tp.partition());
+    }
+    status.seekToBeginning(partitions);
+    // Another replica may have sent for these partitions until now: know what it sent first.
+    ledgerReader.catchUp(ledger, running);
+    LOG.infof("assigned %s, replaying up to %s", partitions, replayEnd);
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    try {
+      commitProgress(partitions);
+    } catch (KafkaException e) {
+      LOG.warnf("could not commit progress of revoked partitions %s: %s", partitions, e);
+    }
+    forget(partitions);
+  }
+
+  @Override
+  public void onPartitionsLost(Collection<TopicPartition> partitions) {
+    forget(partitions);
+  }
+
+  private void forget(Collection<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      processor.forget(tp.partition());
+      replayEnd.remove(tp);
+      committed.remove(tp);
+    }
+  }
+
+  private boolean replayed() {
+    for (TopicPartition tp : status.assignment()) {
+      if (status.position(tp) < replayEnd.getOrDefault(tp, 0L)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // --- sink: every write a transaction, with the group offset where one is due ---
+
+  @Override
+  public void retrying(Outcome outcome) {
+    transact(List.of(statusRecord(outcome)), Map.of());
+  }
+
+  @Override
+  public void finished(Outcome outcome, ConsumerRecord<String, String> cause) {
+    List<ProducerRecord<String, String>> records = new ArrayList<>();
+    ProducerRecord<String, String> event = statusRecord(outcome);
+    records.add(event);
+    if (outcome.sent()) {
+      records.add(
+          new ProducerRecord<>(
+              topics.deliveredTopic(), outcome.delivery().ledgerKey(), event.value()));
+    }
+    if (outcome.failed()) {
+      records.add(deadLetter(cause, outcome.detail(), outcome));
+    }
+    // Up to, not past, the cause: it may bring further deliveries still to do.
+    transact(records, offsetUpTo(cause, cause.offset()));
+  }
+
+  @Override
+  public void deadLetter(ConsumerRecord<String, String> poison, String reason) {
+    transact(List.of(deadLetter(poison, reason, null)), offsetUpTo(poison, poison.offset() + 1));
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> offsetUpTo(
+      ConsumerRecord<String, String> record, long offset) {
+    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    return offset > committed.getOrDefault(tp, 0L)
+        ? Map.of(tp, new OffsetAndMetadata(offset))
+        : Map.of();
+  }
+
+  /** Commits the position of each replayed partition, which is past every processed record. */
+  private void commitProgress(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      if (!replayEnd.containsKey(tp)) {
+        continue;
+      }
+      long position = status.position(tp);
+      if (position >= replayEnd.get(tp) && position > committed.getOrDefault(tp, 0L)) {
+        offsets.put(tp, new OffsetAndMetadata(position));
+      }
+    }
+    if (!offsets.isEmpty()) {
+      transact(List.of(), offsets);
+    }
+  }
+
+  private void transact(
+      List<ProducerRecord<String, String>> records,
+      Map<TopicPartition, OffsetAndMetadata> offsets) {
+    producer.beginTransaction();
+    try {
+      records.forEach(producer::send);
+      if (!offsets.isEmpty()) {
+        producer.sendOffsetsToTransaction(offsets, status.groupMetadata());
+      }
+      producer.commitTransaction();
+    } catch (KafkaException e) {
+      try {
+        producer.abortTransaction();
+      } catch (KafkaException fatal) {
+        // Fenced or broken producer: the session ends and a new one starts.
+      }
+      throw e;
+    }
+    offsets.forEach((tp, offset) -> committed.put(tp, offset.offset()));
+  }
+
+  private ProducerRecord<String, String> statusRecord(Outcome outcome) {
+    String key = outcome.delivery().key();
+    return new ProducerRecord<>(
+        topics.statusTopic(),
+        key,
+        EventCodec.write(CODEC.event(EventType.NOTIFICATION_DELIVERED, key, outcome.toEvent())));
+  }
+
+  private ProducerRecord<String, String> deadLetter(
+      ConsumerRecord<String, String> record, String reason, Outcome givenUp) {
+    RecordHeaders headers = new RecordHeaders();
+    header(headers, "dead-letter-reason", reason);
+    header(headers, "dead-letter-topic", record.topic());
+    header(headers, "dead-letter-partition", Integer.toString(record.partition()));
+    header(headers, "dead-letter-offset", Long.toString(record.offset()));
+    if (givenUp != null) {
+      Delivery d = givenUp.delivery();
+      header(headers, "pledge-notification", d.ledgerKey());
+      header(headers, "pledge-notification-channel", d.channel());
+      header(headers, "pledge-notification-attempts", Integer.toString(givenUp.attempt()));
+    }
+    return new ProducerRecord<>(
+        topics.deadLetterTopic(), null, record.key(), record.value(), headers);
+  }
+
+  private static void header(RecordHeaders headers, String name, String value) {
+    headers.add(name, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.debugf("closing %s: %s", closeable.getClass().getSimpleName(), e);
+    }
+  }
+}

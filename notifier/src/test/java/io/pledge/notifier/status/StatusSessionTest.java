@@ -1,0 +1,257 @@
+package io.pledge.notifier.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pledge.contract.Topics;
+import io.pledge.contract.event.CloudEvent;
+import io.pledge.contract.event.EventCodec;
+import io.pledge.notifier.NotifierConfig;
+import io.pledge.notifier.StatusEvents;
+import io.pledge.notifier.delivery.Attempt;
+import io.pledge.notifier.delivery.NotificationDispatcher;
+import io.pledge.notifier.delivery.Notifier;
+import io.pledge.notifier.delivery.RetryPolicy;
+import io.pledge.notifier.lifecycle.Lifecycle;
+import io.pledge.notifier.lifecycle.LifecycleEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The session's Kafka bookkeeping, against Kafka's mock clients. */
+class StatusSessionTest {
+
+  private static final String KEY = "default/postgresql/example";
+  private static final TopicPartition STATUS = new TopicPartition(Topics.STATUS, 0);
+  private static final TopicPartition LEDGER =
+      new TopicPartition(Topics.NOTIFICATIONS_DELIVERED, 0);
+
+  private final StatusEvents events = new StatusEvents(KEY);
+
+  /** The group's offsets as the last owner of the partition committed them. */
+  private final Map<TopicPartition, OffsetAndMetadata> previousOwner = new HashMap<>();
+
+  // The mock forgets commits on subscribe; the session's own commits go through the producer.
+  private final MockConsumer<String, String> status =
+      new MockConsumer<>("earliest") {
+        @Override
+        public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+            Set<TopicPartition> partitions) {
+          Map<TopicPartition, OffsetAndMetadata> found = new HashMap<>(previousOwner);
+          found.keySet().retainAll(partitions);
+          return found;
+        }
+      };
+  private final MockConsumer<String, String> ledger = new MockConsumer<>("earliest");
+  private final MockProducer<String, String> producer =
+      new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
+  private final List<LifecycleEvent> posted = new ArrayList<>();
+  private final List<ConsumerRecord<String, String>> log = new ArrayList<>();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+
+  private final Notifier slack =
+      new Notifier() {
+        @Override
+        public String channel() {
+          return "slack";
+        }
+
+        @Override
+        public Set<Lifecycle> lifecycles() {
+          return Set.of(Lifecycle.RECONCILED, Lifecycle.FAILED);
+        }
+
+        @Override
+        public Attempt attempt(LifecycleEvent event) {
+          posted.add(event);
+          return Attempt.sent("HTTP 200");
+        }
+      };
+
+  @BeforeEach
+  void emptyTopics() {
+    status.updateBeginningOffsets(Map.of(STATUS, 0L));
+    ledger.updatePartitions(
+        LEDGER.topic(), List.of(new PartitionInfo(LEDGER.topic(), 0, null, null, null)));
+    ledger.updateBeginningOffsets(Map.of(LEDGER, 0L));
+    ledger.updateEndOffsets(Map.of(LEDGER, 0L));
+  }
+
+  private void append(List<CloudEvent> sequence) {
+    for (CloudEvent e : sequence) {
+      log.add(
+          new ConsumerRecord<>(STATUS.topic(), 0, log.size(), e.subject(), EventCodec.write(e)));
+    }
+  }
+
+  /**
+   * Runs a session that is assigned the partition at its first poll and is given the whole log at
+   * every poll (the mock drops what one poll does not return), for {@code polls} polls.
+   */
+  private void runSession(int polls, Duration maxPollInterval) throws InterruptedException {
+    status.schedulePollTask(
+        () -> {
+          status.rebalance(List.of(STATUS));
+          log.forEach(status::addRecord);
+        });
+    for (int i = 1; i < polls; i++) {
+      status.schedulePollTask(() -> log.forEach(status::addRecord));
+    }
+    status.schedulePollTask(() -> running.set(false));
+    session(maxPollInterval).run();
+  }
+
+  private StatusSession session(Duration maxPollInterval) {
+    return new StatusSession(
+        topics(),
+        status,
+        ledger,
+        producer,
+        List.of(slack),
+        new NotificationDispatcher(
+            new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO), d -> {}),
+        maxPollInterval,
+        running::get);
+  }
+
+  private List<Long> committedOffsets() {
+    return producer.consumerGroupOffsetsHistory().stream()
+        .flatMap(byGroup -> byGroup.values().stream())
+        .map(offsets -> offsets.get(STATUS).offset())
+        .toList();
+  }
+
+  private List<String> sentTo(String topic) {
+    return producer.history().stream()
+        .filter(r -> r.topic().equals(topic))
+        .map(ProducerRecord::key)
+        .toList();
+  }
+
+  @Test
+  void commitsTheOutcomeTheLedgerRecordAndTheOffsetTogether() throws InterruptedException {
+    append(events.reconciled(1));
+
+    runSession(2, Duration.ofMinutes(5));
+
+    assertThat(posted).extracting(LifecycleEvent::lifecycle).containsExactly(Lifecycle.RECONCILED);
+    assertThat(sentTo(Topics.STATUS)).containsExactly(KEY);
+    assertThat(sentTo(Topics.NOTIFICATIONS_DELIVERED)).containsExactly(KEY + "#1#reconciled#slack");
+    // The delivery's transaction commits up to its cause (5); the batch end commits past it.
+    assertThat(committedOffsets()).containsExactly(5L, 6L);
+    assertThat(producer.transactionCommitted()).isTrue();
+  }
+
+  @Test
+  void recordsBelowTheCommittedOffsetOnlyRebuildTheStatus() throws InterruptedException {
+    append(events.reconciled(1));
+    previousOwner.put(STATUS, new OffsetAndMetadata(log.size()));
+    append(events.failing(2));
+
+    runSession(2, Duration.ofMinutes(5));
+
+    assertThat(posted)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.lifecycle()).isEqualTo(Lifecycle.FAILED);
+              assertThat(e.status().observedGeneration()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void whatTheLedgerHoldsIsNotSentAgain() throws InterruptedException {
+    ledger.updateEndOffsets(Map.of(LEDGER, 1L));
+    ledger.schedulePollTask(
+        () ->
+            ledger.addRecord(
+                new ConsumerRecord<>(LEDGER.topic(), 0, 0, KEY + "#1#reconciled#slack", "{}")));
+    append(events.reconciled(1));
+
+    runSession(2, Duration.ofMinutes(5));
+
+    assertThat(posted).isEmpty();
+    assertThat(committedOffsets()).containsExactly(6L);
+  }
+
+  @Test
+  void handsTheRestOfALongBatchBackToTheNextPoll() throws InterruptedException {
+    append(events.reconciled(1));
+    append(events.failing(2));
+
+    // No time budget: every poll processes one record and hands the others back.
+    runSession(log.size() + 1, Duration.ZERO);
+
+    assertThat(posted)
+        .extracting(LifecycleEvent::lifecycle)
+        .containsExactly(Lifecycle.RECONCILED, Lifecycle.FAILED);
+    assertThat(committedOffsets()).last().isEqualTo((long) log.size());
+    assertThat(committedOffsets()).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aFailedTransactionEndsTheSessionWithoutRecordingTheDelivery() {
+    append(events.reconciled(1));
+    producer.commitTransactionException = new KafkaException("broker gone");
+
+    assertThatThrownBy(() -> runSession(2, Duration.ofMinutes(5)))
+        .isInstanceOf(KafkaException.class);
+    assertThat(producer.transactionAborted()).isTrue();
+    assertThat(sentTo(Topics.NOTIFICATIONS_DELIVERED)).isEmpty();
+  }
+
+  private static NotifierConfig.Kafka topics() {
+    return new NotifierConfig.Kafka() {
+      @Override
+      public String statusTopic() {
+        return Topics.STATUS;
+      }
+
+      @Override
+      public String deliveredTopic() {
+        return Topics.NOTIFICATIONS_DELIVERED;
+      }
+
+      @Override
+      public String deadLetterTopic() {
+        return "pledge.notifications.dlq";
+      }
+
+      @Override
+      public String groupId() {
+        return "pledge-notifier";
+      }
+
+      @Override
+      public Optional<String> instanceId() {
+        return Optional.empty();
+      }
+
+      @Override
+      public Duration transactionTimeout() {
+        return Duration.ofSeconds(10);
+      }
+
+      @Override
+      public int maxPollRecords() {
+        return 20;
+      }
+    };
+  }
+}
