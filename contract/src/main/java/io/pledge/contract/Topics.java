@@ -14,6 +14,9 @@ public final class Topics {
    */
   public static final String DESTINATIONS = "pledge.destinations";
 
+  /** Compacted, keyed by policy name: Pledge's NotificationPolicy documents. */
+  public static final String POLICIES = "pledge.policies";
+
   /** Accepted resource requests (apply, delete, reconcile), keyed by resource key. */
   public static final String REQUESTS = "pledge.requests";
 

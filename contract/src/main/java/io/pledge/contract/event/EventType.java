@@ -4,6 +4,8 @@ import io.pledge.contract.Topics;
 import io.pledge.contract.destination.DestinationApplied;
 import io.pledge.contract.destination.DestinationDeleted;
 import io.pledge.contract.notification.NotificationDelivered;
+import io.pledge.contract.notification.NotificationPolicyApplied;
+import io.pledge.contract.notification.NotificationPolicyDeleted;
 import io.pledge.contract.pipeline.PipelineFailed;
 import io.pledge.contract.pipeline.PipelineLog;
 import io.pledge.contract.pipeline.PipelineStarted;
@@ -51,7 +53,11 @@ public enum EventType {
   WORK_FAILED("pledge.work.failed", WorkFailed.class, Topics.STATUS),
   WORK_REMOVED("pledge.work.removed", WorkRemoved.class, Topics.STATUS),
   NOTIFICATION_DELIVERED(
-      "pledge.notification.delivered", NotificationDelivered.class, Topics.STATUS);
+      "pledge.notification.delivered", NotificationDelivered.class, Topics.STATUS),
+  NOTIFICATION_POLICY_APPLIED(
+      "pledge.notificationpolicy.applied", NotificationPolicyApplied.class, Topics.POLICIES),
+  NOTIFICATION_POLICY_DELETED(
+      "pledge.notificationpolicy.deleted", NotificationPolicyDeleted.class, Topics.POLICIES);
 
   /** Bumped on a breaking change only; changes within a version are additive. */
   public static final String SCHEMA_VERSION = "v1";

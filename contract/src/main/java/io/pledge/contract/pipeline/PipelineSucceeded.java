@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param total how many pipelines the workflow runs
  * @param status the pipeline's {@code /kratix/metadata/status.yaml}, as a JSON object, or null
  * @param workloadGroups how many workload groups its Work carries (0: no Work was produced)
+ * @param notifications the pipeline's {@code /kratix/metadata/notifications.yaml} (a list of
+ *     notifications it asks for), as JSON, or null
  */
 public record PipelineSucceeded(
     WorkflowRef workflow,
@@ -18,4 +20,17 @@ public record PipelineSucceeded(
     int index,
     int total,
     JsonNode status,
-    int workloadGroups) {}
+    int workloadGroups,
+    JsonNode notifications) {
+
+  /** A pipeline that asked for no notification. */
+  public PipelineSucceeded(
+      WorkflowRef workflow,
+      String pipeline,
+      int index,
+      int total,
+      JsonNode status,
+      int workloadGroups) {
+    this(workflow, pipeline, index, total, status, workloadGroups, null);
+  }
+}

@@ -18,6 +18,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
       List.of(
           Topics.PROMISES,
           Topics.DESTINATIONS,
+          Topics.POLICIES,
           Topics.REQUESTS,
           Topics.REQUESTS_INBOUND,
           Topics.WORKS,
@@ -29,7 +30,11 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
 
   public static final Set<String> COMPACTED =
       Set.of(
-          Topics.PROMISES, Topics.DESTINATIONS, Topics.NOTIFICATIONS_DELIVERED, Topics.PLACEMENTS);
+          Topics.PROMISES,
+          Topics.DESTINATIONS,
+          Topics.POLICIES,
+          Topics.NOTIFICATIONS_DELIVERED,
+          Topics.PLACEMENTS);
 
   @Override
   public Map<String, String> start() {
