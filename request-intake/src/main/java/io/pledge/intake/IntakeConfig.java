@@ -61,6 +61,54 @@ public interface IntakeConfig {
     String tokensFile();
   }
 
+  /** The stage output served at {@code .../logs}, replayed from {@code pledge.logs}. */
+  Logs logs();
+
+  /** Stage output bounds. */
+  interface Logs {
+    /** Runs (workflow executions) kept per resource or Promise; older ones are dropped. */
+    @WithDefault("10")
+    int maxRunsPerResource();
+
+    /** Bytes kept per resource or Promise; the oldest runs are dropped first. */
+    @WithDefault("1M")
+    MemorySize maxBytesPerResource();
+
+    /** Bytes kept in all; the resources written least recently are dropped first. */
+    @WithDefault("256M")
+    MemorySize maxTotalBytes();
+  }
+
+  /** Kubernetes mode: Promise and request objects on a cluster as a way in. */
+  Kubernetes kubernetes();
+
+  /** Kubernetes mode. */
+  interface Kubernetes {
+    /**
+     * Watch Kratix Promise objects and the request kinds they define on the cluster the Quarkus
+     * Kubernetes client points at, and write status back. Off by default: nothing connects to a
+     * cluster then.
+     */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Create or update each Promise's request CRD from its {@code spec.api}, as Kratix does. */
+    @WithDefault("true")
+    boolean installCrds();
+
+    /** Write the folded status into each request object's {@code status} subresource. */
+    @WithDefault("true")
+    boolean writeStatus();
+
+    /** The requester recorded for changes that come from the cluster. */
+    @WithDefault("kubernetes")
+    String requester();
+
+    /** How long to wait before retrying an object the service could not take yet (replaying). */
+    @WithDefault("1s")
+    Duration retryDelay();
+  }
+
   /** Topic names; the outgoing channels in application.properties refer to these. */
   TopicNames topics();
 
@@ -85,6 +133,10 @@ public interface IntakeConfig {
     /** Lifecycle events, folded into the status view. */
     @WithDefault(io.pledge.contract.Topics.STATUS)
     String status();
+
+    /** Stage output from pipeline-runner, replayed into the log store. */
+    @WithDefault(io.pledge.contract.Topics.LOGS)
+    String logs();
   }
 
   /** Policy for undeclared {@code spec} fields. */

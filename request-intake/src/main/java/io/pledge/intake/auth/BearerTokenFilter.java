@@ -12,7 +12,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Authenticates {@code /api} calls with {@code Authorization: Bearer <token>} when {@code
- * pledge.intake.auth.enabled}; health, metrics and the OpenAPI document stay open.
+ * pledge.intake.auth.enabled}; health, metrics and the OpenAPI and AsyncAPI documents stay open.
  */
 @ApplicationScoped
 public class BearerTokenFilter {
@@ -31,7 +31,10 @@ public class BearerTokenFilter {
 
   @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
   public void authenticate(ContainerRequestContext request) {
-    if (!config.auth().enabled() || !request.getUriInfo().getPath().startsWith("/api/")) {
+    String path = request.getUriInfo().getPath();
+    if (!config.auth().enabled()
+        || !path.startsWith("/api/")
+        || path.equals(io.pledge.intake.api.AsyncApiResource.PATH)) {
       return;
     }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);

@@ -31,11 +31,17 @@ public final class TopicReplayer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(TopicReplayer.class);
 
+  /** Where replayed records go. Called on the replay thread, in offset order per partition. */
+  public interface Sink {
+    void event(String topic, CloudEvent event);
+
+    /** A record with a null value (a compaction tombstone). */
+    void tombstone(String topic, String key);
+  }
+
   private final Properties props;
   private final List<String> topics;
-  private final String promisesTopic;
-  private final String destinationsTopic;
-  private final IntakeView view;
+  private final Sink sink;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean caughtUp;
@@ -53,6 +59,20 @@ public final class TopicReplayer implements AutoCloseable {
       String destinationsTopic,
       List<String> otherTopics,
       IntakeView view) {
+    this(
+        kafka,
+        topics(promisesTopic, destinationsTopic, otherTopics),
+        "request-intake-view",
+        viewSink(promisesTopic, destinationsTopic, view));
+  }
+
+  /**
+   * @param kafka client settings (at least {@code bootstrap.servers})
+   * @param topics every partition of these is read from the beginning
+   * @param clientId the consumer's client id
+   * @param sink receives every readable record
+   */
+  public TopicReplayer(Map<String, String> kafka, List<String> topics, String clientId, Sink sink) {
     this.props = new Properties();
     props.putAll(kafka);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -60,16 +80,37 @@ public final class TopicReplayer implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "request-intake-view");
-    this.promisesTopic = promisesTopic;
-    this.destinationsTopic = destinationsTopic;
-    this.topics = new ArrayList<>();
-    topics.add(promisesTopic);
-    topics.add(destinationsTopic);
-    topics.addAll(otherTopics);
-    this.view = view;
-    this.thread = new Thread(this::run, "intake-view-replay");
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    this.topics = List.copyOf(topics);
+    this.sink = sink;
+    this.thread = new Thread(this::run, clientId + "-replay");
     thread.setDaemon(true);
+  }
+
+  private static List<String> topics(String promises, String destinations, List<String> other) {
+    List<String> all = new ArrayList<>();
+    all.add(promises);
+    all.add(destinations);
+    all.addAll(other);
+    return all;
+  }
+
+  private static Sink viewSink(String promisesTopic, String destinationsTopic, IntakeView view) {
+    return new Sink() {
+      @Override
+      public void event(String topic, CloudEvent event) {
+        view.applyReplayed(event);
+      }
+
+      @Override
+      public void tombstone(String topic, String key) {
+        if (topic.equals(promisesTopic)) {
+          view.promiseTombstone(key);
+        } else if (topic.equals(destinationsTopic)) {
+          view.destinationTombstone(key);
+        }
+      }
+    };
   }
 
   public void start() {
@@ -100,7 +141,7 @@ public final class TopicReplayer implements AutoCloseable {
         }
         if (!caughtUp && reached(consumer, endAtStart)) {
           caughtUp = true;
-          LOG.infof("View replayed %s up to the end offsets seen at start-up", topics);
+          LOG.infof("Replayed %s up to the end offsets seen at start-up", topics);
         }
       } catch (WakeupException e) {
         break;
@@ -144,28 +185,18 @@ public final class TopicReplayer implements AutoCloseable {
     MDC.put("key", r.key() == null ? "" : r.key());
     try {
       if (r.value() == null) {
-        tombstone(r);
+        if (r.key() != null) {
+          sink.tombstone(r.topic(), r.key());
+        }
         return;
       }
-      CloudEvent event = EventCodec.read(r.value());
-      view.applyReplayed(event);
+      sink.event(r.topic(), EventCodec.read(r.value()));
     } catch (MalformedEventException | IllegalArgumentException e) {
       LOG.warnf(
           "Skipping unreadable record %s-%d@%d: %s",
           r.topic(), r.partition(), r.offset(), e.getMessage());
     } finally {
       MDC.remove("key");
-    }
-  }
-
-  private void tombstone(ConsumerRecord<String, String> r) {
-    if (r.key() == null) {
-      return;
-    }
-    if (r.topic().equals(promisesTopic)) {
-      view.promiseTombstone(r.key());
-    } else if (r.topic().equals(destinationsTopic)) {
-      view.destinationTombstone(r.key());
     }
   }
 

@@ -1,6 +1,8 @@
 package io.pledge.intake.view;
 
 import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.logs.LogReplaySink;
+import io.pledge.intake.logs.LogStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +14,11 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.Config;
 
-/** Creates the view at start-up and replays the topics into it until shutdown. */
+/**
+ * Creates the view and the log store at start-up and replays the topics into them until shutdown.
+ * The log store has its own consumer: {@code pledge.logs} can be large, and readiness does not wait
+ * for it.
+ */
 @ApplicationScoped
 public class ViewLifecycle {
 
@@ -21,12 +27,26 @@ public class ViewLifecycle {
   private final IntakeConfig config;
   private final Config rawConfig;
   private final IntakeView view;
+  private final LogStore logs;
   private TopicReplayer replayer;
+  private TopicReplayer logReplayer;
 
   ViewLifecycle(IntakeConfig config, Config rawConfig) {
     this.config = config;
     this.rawConfig = rawConfig;
     this.view = new IntakeView(config.unknownFields() == IntakeConfig.UnknownFields.REJECT);
+    IntakeConfig.Logs l = config.logs();
+    this.logs =
+        new LogStore(
+            l.maxRunsPerResource(),
+            l.maxBytesPerResource().asLongValue(),
+            l.maxTotalBytes().asLongValue());
+  }
+
+  @Produces
+  @Singleton
+  LogStore logs() {
+    return logs;
   }
 
   @Produces
@@ -45,17 +65,29 @@ public class ViewLifecycle {
             List.of(t.requests(), t.status()),
             view);
     replayer.start();
+    logReplayer =
+        new TopicReplayer(
+            kafkaClientConfig(), List.of(t.logs()), "request-intake-logs", new LogReplaySink(logs));
+    logReplayer.start();
   }
 
   void stop(@Observes ShutdownEvent ignored) {
     if (replayer != null) {
       replayer.close();
     }
+    if (logReplayer != null) {
+      logReplayer.close();
+    }
   }
 
   /** True once the replay reached the end offsets seen at start-up. */
   public boolean caughtUp() {
     return replayer != null && replayer.caughtUp();
+  }
+
+  /** True once the log replay reached the end offsets of {@code pledge.logs} seen at start-up. */
+  public boolean logsCaughtUp() {
+    return logReplayer != null && logReplayer.caughtUp();
   }
 
   /** The {@code kafka.*} properties (bootstrap servers, security) for the plain consumer. */

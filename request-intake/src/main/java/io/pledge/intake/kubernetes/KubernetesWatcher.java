@@ -1,0 +1,454 @@
+package io.pledge.intake.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.pledge.contract.ResourceKey;
+import io.pledge.contract.event.EventCodec;
+import io.pledge.contract.kratix.CustomResourceDefinition.Version;
+import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.apply.ApplyService;
+import io.pledge.intake.apply.Origin;
+import io.pledge.intake.problem.ProblemException;
+import io.pledge.intake.view.IntakeView;
+import io.pledge.intake.view.PromiseEntry;
+import io.pledge.intake.view.RequestState;
+import io.pledge.intake.view.StatusRenderer;
+import io.pledge.intake.view.ViewLifecycle;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Kubernetes mode: Kratix Promise objects and the request objects of each Promise's API, watched
+ * with informers, go through the same apply and delete path as the REST API; the folded status goes
+ * back into each object's {@code status} subresource, only when it differs from what the object
+ * already shows (no write churn, cf. kratix#743).
+ *
+ * <p>Level-triggered, like a controller: an informer event only queues the object's cache key; one
+ * worker thread reads the object as it is now and applies it, or deletes it when it is gone. While
+ * the service cannot take writes (still replaying) the key is retried after {@code retry-delay}.
+ * Nothing here runs, and no client is created, unless {@code pledge.intake.kubernetes.enabled}.
+ */
+@ApplicationScoped
+public class KubernetesWatcher {
+
+  private static final Logger LOG = Logger.getLogger(KubernetesWatcher.class);
+
+  static final ResourceDefinitionContext PROMISES =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("platform.kratix.io")
+          .withVersion("v1alpha1")
+          .withKind("Promise")
+          .withPlural("promises")
+          .withNamespaced(false)
+          .build();
+
+  private final IntakeConfig config;
+  private final Instance<KubernetesClient> clients;
+  private final ApplyService service;
+  private final IntakeView view;
+  private final ViewLifecycle lifecycle;
+  private final Map<String, Watched> requestInformers = new ConcurrentHashMap<>();
+  private final Map<String, JsonNode> rejections = new ConcurrentHashMap<>();
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private final AtomicLong statusWrites = new AtomicLong();
+  private final Consumer<String> viewListener = this::viewChanged;
+  private KubernetesClient client;
+  private volatile Watched promises;
+  private ScheduledExecutorService worker;
+  private volatile boolean running;
+
+  KubernetesWatcher(
+      IntakeConfig config,
+      Instance<KubernetesClient> clients,
+      ApplyService service,
+      IntakeView view,
+      ViewLifecycle lifecycle) {
+    this.config = config;
+    this.clients = clients;
+    this.service = service;
+    this.view = view;
+    this.lifecycle = lifecycle;
+  }
+
+  /** One informer and the API it watches; {@code promise} is null for the Promise informer. */
+  private record Watched(
+      String promise,
+      ResourceDefinitionContext context,
+      SharedIndexInformer<GenericKubernetesResource> informer) {}
+
+  void start(@Observes StartupEvent ignored) {
+    if (!config.kubernetes().enabled()) {
+      return;
+    }
+    client = clients.get();
+    running = true;
+    worker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "intake-kubernetes");
+              t.setDaemon(true);
+              return t;
+            });
+    promises =
+        new Watched(
+            null, PROMISES, client.genericKubernetesResources(PROMISES).inform(handler(null), 0));
+    view.addListener(viewListener);
+    LOG.infof("Kubernetes mode: watching Promises on %s", client.getMasterUrl());
+  }
+
+  void stop(@Observes ShutdownEvent ignored) {
+    if (!running) {
+      return;
+    }
+    running = false;
+    view.removeListener(viewListener);
+    worker.shutdownNow();
+    requestInformers.values().forEach(w -> w.informer().stop());
+    if (promises != null && promises.informer() != null) {
+      promises.informer().stop();
+    }
+  }
+
+  /** How many status writes this instance made: what churn would show in. */
+  public long statusWrites() {
+    return statusWrites.get();
+  }
+
+  private ResourceEventHandler<GenericKubernetesResource> handler(String promise) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(GenericKubernetesResource obj) {
+        queueSync(promise, obj);
+      }
+
+      @Override
+      public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource obj) {
+        queueSync(promise, obj);
+      }
+
+      @Override
+      public void onDelete(GenericKubernetesResource obj, boolean finalStateUnknown) {
+        queueSync(promise, obj);
+      }
+    };
+  }
+
+  private void queueSync(String promise, GenericKubernetesResource obj) {
+    String cacheKey =
+        KubernetesObjects.cacheKey(obj.getMetadata().getNamespace(), obj.getMetadata().getName());
+    queue("sync|" + (promise == null ? "" : promise) + "|" + cacheKey, Duration.ZERO);
+  }
+
+  /** A view change: the status of a resource or Promise may have to be written back. */
+  private void viewChanged(String key) {
+    queue("status|" + key, Duration.ZERO);
+  }
+
+  /** Queues a task once; a task already waiting covers a later change of the same object. */
+  private void queue(String task, Duration delay) {
+    if (!running || !queued.add(task)) {
+      return;
+    }
+    worker.schedule(
+        () -> {
+          queued.remove(task);
+          run(task);
+        },
+        delay.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void run(String task) {
+    String[] parts = task.split("\\|", 3);
+    try {
+      if (parts[0].equals("sync")) {
+        sync(parts[1].isEmpty() ? null : parts[1], parts[2]);
+      } else {
+        writeStatus(parts[1]);
+      }
+    } catch (RetryLater e) {
+      queue(task, config.kubernetes().retryDelay());
+    } catch (KubernetesClientException e) {
+      LOG.warnf("Kubernetes call for %s failed, retrying: %s", task, e.getMessage());
+      queue(task, config.kubernetes().retryDelay());
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "Kubernetes task %s failed", task);
+    }
+  }
+
+  // ---- objects in: apply or delete ----
+
+  private void sync(String promise, String cacheKey) {
+    Watched watched = promise == null ? promises : requestInformers.get(promise);
+    if (watched == null && promise == null) {
+      throw new RetryLater(); // an event from the informer before inform() returned
+    }
+    if (watched == null) {
+      return; // the Promise's API changed meanwhile; its new informer lists the object again
+    }
+    GenericKubernetesResource obj = watched.informer().getStore().getByKey(cacheKey);
+    if (promise == null) {
+      syncPromise(cacheKey, obj);
+    } else {
+      syncRequest(promise, cacheKey, obj);
+    }
+  }
+
+  private void syncPromise(String name, GenericKubernetesResource obj) {
+    if (obj == null) {
+      // Promise deletion is not part of the apply path yet: the request informer stops, the
+      // Promise stays published (see README, gaps).
+      Watched old = requestInformers.remove(name);
+      if (old != null) {
+        old.informer().stop();
+      }
+      LOG.warnf("Promise %s was deleted from the cluster; it stays applied in Pledge", name);
+      return;
+    }
+    JsonNode doc = KubernetesObjects.document(EventCodec.JSON.valueToTree(obj));
+    if (!apply(name, doc)) {
+      return;
+    }
+    view.promise(name).ifPresent(this::watchRequests);
+    queue("status|" + name, Duration.ZERO);
+  }
+
+  private void syncRequest(String promise, String cacheKey, GenericKubernetesResource obj) {
+    String[] nsName = cacheKey.split("/", 2);
+    ResourceKey key = new ResourceKey(nsName[0], promise, nsName[1]);
+    if (obj == null || obj.getMetadata().getDeletionTimestamp() != null) {
+      rejections.remove(key.toString());
+      if (view.exists(key) && !view.request(key).map(RequestState::deleted).orElse(true)) {
+        withContext(key.toString(), () -> deleteRequest(key));
+      }
+      return;
+    }
+    JsonNode doc = KubernetesObjects.document(EventCodec.JSON.valueToTree(obj));
+    apply(key.toString(), doc);
+    queue("status|" + key, Duration.ZERO);
+  }
+
+  private void deleteRequest(ResourceKey key) {
+    try {
+      service.delete(key, origin());
+      LOG.infof("Request %s deleted on the cluster", key);
+    } catch (ProblemException e) {
+      retryIfUnavailable(e);
+      LOG.infof("Delete of %s not taken: %s", key, e.getMessage());
+    }
+  }
+
+  /** Applies one document; true when it was taken. A rejection is kept for the status. */
+  private boolean apply(String key, JsonNode doc) {
+    MDC.put("key", key);
+    try {
+      service.apply(List.of(doc), origin());
+      rejections.remove(key);
+      return true;
+    } catch (ProblemException e) {
+      retryIfUnavailable(e);
+      LOG.infof("Object %s rejected: %s", key, e.getMessage());
+      rejections.put(key, EventCodec.JSON.valueToTree(e.problem()));
+      return false;
+    } finally {
+      MDC.remove("key");
+    }
+  }
+
+  private static void retryIfUnavailable(ProblemException e) {
+    if (e.problem().status() == 503) {
+      throw new RetryLater();
+    }
+  }
+
+  private Origin origin() {
+    return Origin.rest(config.kubernetes().requester());
+  }
+
+  /** Installs the Promise's request CRD (when configured) and watches its request objects. */
+  private void watchRequests(PromiseEntry promise) {
+    if (promise.api().isEmpty()) {
+      return;
+    }
+    io.pledge.contract.kratix.CustomResourceDefinition api = promise.api().get();
+    Optional<Version> version = api.storageVersion();
+    if (version.isEmpty() || api.group() == null || api.kind() == null) {
+      return;
+    }
+    ResourceDefinitionContext context =
+        new ResourceDefinitionContext.Builder()
+            .withGroup(api.group())
+            .withVersion(version.get().name())
+            .withKind(api.kind())
+            .withPlural(api.plural())
+            .withNamespaced(!api.clusterScoped())
+            .build();
+    Watched current = requestInformers.get(promise.name());
+    if (current != null && sameApi(current.context(), context)) {
+      return;
+    }
+    if (config.kubernetes().installCrds()) {
+      installCrd(promise.document().path("spec").path("api"));
+    }
+    if (current != null) {
+      current.informer().stop();
+    }
+    SharedIndexInformer<GenericKubernetesResource> informer =
+        client
+            .genericKubernetesResources(context)
+            .inAnyNamespace()
+            .inform(handler(promise.name()), 0);
+    requestInformers.put(promise.name(), new Watched(promise.name(), context, informer));
+    LOG.infof(
+        "Kubernetes mode: watching %s.%s/%s of Promise %s",
+        api.plural(), api.group(), version.get().name(), promise.name());
+  }
+
+  private static boolean sameApi(ResourceDefinitionContext a, ResourceDefinitionContext b) {
+    return a.getGroup().equals(b.getGroup())
+        && a.getVersion().equals(b.getVersion())
+        && a.getPlural().equals(b.getPlural())
+        && a.isNamespaceScoped() == b.isNamespaceScoped();
+  }
+
+  private void installCrd(JsonNode api) {
+    ObjectNode wanted = KubernetesObjects.requestCrd(api);
+    CustomResourceDefinition crd =
+        EventCodec.JSON.convertValue(wanted, CustomResourceDefinition.class);
+    CustomResourceDefinition existing =
+        client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName(crd.getMetadata().getName())
+            .get();
+    if (existing != null
+        && KubernetesObjects.sameStatus(
+            EventCodec.JSON.valueToTree(existing.getSpec()),
+            EventCodec.JSON.valueToTree(crd.getSpec()))) {
+      return;
+    }
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .resource(crd)
+        .createOr(NonDeletingOperation::update);
+    LOG.infof("Installed the CRD %s", crd.getMetadata().getName());
+  }
+
+  // ---- status out ----
+
+  private void writeStatus(String key) {
+    if (!config.kubernetes().writeStatus()) {
+      return;
+    }
+    if (!lifecycle.caughtUp()) {
+      throw new RetryLater(); // a half-replayed view would write a status from the past
+    }
+    Watched watched;
+    String cacheKey;
+    JsonNode desired;
+    if (ResourceKey.isResourceKey(key)) {
+      ResourceKey resource = ResourceKey.parse(key);
+      watched = requestInformers.get(resource.promise());
+      cacheKey = KubernetesObjects.cacheKey(resource.namespace(), resource.name());
+      Optional<RequestState> request = view.request(resource).filter(r -> view.exists(resource));
+      desired =
+          request
+              .map(r -> StatusRenderer.resource(r, view.status(key).orElse(null)).get("status"))
+              .orElse(null);
+    } else {
+      watched = promises;
+      cacheKey = key;
+      desired =
+          view.promise(key)
+              .map(p -> StatusRenderer.promise(p, view.status(key).orElse(null)).get("status"))
+              .orElse(null);
+    }
+    if (watched == null) {
+      return;
+    }
+    GenericKubernetesResource obj = watched.informer().getStore().getByKey(cacheKey);
+    if (obj == null || obj.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    JsonNode rejection = rejections.get(key);
+    if (rejection != null) {
+      ObjectNode withRejection =
+          desired == null ? EventCodec.JSON.createObjectNode() : (ObjectNode) desired.deepCopy();
+      withRejection.put("message", "Rejected: " + rejection.path("detail").asText());
+      withRejection.withObjectProperty("pledge").set("rejection", rejection);
+      desired = withRejection;
+    }
+    if (desired == null) {
+      return;
+    }
+    JsonNode current = EventCodec.JSON.valueToTree(obj.getAdditionalProperties().get("status"));
+    if (KubernetesObjects.sameStatus(current, desired)) {
+      return;
+    }
+    GenericKubernetesResource copy =
+        EventCodec.JSON.convertValue(
+            EventCodec.JSON.valueToTree(obj), GenericKubernetesResource.class);
+    copy.setAdditionalProperty("status", EventCodec.JSON.convertValue(desired, Map.class));
+    try {
+      if (watched.context().isNamespaceScoped()) {
+        client
+            .genericKubernetesResources(watched.context())
+            .inNamespace(obj.getMetadata().getNamespace())
+            .resource(copy)
+            .updateStatus();
+      } else {
+        client.genericKubernetesResources(watched.context()).resource(copy).updateStatus();
+      }
+      statusWrites.incrementAndGet();
+      LOG.debugf("Wrote the status of %s: %s", key, desired.path("message").asText());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return; // deleted meanwhile
+      }
+      throw e; // 409: the cache was behind; retried with the newer object
+    }
+  }
+
+  private static void withContext(String key, Runnable work) {
+    MDC.put("key", key);
+    try {
+      work.run();
+    } finally {
+      MDC.remove("key");
+    }
+  }
+
+  /** The service cannot take the change yet; the task is queued again after a delay. */
+  private static final class RetryLater extends RuntimeException {
+    RetryLater() {
+      super(null, null, false, false);
+    }
+  }
+}
