@@ -1,0 +1,113 @@
+package io.pledge.cli;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pledge}: talks to request-intake's REST API like kubectl talks to the API server. Exit
+ * codes: 0 done, 1 the server refused or the resource failed, 2 wrong usage, 3 the server could not
+ * be reached.
+ */
+@Command(
+    name = "pledge",
+    mixinStandardHelpOptions = true,
+    version = "pledge 0.1.0",
+    description = "Apply, inspect and watch Pledge Promises and resource requests.",
+    subcommands = {
+      ApplyCommand.class,
+      GetCommand.class,
+      DescribeCommand.class,
+      LogsCommand.class,
+      DeleteCommand.class,
+      WatchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class PledgeCommand implements Runnable {
+
+  static final int REFUSED = 1;
+  static final int UNREACHABLE = 3;
+
+  @Option(
+      names = "--server",
+      description = "request-intake's URL (default: $PLEDGE_SERVER, else http://127.0.0.1:8080)")
+  String server;
+
+  @Option(
+      names = "--token",
+      description =
+          "bearer token (default: $PLEDGE_TOKEN, else $PLEDGE_HOME/admin.token, else"
+              + " .pledge/admin.token)")
+  String token;
+
+  final CliContext context;
+
+  PledgeCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(context.out());
+  }
+
+  /** The client for this invocation, from the options, the environment and the token files. */
+  IntakeClient client() {
+    String url = server != null ? server : context.env().getOrDefault("PLEDGE_SERVER", "");
+    if (url.isBlank()) {
+      url = "http://127.0.0.1:8080";
+    }
+    String bearer = token != null ? token : TokenSource.find(context.env(), context.workDir());
+    return new IntakeClient(URI.create(url.endsWith("/") ? url : url + "/"), bearer);
+  }
+
+  /**
+   * Runs one invocation and answers its exit code; everything it prints goes to {@code context}.
+   */
+  public static int run(CliContext context, String... args) {
+    CommandLine cli = new CommandLine(new PledgeCommand(context), new Factory(context));
+    cli.setOut(context.out());
+    cli.setErr(context.err());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof ApiException api) {
+            context.err().println(api.render());
+            context.err().flush();
+            return REFUSED;
+          }
+          if (e instanceof IntakeClient.UnreachableException u) {
+            context.err().println("error: " + u.getMessage());
+            context.err().flush();
+            return UNREACHABLE;
+          }
+          throw e;
+        });
+    int code = cli.execute(args);
+    context.out().flush();
+    context.err().flush();
+    return code;
+  }
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    InputStream in = System.in;
+    System.exit(run(new CliContext(out, err, in, System.getenv(), CliContext.cwd()), args));
+  }
+
+  /** Gives every subcommand the invocation's context. */
+  private record Factory(CliContext context) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      try {
+        return type.getDeclaredConstructor(CliContext.class).newInstance(context);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(type);
+      }
+    }
+  }
+}

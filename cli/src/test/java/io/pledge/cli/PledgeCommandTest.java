@@ -1,0 +1,335 @@
+package io.pledge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PledgeCommandTest {
+
+  static final String RESOURCE = "/api/v1/resources/default/postgresql/example";
+
+  @TempDir Path dir;
+  StubIntake intake;
+  StringWriter out;
+  StringWriter err;
+  Map<String, String> env;
+  String stdin = "";
+
+  @BeforeEach
+  void start() throws IOException {
+    intake = new StubIntake();
+    out = new StringWriter();
+    err = new StringWriter();
+    env = new HashMap<>();
+    env.put("PLEDGE_SERVER", intake.url());
+  }
+
+  @AfterEach
+  void stop() {
+    intake.close();
+  }
+
+  int pledge(String... args) {
+    CliContext context =
+        new CliContext(
+            new PrintWriter(out),
+            new PrintWriter(err),
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            env,
+            dir);
+    return PledgeCommand.run(context, args);
+  }
+
+  @Test
+  void applyPostsTheYamlWithTheBearerToken() throws IOException {
+    String yaml =
+        "apiVersion: platform.kratix.io/v1alpha1\nkind: Promise\nmetadata:\n  name: postgresql\n";
+    Files.writeString(dir.resolve("promise.yaml"), yaml);
+    intake.answer(
+        "POST /api/v1/apply",
+        200,
+        "application/json",
+        "[{\"kind\":\"Promise\",\"name\":\"postgresql\",\"generation\":1,\"outcome\":\"created\"}]");
+
+    int code = pledge("--token", "s3cret", "apply", "-f", "promise.yaml");
+
+    assertThat(code).isZero();
+    assertThat(out.toString()).isEqualTo("promise/postgresql created\n");
+    StubIntake.Received post = intake.received.get(0);
+    assertThat(post.method()).isEqualTo("POST");
+    assertThat(post.header("Content-Type")).isEqualTo("application/yaml");
+    assertThat(post.header("Authorization")).isEqualTo("Bearer s3cret");
+    assertThat(post.body()).isEqualTo(yaml);
+  }
+
+  @Test
+  void applyReadsStandardInputAndTheTokenOfPledgeHome() throws IOException {
+    Files.createDirectories(dir.resolve("home"));
+    Files.writeString(dir.resolve("home/admin.token"), "from-file\n");
+    env.put("PLEDGE_HOME", "home");
+    stdin = "apiVersion: workshop.kratix.io/v1alpha1\nkind: postgresql\n";
+    intake.answer(
+        "POST /api/v1/apply",
+        200,
+        "application/json",
+        "[{\"kind\":\"postgresql\",\"name\":\"example\",\"namespace\":\"default\",\"outcome\":\"unchanged\"}]");
+
+    int code = pledge("apply", "-f", "-");
+
+    assertThat(code).isZero();
+    assertThat(out.toString()).isEqualTo("postgresql/example unchanged\n");
+    assertThat(intake.received.get(0).header("Authorization")).isEqualTo("Bearer from-file");
+    assertThat(intake.received.get(0).body()).isEqualTo(stdin);
+  }
+
+  @Test
+  void getRendersRequestsAsAKubectlTable() {
+    intake.answer(
+        "GET /api/v1/resources/team-a/postgresql",
+        200,
+        "application/json",
+        "{\"kind\":\"postgresqlList\",\"items\":["
+            + resource(
+                "example",
+                "Resource requested",
+                "True",
+                "Reconciled",
+                "Reconciled",
+                "Succeeded",
+                "3c1d2e4f00")
+            + ","
+            + resource(
+                "second", "Pending", "Unknown", "Pending", "WorkflowPending", "Running", null)
+            + "]}");
+
+    int code = pledge("get", "postgresql", "-n", "team-a");
+
+    assertThat(code).isZero();
+    assertThat(out.toString())
+        .isEqualTo(
+            "NAME      MESSAGE              STATUS\n"
+                + "example   Resource requested   Reconciled\n"
+                + "second    Pending              Pending\n");
+    assertThat(intake.received.get(0).header("Accept")).isEqualTo("application/json");
+  }
+
+  @Test
+  void getPromisesShowsStatusKindAndVersion() {
+    intake.answer(
+        "GET /api/v1/promises",
+        200,
+        "application/json",
+        "{\"kind\":\"PromiseList\",\"items\":[{\"metadata\":{\"name\":\"postgresql\"},\"status\":"
+            + "{\"status\":\"Available\",\"kind\":\"postgresql\",\"apiVersion\":\"workshop.kratix.io/v1alpha1\","
+            + "\"version\":\"not-set\"}}]}");
+
+    int code = pledge("get", "promises");
+
+    assertThat(code).isZero();
+    assertThat(out.toString())
+        .isEqualTo(
+            "NAME         STATUS      KIND         API VERSION                   VERSION\n"
+                + "postgresql   Available   postgresql   workshop.kratix.io/v1alpha1   not-set\n");
+  }
+
+  @Test
+  void aProblemIsPrintedFieldByFieldWithExitCodeOne() throws IOException {
+    Files.writeString(dir.resolve("bad.yaml"), "kind: postgresql\n");
+    intake.answer(
+        "POST /api/v1/apply",
+        422,
+        "application/problem+json",
+        "{\"type\":\"https://pledge.io/problems/invalid\",\"title\":\"Invalid document\",\"status\":422,"
+            + "\"detail\":\"1 field is invalid\",\"errors\":[{\"path\":\"/spec/size\","
+            + "\"message\":\"must be one of small, medium, large\"}]}");
+
+    int code = pledge("apply", "-f", "bad.yaml");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString())
+        .isEqualTo(
+            "error: 422 Invalid document: 1 field is invalid"
+                + System.lineSeparator()
+                + "  /spec/size: must be one of small, medium, large\n");
+  }
+
+  @Test
+  void anUnreachableServerExitsWithThree() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    int code = pledge("--server", "http://127.0.0.1:" + port, "get", "promises");
+
+    assertThat(code).isEqualTo(3);
+    assertThat(err.toString())
+        .startsWith("error: cannot reach request-intake at http://127.0.0.1:" + port);
+  }
+
+  @Test
+  void watchPrintsProgressAndEndsWhenTheRequestIsReconciled() {
+    intake.events(
+        "GET " + RESOURCE,
+        "ADDED",
+        resource("example", "Pending", "Unknown", "Pending", "WorkflowPending", "Running", null),
+        "MODIFIED",
+        resource("example", "Pending", "Unknown", "Pending", "WorkflowPending", "Running", null),
+        "MODIFIED",
+        resource(
+            "example",
+            "Resource requested",
+            "Unknown",
+            "Pending",
+            "WorksPending",
+            "Succeeded",
+            null),
+        "MODIFIED",
+        resource(
+            "example",
+            "Resource requested",
+            "True",
+            "Reconciled",
+            "Reconciled",
+            "Succeeded",
+            "3c1d2e4f00"));
+
+    int code = pledge("watch", "postgresql", "example");
+
+    assertThat(code).isZero();
+    assertThat(out.toString())
+        .isEqualTo(
+            "default/example: Pending  Reconciled=Unknown (WorkflowPending)  pipelines: instance-configure=Running\n"
+                + "default/example: Resource requested  Reconciled=Unknown (WorksPending)  pipelines: instance-configure=Succeeded\n"
+                + "default/example: Resource requested  Reconciled=True (Reconciled)  pipelines: instance-configure=Succeeded\n"
+                + "postgresql default/example is Reconciled (generation 1): committed 3c1d2e4 to worker-1\n");
+    assertThat(intake.received.get(0).uri()).isEqualTo(RESOURCE + "?watch=true");
+    assertThat(intake.received.get(0).header("Accept")).isEqualTo("text/event-stream");
+  }
+
+  @Test
+  void watchExitsOneWhenTheRequestFails() {
+    String failing =
+        resource(
+                "example", "Pending", "False", "Failing", "ConfigureWorkflowFailed", "Failed", null)
+            .replace(
+                "\"pledge\":",
+                "\"lastFailure\":{\"pipeline\":\"instance-configure\",\"container\":\"configure\","
+                    + "\"exitCode\":2,\"reason\":\"bad size\"},\"pledge\":");
+    intake.events("GET " + RESOURCE, "ADDED", failing);
+
+    int code = pledge("watch", "postgresql", "example");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString())
+        .endsWith(
+            "postgresql default/example is Failing: pipeline instance-configure, container configure"
+                + " exited with 2: bad size\n");
+  }
+
+  @Test
+  void describeShowsConditionsPipelinesDestinationsAndCommits() {
+    intake.answer(
+        "GET " + RESOURCE,
+        200,
+        "application/json",
+        resource(
+            "example",
+            "Resource requested",
+            "True",
+            "Reconciled",
+            "Reconciled",
+            "Succeeded",
+            "3c1d2e4f00"));
+
+    int code = pledge("describe", "postgresql", "example");
+
+    assertThat(code).isZero();
+    assertThat(out.toString())
+        .contains("Name:          example\n")
+        .contains("Status:        Reconciled\n")
+        .contains("Generation:    1 (observed 1)\n")
+        .containsPattern("  Reconciled +True +Reconciled +Reconciled")
+        .containsPattern("  instance-configure +Succeeded")
+        .containsPattern(
+            "  worker-1 +instance-configure +5058f +Committed +GitStateStore/default +3c1d2e4f00")
+        .contains(
+            "  worker-1: worker-1/resources/default/postgresql/example/instance-configure/5058f/db.yaml\n");
+  }
+
+  @Test
+  void logsAndDeleteAddressTheRequest() {
+    intake.answer("GET " + RESOURCE + "/logs", 200, "text/plain", "== configure ==\nhello\n");
+    intake.answer("DELETE " + RESOURCE, 202, "application/json", "");
+
+    assertThat(pledge("logs", "postgresql", "example", "--pipeline", "instance-configure"))
+        .isZero();
+    assertThat(pledge("delete", "postgresql", "example")).isZero();
+
+    assertThat(out.toString())
+        .isEqualTo("== configure ==\nhello\npostgresql \"example\" deleted\n");
+    assertThat(intake.received.get(0).uri())
+        .isEqualTo(RESOURCE + "/logs?pipeline=instance-configure");
+    assertThat(intake.received.get(0).header("Accept")).isEqualTo("text/plain");
+    assertThat(intake.received.get(1).method()).isEqualTo("DELETE");
+  }
+
+  @Test
+  void anUnknownResourceIsNotFound() {
+    int code = pledge("describe", "postgresql", "missing");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).startsWith("error: 404 Not Found");
+  }
+
+  /** A request document with status, as request-intake renders it. */
+  static String resource(
+      String name,
+      String message,
+      String reconciled,
+      String reconciledMessage,
+      String reason,
+      String phase,
+      String commit) {
+    String destinations =
+        commit == null
+            ? "[]"
+            : "[{\"name\":\"worker-1\",\"pipeline\":\"instance-configure\",\"workloadGroupId\":\"5058f\","
+                + "\"stateStore\":\"GitStateStore/default\",\"commit\":\""
+                + commit
+                + "\",\"paths\":[\"worker-1/resources/default/postgresql/example/instance-configure/5058f/db.yaml\"],"
+                + "\"state\":\"Committed\"}]";
+    return "{\"apiVersion\":\"workshop.kratix.io/v1alpha1\",\"kind\":\"postgresql\","
+        + "\"metadata\":{\"name\":\""
+        + name
+        + "\",\"namespace\":\"default\",\"generation\":1},\"spec\":{\"size\":\"small\"},"
+        + "\"status\":{\"message\":\""
+        + message
+        + "\""
+        + ("True".equals(reconciled) ? ",\"observedGeneration\":1" : "")
+        + ",\"conditions\":[{\"type\":\"Reconciled\",\"status\":\""
+        + reconciled
+        + "\",\"reason\":\""
+        + reason
+        + "\",\"message\":\""
+        + reconciledMessage
+        + "\"}],\"kratix\":{\"workflows\":{\"pipelines\":[{\"name\":\"instance-configure\",\"phase\":\""
+        + phase
+        + "\"}]}},\"destinations\":"
+        + destinations
+        + ",\"pledge\":{\"generation\":1}}}";
+  }
+}
