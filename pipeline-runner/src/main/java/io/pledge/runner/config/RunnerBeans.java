@@ -1,21 +1,29 @@
 package io.pledge.runner.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.pledge.runner.events.RunnerPublisher;
 import io.pledge.runner.image.CatalogLocator;
 import io.pledge.runner.image.ImageCatalog;
 import io.pledge.runner.image.ImageResolver;
+import io.pledge.runner.kubernetes.KubernetesJobExecutor;
+import io.pledge.runner.kubernetes.PipelineJobFactory;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
 import io.pledge.runner.sandbox.StageExecutor;
+import io.pledge.runner.sandbox.StageResult;
 import io.pledge.runner.sandbox.UnsandboxedExecutor;
+import io.pledge.runner.workflow.JobExecutor;
 import io.pledge.runner.workflow.PipelineRunner;
 import io.pledge.runner.workflow.PromiseLedger;
 import io.pledge.runner.workflow.PromiseRegistry;
+import io.pledge.runner.workflow.ResourceIndex;
 import io.pledge.runner.workflow.ResourceJob;
 import io.pledge.runner.workflow.WorkflowRunner;
 import io.pledge.runner.workflow.WorkflowSequencer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
@@ -31,6 +39,11 @@ public class RunnerBeans {
   @Produces
   @Singleton
   StageExecutor executor(RunnerConfig config) {
+    if (config.executor() == RunnerConfig.ExecutorKind.KUBERNETES) {
+      // Pipelines run as Jobs (see pipelines()); no stage runs on this host.
+      return (spec, cancelled) ->
+          StageResult.notStarted("stages run as Kubernetes Jobs, not on the runner's host");
+    }
     if (config.executor() == RunnerConfig.ExecutorKind.UNSANDBOXED) {
       LOG.warn(
           "stages run UNSANDBOXED, with this service's full rights: for development only"
@@ -61,14 +74,56 @@ public class RunnerBeans {
 
   @Produces
   @Singleton
-  PipelineRunner pipelines(RunnerConfig config, StageExecutor executor, ImageResolver images) {
+  PipelineRunner pipelines(
+      RunnerConfig config,
+      StageExecutor executor,
+      ImageResolver images,
+      PromiseRegistry promises,
+      Instance<KubernetesClient> kubernetes) {
+    JobExecutor jobs = null;
+    if (config.executor() == RunnerConfig.ExecutorKind.KUBERNETES) {
+      RunnerConfig.Kubernetes k8s = config.kubernetes();
+      LOG.infof("pipelines run as Kubernetes Jobs (helper image %s)", k8s.helperImage());
+      jobs =
+          new KubernetesJobExecutor(
+              kubernetes::get,
+              new PipelineJobFactory(
+                  k8s.helperImage(),
+                  config.defaultBackoffLimit(),
+                  k8s.jobTimeout(),
+                  k8s.jobTtl(),
+                  rawPipelines(promises)),
+              k8s.namespace(),
+              k8s.pollInterval(),
+              k8s.handbackGrace(),
+              config.maxOutputBytes());
+    }
     return new PipelineRunner(
         executor,
         images,
         new OutputInspector(config.maxOutputBytes(), config.maxOutputFiles()),
         Path.of(config.workDir()).resolve("runs"),
         config.stageTimeout(),
-        config.defaultBackoffLimit());
+        config.defaultBackoffLimit(),
+        jobs);
+  }
+
+  /** Pipeline documents as the registry's Promises hold them (the model drops pod fields). */
+  static PipelineJobFactory.RawPipelines rawPipelines(PromiseRegistry promises) {
+    return (promise, type, action, pipeline) ->
+        promises
+            .get(promise)
+            .map(
+                entry -> {
+                  for (JsonNode p :
+                      entry.document().path("spec").path("workflows").path(type).path(action)) {
+                    if (pipeline.equals(p.path("metadata").path("name").asText())) {
+                      return p;
+                    }
+                  }
+                  return null;
+                })
+            .orElse(null);
   }
 
   @Produces
@@ -81,6 +136,12 @@ public class RunnerBeans {
   @Singleton
   PromiseRegistry promises() {
     return new PromiseRegistry();
+  }
+
+  @Produces
+  @Singleton
+  ResourceIndex resourceIndex() {
+    return new ResourceIndex();
   }
 
   @Produces

@@ -19,10 +19,17 @@ public interface RunnerConfig {
      * folders, which it also finds in {@code KRATIX_INPUT}, {@code KRATIX_OUTPUT}, {@code
      * KRATIX_METADATA} and {@code PLEDGE_IMAGE}.
      */
-    UNSANDBOXED
+    UNSANDBOXED,
+    /**
+     * One Kubernetes Job per pipeline run, laid out as Kratix lays it out; see {@link Kubernetes}.
+     */
+    KUBERNETES
   }
 
-  /** {@code sandbox} (default, bubblewrap) or {@code unsandboxed} (development only). */
+  /**
+   * {@code sandbox} (default, bubblewrap), {@code kubernetes} (a Job per pipeline run) or {@code
+   * unsandboxed} (development only).
+   */
   @WithDefault("sandbox")
   ExecutorKind executor();
 
@@ -80,4 +87,56 @@ public interface RunnerConfig {
   /** Longest wait for the broker to acknowledge a workflow's events before retrying it. */
   @WithDefault("2m")
   Duration publishTimeout();
+
+  /**
+   * Compacted topic of the runner's own: each resource's last workflow run (what a Promise change
+   * or a periodic re-run runs again). Created by the runner when missing.
+   */
+  @WithDefault("pledge.runner.resources")
+  String resourcesTopic();
+
+  /**
+   * Re-run a resource's configure workflow this long after its last run ended (Kratix's default; a
+   * Promise's {@code spec.workflows.config.reconciliationInterval} wins; at least 1m).
+   */
+  @WithDefault("10h")
+  Duration reconciliationInterval();
+
+  /** How often the runner looks for resources due for their periodic re-run. */
+  @WithDefault("1m")
+  Duration reconcileScanInterval();
+
+  /** The Kubernetes Job executor ({@code executor=kubernetes}). */
+  Kubernetes kubernetes();
+
+  /** Settings of the Kubernetes Job executor, under {@code pledge.runner.kubernetes}. */
+  interface Kubernetes {
+
+    /** Namespace of Promise workflow Jobs; resource workflow Jobs run in the resource's. */
+    @WithDefault("kratix-platform-system")
+    String namespace();
+
+    /**
+     * Image of the runner's own containers in the Job (copying object.yaml in, handing the output
+     * back): it needs {@code sh}, {@code tar}, {@code gzip}, {@code base64} and {@code kubectl}.
+     */
+    @WithDefault("docker.io/alpine/k8s:1.31.4")
+    String helperImage();
+
+    /** How often a running Job is looked at. */
+    @WithDefault("2s")
+    Duration pollInterval();
+
+    /** The Job's {@code activeDeadlineSeconds}: Kubernetes fails it after this long. */
+    @WithDefault("30m")
+    Duration jobTimeout();
+
+    /** How long a completed Job's hand-back ConfigMap may take to appear before it fails. */
+    @WithDefault("60s")
+    Duration handbackGrace();
+
+    /** The Job's {@code ttlSecondsAfterFinished}; its hand-back ConfigMap goes with it. */
+    @WithDefault("24h")
+    Duration jobTtl();
+  }
 }

@@ -54,6 +54,7 @@ public class PromiseTableReader {
   @Inject WorkflowRunner runner;
   @Inject WorkflowSequencer sequencer;
   @Inject RunnerPublisher publisher;
+  @Inject ResourceTable resources;
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrapServers;
@@ -177,7 +178,8 @@ public class PromiseTableReader {
     toRun.ifPresent(
         entry ->
             sequencer.submit(
-                PromiseJob.configure(entry, promises, ledger, runner, sequencer::promiseChanged)));
+                PromiseJob.configure(
+                    entry, promises, ledger, runner, sequencer::promiseChanged, resources)));
     // A changed Promise is unavailable until its workflow completes; requests see it at once.
     sequencer.promiseChanged(applied.name());
   }

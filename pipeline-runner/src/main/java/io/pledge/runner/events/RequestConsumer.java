@@ -8,6 +8,7 @@ import io.pledge.contract.request.ReconcileRequested;
 import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.request.RequestDeleted;
 import io.pledge.runner.workflow.PromiseRegistry;
+import io.pledge.runner.workflow.ResourceIndex;
 import io.pledge.runner.workflow.ResourceJob;
 import io.pledge.runner.workflow.WorkflowRunner;
 import io.pledge.runner.workflow.WorkflowSequencer;
@@ -34,6 +35,7 @@ public class RequestConsumer {
   @Inject WorkflowSequencer sequencer;
   @Inject PromiseRegistry promises;
   @Inject WorkflowRunner runner;
+  @Inject ResourceIndex index;
 
   // failure-strategy=dead-letter-queue (application.properties): poison records go to the DLQ.
   @Incoming("requests")
@@ -73,7 +75,10 @@ public class RequestConsumer {
             ResourceJob.Action.CONFIGURE,
             promises,
             runner,
-            ack);
+            ack,
+            event.id(),
+            false,
+            index);
       }
       case RECONCILE_REQUESTED -> {
         ReconcileRequested r = EventCodec.data(event, ReconcileRequested.class);
@@ -85,7 +90,10 @@ public class RequestConsumer {
             ResourceJob.Action.CONFIGURE,
             promises,
             runner,
-            ack);
+            ack,
+            event.id(),
+            true,
+            index);
       }
       case REQUEST_DELETED -> {
         RequestDeleted r = EventCodec.data(event, RequestDeleted.class);
@@ -99,7 +107,10 @@ public class RequestConsumer {
             ResourceJob.Action.DELETE,
             promises,
             runner,
-            ack);
+            ack,
+            event.id(),
+            false,
+            index);
       }
       default ->
           throw new MalformedEventException(

@@ -19,6 +19,7 @@ import org.eclipse.microprofile.health.Readiness;
 public class RunnerHealthCheck implements HealthCheck {
 
   @Inject PromiseTableReader table;
+  @Inject ResourceTable resources;
   @Inject PromiseRegistry promises;
   @Inject StageExecutor executor;
   @Inject WorkflowSequencer sequencer;
@@ -28,8 +29,9 @@ public class RunnerHealthCheck implements HealthCheck {
     String unavailable = executor.unavailableReason();
     HealthCheckResponseBuilder response =
         HealthCheckResponse.named("pipeline-runner")
-            .status(table.caughtUp() && unavailable == null)
+            .status(table.caughtUp() && resources.caughtUp() && unavailable == null)
             .withData("promiseTableReplayed", table.caughtUp())
+            .withData("resourceTableReplayed", resources.caughtUp())
             .withData("promises", promises.size())
             .withData("heldRequests", sequencer.held())
             .withData("waitingForPromise", sequencer.waitingLanes());

@@ -54,13 +54,26 @@ public final class PipelineRunner {
    * @param pipeline the pipeline
    * @param status the object's status as it stands before this pipeline
    * @param promiseSelectors the Promise's squashed destination selectors
+   * @param runId what makes this run of the pipeline this run: the same after a restart (the same
+   *     request record, the same pipeline, the same retry), different for a new request
    */
   public record Request(
       WorkflowObject object,
       String action,
       Pipeline pipeline,
       ObjectNode status,
-      Map<String, String> promiseSelectors) {}
+      Map<String, String> promiseSelectors,
+      String runId) {
+
+    public Request(
+        WorkflowObject object,
+        String action,
+        Pipeline pipeline,
+        ObjectNode status,
+        Map<String, String> promiseSelectors) {
+      this(object, action, pipeline, status, promiseSelectors, "");
+    }
+  }
 
   private final StageExecutor executor;
   private final ImageResolver images;
@@ -68,6 +81,7 @@ public final class PipelineRunner {
   private final Path runsDir;
   private final Duration stageTimeout;
   private final int defaultBackoffLimit;
+  private final JobExecutor jobs;
 
   public PipelineRunner(
       StageExecutor executor,
@@ -76,6 +90,22 @@ public final class PipelineRunner {
       Path runsDir,
       Duration stageTimeout,
       int defaultBackoffLimit) {
+    this(executor, images, inspector, runsDir, stageTimeout, defaultBackoffLimit, null);
+  }
+
+  /**
+   * @param jobs when not null, runs each pipeline as a whole (a Kubernetes Job, which retries by
+   *     itself) instead of its containers one by one with {@code executor}
+   */
+  public PipelineRunner(
+      StageExecutor executor,
+      ImageResolver images,
+      OutputInspector inspector,
+      Path runsDir,
+      Duration stageTimeout,
+      int defaultBackoffLimit,
+      JobExecutor jobs) {
+    this.jobs = jobs;
     this.executor = executor;
     this.images = images;
     this.inspector = inspector;
@@ -89,7 +119,8 @@ public final class PipelineRunner {
         request.pipeline().spec() == null || request.pipeline().spec().jobOptions() == null
             ? null
             : request.pipeline().spec().jobOptions().backoffLimit();
-    int attempts = 1 + Math.max(0, limit == null ? defaultBackoffLimit : limit);
+    // A Job retries by itself, up to its backoffLimit.
+    int attempts = jobs != null ? 1 : 1 + Math.max(0, limit == null ? defaultBackoffLimit : limit);
     PipelineOutcome outcome = null;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       if (cancelled.getAsBoolean()) {
@@ -118,11 +149,11 @@ public final class PipelineRunner {
   private Attempt attempt(
       Request request, Listener listener, int attempt, BooleanSupplier cancelled) {
     RunFolders folders;
+    String objectYaml = request.object().objectYaml(request.status());
     try {
       folders =
           RunFolders.create(runsDir, request.object().name() + "-" + request.pipeline().name());
-      Files.writeString(
-          folders.input().resolve("object.yaml"), request.object().objectYaml(request.status()));
+      Files.writeString(folders.input().resolve("object.yaml"), objectYaml);
     } catch (IOException e) {
       return new Attempt(
           new PipelineOutcome.Failed(
@@ -130,6 +161,9 @@ public final class PipelineRunner {
           true);
     }
     try {
+      if (jobs != null) {
+        return runJob(request, objectYaml, cancelled, folders);
+      }
       return runContainers(request, listener, attempt, cancelled, folders);
     } finally {
       try {
@@ -137,6 +171,31 @@ public final class PipelineRunner {
       } catch (IOException e) {
         LOG.warnf("could not remove run folder %s: %s", folders.root(), e.getMessage());
       }
+    }
+  }
+
+  private Attempt runJob(
+      Request request, String objectYaml, BooleanSupplier cancelled, RunFolders folders) {
+    PipelineOutcome failed = jobs.run(request, objectYaml, folders, cancelled);
+    if (failed != null) {
+      return new Attempt(failed, false);
+    }
+    Optional<String> violation =
+        inspector
+            .violation(folders.output(), RunFolders.OUTPUT)
+            .or(() -> inspector.violation(folders.metadata(), RunFolders.METADATA));
+    if (violation.isPresent()) {
+      return new Attempt(new PipelineOutcome.Failed(null, null, violation.get(), null), false);
+    }
+    try {
+      return new Attempt(collect(request, folders), false);
+    } catch (PipelineFailure e) {
+      return new Attempt(new PipelineOutcome.Failed(null, null, e.getMessage(), null), false);
+    } catch (IOException e) {
+      return new Attempt(
+          new PipelineOutcome.Failed(
+              null, null, "cannot read the pipeline's output: " + e.getMessage(), null),
+          false);
     }
   }
 

@@ -16,6 +16,12 @@ public final class PromiseJob implements WorkflowSequencer.Job {
   private final PromiseLedger ledger;
   private final WorkflowRunner runner;
   private final Consumer<String> onDone;
+  private ResourceReruns reruns = (name, digest) -> {};
+
+  /** Re-runs a changed Promise's resources; returns once that is durable. */
+  public interface ResourceReruns {
+    void promiseChanged(String promise, String digest);
+  }
 
   private PromiseJob(
       PromiseRegistry.Entry entry,
@@ -45,6 +51,22 @@ public final class PromiseJob implements WorkflowSequencer.Job {
       WorkflowRunner runner,
       Consumer<String> onConfigured) {
     return new PromiseJob(entry, false, promises, ledger, runner, onConfigured);
+  }
+
+  /**
+   * Like {@link #configure}; when this version replaces one this instance had configured, its
+   * resources are re-run through {@code reruns} before the version is recorded as configured.
+   */
+  public static PromiseJob configure(
+      PromiseRegistry.Entry entry,
+      PromiseRegistry promises,
+      PromiseLedger ledger,
+      WorkflowRunner runner,
+      Consumer<String> onConfigured,
+      ResourceReruns reruns) {
+    PromiseJob job = new PromiseJob(entry, false, promises, ledger, runner, onConfigured);
+    job.reruns = reruns;
+    return job;
   }
 
   /** Runs the delete workflow of the Promise {@code entry} held before it was deleted. */
@@ -79,10 +101,15 @@ public final class PromiseJob implements WorkflowSequencer.Job {
         LOG.debugf("Promise %s was configured before at this version", entry.name());
         configured = true;
       } else {
+        boolean changed = ledger.configuredAnyVersion(entry.name());
         configured =
             runner.configurePromise(
                 entry.name(), entry.generation(), entry.promise(), entry.document(), cancelled);
         if (configured) {
+          if (changed) {
+            // Kratix re-runs every resource of a changed Promise (kratix.md §2.9).
+            reruns.promiseChanged(entry.name(), entry.digest());
+          }
           ledger.record(entry.name(), entry.digest());
         }
       }

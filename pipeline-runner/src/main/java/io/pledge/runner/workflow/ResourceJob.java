@@ -2,6 +2,7 @@ package io.pledge.runner.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.ResourceKey;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
@@ -25,6 +26,10 @@ public final class ResourceJob implements WorkflowSequencer.Job {
   private final PromiseRegistry promises;
   private final WorkflowRunner runner;
   private final Runnable acknowledge;
+  private final String trigger;
+  private final boolean rerun;
+  private final ResourceIndex index;
+  private WorkflowRunner.Resume resume;
 
   /**
    * @param acknowledge called once the request is done with (finished or replaced)
@@ -37,6 +42,30 @@ public final class ResourceJob implements WorkflowSequencer.Job {
       PromiseRegistry promises,
       WorkflowRunner runner,
       Runnable acknowledge) {
+    this(key, generation, resource, action, promises, runner, acknowledge, "", false, null);
+  }
+
+  /**
+   * @param trigger the id of the event that asked for this run: the same when it is delivered again
+   * @param rerun a re-run at the same generation (RECONCILE_REQUESTED): it stops a running
+   *     configure of its key so the workflow starts again from pipeline 0
+   * @param index where finished runs are recorded (for Promise-change and periodic re-runs); a
+   *     re-run the index says is stale or done already is skipped. Null: none.
+   */
+  public ResourceJob(
+      ResourceKey key,
+      long generation,
+      JsonNode resource,
+      Action action,
+      PromiseRegistry promises,
+      WorkflowRunner runner,
+      Runnable acknowledge,
+      String trigger,
+      boolean rerun,
+      ResourceIndex index) {
+    this.index = index;
+    this.trigger = trigger == null ? "" : trigger;
+    this.rerun = rerun;
     this.key = key;
     this.generation = generation;
     this.resource = resource;
@@ -68,6 +97,9 @@ public final class ResourceJob implements WorkflowSequencer.Job {
    * it (or that it is gone).
    */
   public String waitingFor() {
+    if (index != null && !index.caughtUp()) {
+      return ResourceIndex.GATE;
+    }
     Optional<PromiseRegistry.Entry> entry = promises.get(key.promise());
     if (action == Action.DELETE) {
       return entry.isPresent() || promises.isDeleted(key.promise()) ? null : key.promise();
@@ -81,20 +113,79 @@ public final class ResourceJob implements WorkflowSequencer.Job {
     try {
       Optional<PromiseRegistry.Entry> entry = promises.get(key.promise());
       if (action == Action.DELETE) {
-        runner.deleteResource(
-            key,
-            generation,
-            resource,
-            entry.map(PromiseRegistry.Entry::promise).orElse(null),
-            cancelled);
+        boolean deleted =
+            runner.deleteResource(
+                key,
+                generation,
+                resource,
+                entry.map(PromiseRegistry.Entry::promise).orElse(null),
+                cancelled);
+        if (deleted && index != null) {
+          index.forget(key);
+        }
       } else if (entry.isPresent()) {
-        runner.configureResource(key, generation, resource, entry.get().promise(), cancelled);
+        String stale = staleRerun();
+        if (stale != null) {
+          LOG.infof("re-run of %s skipped: %s", key, stale);
+          return;
+        }
+        try {
+          runner.configureResource(
+              key, generation, resource, entry.get().promise(), trigger, resume, cancelled);
+        } catch (WorkflowRunner.RetryLaterException e) {
+          resume = e.resume();
+          throw e;
+        }
+        if (index != null) {
+          index.record(new ResourceIndex.Entry(key, generation, resource, trigger, Instant.now()));
+        }
       } else {
         LOG.warnf("Promise %s was deleted; request %s is not configured", key.promise(), key);
       }
     } finally {
       MDC.remove("generation");
     }
+  }
+
+  /**
+   * Why this re-run should not run: its resource is gone or newer, or a duplicate of it already ran
+   * (Promise-change and periodic re-runs may be published by several instances, with the same event
+   * id). Null when it should run.
+   */
+  private String staleRerun() {
+    if (!rerun || index == null || !automatic()) {
+      return null;
+    }
+    Optional<ResourceIndex.Entry> last = index.get(key);
+    if (last.isEmpty()) {
+      return "no workflow of this resource ran before (deleted?)";
+    }
+    if (last.get().generation() > generation) {
+      return "generation " + last.get().generation() + " ran since";
+    }
+    if (trigger.equals(last.get().lastTrigger())) {
+      return "a copy of this re-run ran already";
+    }
+    return null;
+  }
+
+  /** Re-runs the runner publishes itself (not a person's manual reconcile). */
+  private boolean automatic() {
+    return trigger.startsWith(PROMISE_CHANGED) || trigger.startsWith(PERIODIC);
+  }
+
+  /** Event id prefix of the re-runs published after a Promise change. */
+  public static final String PROMISE_CHANGED = "promise-changed-";
+
+  /** Event id prefix of the periodic re-runs. */
+  public static final String PERIODIC = "periodic-";
+
+  public boolean rerun() {
+    return rerun;
+  }
+
+  public String trigger() {
+    return trigger;
   }
 
   @Override
@@ -113,7 +204,9 @@ public final class ResourceJob implements WorkflowSequencer.Job {
     if (!(running instanceof ResourceJob o) || o.action != Action.CONFIGURE) {
       return false;
     }
-    return action == Action.DELETE || generation > o.generation;
+    return action == Action.DELETE
+        || generation > o.generation
+        || (rerun && generation == o.generation && !trigger.equals(o.trigger));
   }
 
   @Override

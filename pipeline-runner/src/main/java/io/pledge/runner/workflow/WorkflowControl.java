@@ -14,8 +14,15 @@ import java.util.regex.Pattern;
  * @param suspend stop the workflow after this pipeline
  * @param retryAfter re-run this pipeline after this long; wins over {@code suspend}
  * @param message why, for people
+ * @param maxAttempts how many times the pipeline may run in all before a {@code retryAfter} fails
+ *     the workflow instead (kratix#680); null for no limit
  */
-public record WorkflowControl(boolean suspend, Duration retryAfter, String message) {
+public record WorkflowControl(
+    boolean suspend, Duration retryAfter, String message, Integer maxAttempts) {
+
+  public WorkflowControl(boolean suspend, Duration retryAfter, String message) {
+    this(suspend, retryAfter, message, null);
+  }
 
   /** The file's name inside {@code /kratix/metadata}. */
   public static final String FILE = "workflow-control.yaml";
@@ -52,8 +59,19 @@ public record WorkflowControl(boolean suspend, Duration retryAfter, String messa
     }
     String retry = doc.path("retryAfter").asText("");
     Duration retryAfter = retry.isBlank() ? null : goDuration(retry);
+    JsonNode max = doc.get("maxAttempts");
+    Integer maxAttempts = null;
+    if (max != null && !max.isNull()) {
+      if (!max.canConvertToInt() || !max.isIntegralNumber() || max.asInt() < 1) {
+        throw new PipelineFailure("invalid " + FILE + ": maxAttempts must be a positive integer");
+      }
+      maxAttempts = max.asInt();
+    }
     return new WorkflowControl(
-        doc.path("suspend").asBoolean(false), retryAfter, doc.path("message").asText(""));
+        doc.path("suspend").asBoolean(false),
+        retryAfter,
+        doc.path("message").asText(""),
+        maxAttempts);
   }
 
   /** Parses a Go duration such as {@code 10m}, {@code 1h30m} or {@code 1.5s}. */

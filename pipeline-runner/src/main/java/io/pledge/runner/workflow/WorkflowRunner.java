@@ -56,6 +56,34 @@ public final class WorkflowRunner {
     }
   }
 
+  /**
+   * Where a resource workflow stopped because a pipeline asked to be re-run later ({@code
+   * retryAfter}), to resume it there.
+   *
+   * @param pipeline index of the pipeline to run again
+   * @param status the status as it stood before that pipeline
+   * @param completed names of the pipelines that completed before it
+   * @param runs how many times that pipeline has run
+   */
+  public record Resume(int pipeline, ObjectNode status, List<String> completed, int runs) {}
+
+  /**
+   * A pipeline asked to be re-run after {@link #delay()}; everything published so far is durable.
+   * The job runs again from {@link #resume()} when the delay has passed.
+   */
+  public static final class RetryLaterException extends WorkflowSequencer.RunLaterException {
+    private final transient Resume resume;
+
+    public RetryLaterException(Duration delay, Resume resume) {
+      super(delay);
+      this.resume = resume;
+    }
+
+    public Resume resume() {
+      return resume;
+    }
+  }
+
   private final PipelineRunner pipelines;
   private final WorkflowEvents events;
   private final Duration publishTimeout;
@@ -73,10 +101,30 @@ public final class WorkflowRunner {
       JsonNode resource,
       Promise promise,
       BooleanSupplier cancelled) {
+    return configureResource(key, generation, resource, promise, "", null, cancelled);
+  }
+
+  /**
+   * A resource's configure workflow; returns whether every pipeline succeeded.
+   *
+   * @param trigger identifies what asked for this run (the request record's event id): the same
+   *     when the record is delivered again, so a Kubernetes Job already started is found again
+   * @param resume where to start again after a {@link RetryLaterException}; null to start at 0
+   * @throws RetryLaterException when a pipeline asks to be re-run later
+   */
+  public boolean configureResource(
+      ResourceKey key,
+      long generation,
+      JsonNode resource,
+      Promise promise,
+      String trigger,
+      Resume resume,
+      BooleanSupplier cancelled) {
     WorkflowObject object = WorkflowObject.resource(key, resource, promise);
     WorkflowRef ref =
         new WorkflowRef(key.toString(), WorkflowRef.RESOURCE, WorkflowRef.CONFIGURE, generation);
-    Run run = new Run(ref, cancelled);
+    Run run = new Run(ref, trigger, cancelled);
+    run.resume = resume;
     boolean completed =
         run.configurePipelines(
             object,
@@ -108,7 +156,7 @@ public final class WorkflowRunner {
       BooleanSupplier cancelled) {
     WorkflowRef ref =
         new WorkflowRef(key.toString(), WorkflowRef.RESOURCE, WorkflowRef.DELETE, generation);
-    Run run = new Run(ref, cancelled);
+    Run run = new Run(ref, "", cancelled);
     List<Pipeline> deletes =
         promise == null ? List.of() : promise.pipelines(WorkflowRef.RESOURCE, WorkflowRef.DELETE);
     if (!deletes.isEmpty()) {
@@ -139,7 +187,7 @@ public final class WorkflowRunner {
   public boolean configurePromise(
       String name, long generation, Promise promise, JsonNode document, BooleanSupplier cancelled) {
     WorkflowRef ref = new WorkflowRef(name, WorkflowRef.PROMISE, WorkflowRef.CONFIGURE, generation);
-    Run run = new Run(ref, cancelled);
+    Run run = new Run(ref, "", cancelled);
     List<JsonNode> dependencies =
         promise.spec() == null || promise.spec().dependencies() == null
             ? List.of()
@@ -171,7 +219,7 @@ public final class WorkflowRunner {
   public boolean deletePromise(
       String name, long generation, Promise promise, JsonNode document, BooleanSupplier cancelled) {
     WorkflowRef ref = new WorkflowRef(name, WorkflowRef.PROMISE, WorkflowRef.DELETE, generation);
-    Run run = new Run(ref, cancelled);
+    Run run = new Run(ref, "", cancelled);
     List<Pipeline> deletes =
         promise == null ? List.of() : promise.pipelines(WorkflowRef.PROMISE, WorkflowRef.DELETE);
     if (!deletes.isEmpty()) {
@@ -234,10 +282,13 @@ public final class WorkflowRunner {
   private final class Run {
     private final WorkflowRef ref;
     private final BooleanSupplier cancelled;
+    private final String trigger;
     private final List<CompletableFuture<Void>> published = new ArrayList<>();
+    private Resume resume;
 
-    Run(WorkflowRef ref, BooleanSupplier cancelled) {
+    Run(WorkflowRef ref, String trigger, BooleanSupplier cancelled) {
       this.ref = ref;
+      this.trigger = trigger == null ? "" : trigger;
       this.cancelled = cancelled;
     }
 
@@ -246,13 +297,20 @@ public final class WorkflowRunner {
         List<Pipeline> list,
         Map<String, String> promiseSelectors,
         WorkFactory works) {
-      ObjectNode status = object.initialStatus();
+      ObjectNode status = resume == null ? object.initialStatus() : resume.status().deepCopy();
       boolean promiseWorkflow = WorkflowRef.PROMISE.equals(ref.workflowType());
-      List<String> names = new ArrayList<>();
-      for (int i = 0; i < list.size(); i++) {
+      List<String> names = new ArrayList<>(resume == null ? List.of() : resume.completed());
+      int first = resume == null ? 0 : resume.pipeline();
+      for (int i = first; i < list.size(); i++) {
         Pipeline pipeline = list.get(i);
+        int runs = resume != null && i == resume.pipeline() ? resume.runs() : 0;
         PipelineOutcome outcome =
-            pipeline(object, pipeline, i, list.size(), status, promiseSelectors);
+            pipeline(object, pipeline, i, list.size(), status, promiseSelectors, runs);
+        if (outcome instanceof PipelineOutcome.Suspended s
+            && s.control().retryAfter() != null
+            && !promiseWorkflow) {
+          retryLater(s.control(), new Resume(i, status, List.copyOf(names), runs + 1));
+        }
         if (!(outcome instanceof PipelineOutcome.Succeeded succeeded)) {
           return false;
         }
@@ -272,7 +330,19 @@ public final class WorkflowRunner {
       return true;
     }
 
-    /** Runs one pipeline, publishing its start, logs and failure; not its success. */
+    /**
+     * The pipeline asked to run again later: unless it reached its {@code maxAttempts} (then its
+     * PIPELINE_FAILED says so and the workflow fails), wait for what was published and hand the job
+     * back to the sequencer to resume here after the delay.
+     */
+    void retryLater(WorkflowControl control, Resume next) {
+      if (control.maxAttempts() != null && next.runs() >= control.maxAttempts()) {
+        return;
+      }
+      awaitAll();
+      throw new RetryLaterException(control.retryAfter(), next);
+    }
+
     PipelineOutcome pipeline(
         WorkflowObject object,
         Pipeline pipeline,
@@ -280,6 +350,18 @@ public final class WorkflowRunner {
         int total,
         ObjectNode status,
         Map<String, String> promiseSelectors) {
+      return pipeline(object, pipeline, index, total, status, promiseSelectors, 0);
+    }
+
+    /** Runs one pipeline, publishing its start, logs and failure; not its success. */
+    PipelineOutcome pipeline(
+        WorkflowObject object,
+        Pipeline pipeline,
+        int index,
+        int total,
+        ObjectNode status,
+        Map<String, String> promiseSelectors,
+        int runs) {
       if (cancelled.getAsBoolean()) {
         throw new CancelledException();
       }
@@ -302,7 +384,12 @@ public final class WorkflowRunner {
         PipelineOutcome outcome =
             pipelines.run(
                 new PipelineRunner.Request(
-                    object, ref.action(), pipeline, status, promiseSelectors),
+                    object,
+                    ref.action(),
+                    pipeline,
+                    status,
+                    promiseSelectors,
+                    trigger + "/" + ref.generation() + "/" + index + "/" + runs),
                 listener,
                 cancelled);
         if (outcome instanceof PipelineOutcome.Cancelled) {
@@ -316,10 +403,22 @@ public final class WorkflowRunner {
         } else if (outcome instanceof PipelineOutcome.Suspended s) {
           // The contract has no "suspended" event yet: report it as a failure whose reason
           // starts with "suspended", and produce no Work, as Kratix does.
-          String reason =
-              s.control().retryAfter() != null
-                  ? "suspended: retry after " + s.control().retryAfter()
-                  : "suspended";
+          Integer max = s.control().maxAttempts();
+          String reason;
+          if (s.control().retryAfter() == null) {
+            reason = "suspended";
+          } else if (max != null && runs + 1 >= max) {
+            reason =
+                "retry limit reached: the pipeline ran " + (runs + 1) + " of maxAttempts " + max;
+          } else {
+            reason =
+                "suspended: retry after "
+                    + s.control().retryAfter()
+                    + " (run "
+                    + (runs + 1)
+                    + (max == null ? "" : " of maxAttempts " + max)
+                    + ")";
+          }
           if (!s.control().message().isBlank()) {
             reason += ": " + s.control().message();
           }

@@ -34,6 +34,24 @@ public final class WorkflowSequencer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(WorkflowSequencer.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
+  /**
+   * Thrown by a job whose effects so far are durable and that wants to run again after {@link
+   * #delay()} (a pipeline's {@code retryAfter}). Its input stays unacknowledged and its lane busy
+   * meanwhile; a newer job that interrupts it drops it instead.
+   */
+  public static class RunLaterException extends RuntimeException {
+    private final Duration delay;
+
+    public RunLaterException(Duration delay) {
+      super("run again after " + delay, null, false, false);
+      this.delay = delay;
+    }
+
+    public Duration delay() {
+      return delay;
+    }
+  }
+
   /** Something to run for a key. */
   public interface Job {
     /** The key whose jobs run in order, one at a time. */
@@ -71,6 +89,7 @@ public final class WorkflowSequencer implements AutoCloseable {
     AtomicBoolean stop = new AtomicBoolean();
     String waitingFor;
     int failures;
+    java.util.concurrent.ScheduledFuture<?> pause;
 
     Lane(String key) {
       this.key = key;
@@ -156,6 +175,14 @@ public final class WorkflowSequencer implements AutoCloseable {
     }
     if (lane.running != null && job.interrupts(lane.running)) {
       lane.stop.set(true);
+      // A job pausing before it runs again (retryAfter, broker trouble) is dropped at once.
+      if (lane.pause != null && lane.pause.cancel(false)) {
+        Job paused = lane.running;
+        lane.pause = null;
+        lane.running = null;
+        release(paused);
+        paused.dropped();
+      }
     }
     lane.queue.addLast(job);
     unpark(lane);
@@ -213,15 +240,21 @@ public final class WorkflowSequencer implements AutoCloseable {
     FINISHED,
     DROPPED,
     RETRY,
+    LATER,
     ABANDONED
   }
 
   private void execute(Lane lane, Job job, AtomicBoolean stop) {
     MDC.put("key", lane.key);
     Result result;
+    Duration later = Duration.ZERO;
     try {
       job.run(stop::get);
       result = Result.FINISHED;
+    } catch (RunLaterException e) {
+      result = stop.get() ? Result.DROPPED : Result.LATER;
+      later = e.delay();
+      LOG.infof("workflow of %s runs again in %s", lane.key, later);
     } catch (WorkflowRunner.CancelledException e) {
       result = Result.DROPPED;
     } catch (Exception | Error e) {
@@ -259,14 +292,22 @@ public final class WorkflowSequencer implements AutoCloseable {
                   MAX_BACKOFF.toMillis(),
                   retryBackoff.toMillis() * (1L << Math.min(lane.failures, 16)));
           lane.failures++;
-          timer.schedule(() -> retry(lane, job, stop), delay, TimeUnit.MILLISECONDS);
+          lane.pause = timer.schedule(() -> retry(lane, job, stop), delay, TimeUnit.MILLISECONDS);
         }
+        case LATER ->
+            lane.pause =
+                timer.schedule(
+                    () -> retry(lane, job, stop), later.toMillis(), TimeUnit.MILLISECONDS);
         default -> lane.running = null;
       }
     }
   }
 
   private synchronized void retry(Lane lane, Job job, AtomicBoolean stop) {
+    if (lane.running != job) {
+      return;
+    }
+    lane.pause = null;
     lane.running = null;
     if (closed) {
       return;

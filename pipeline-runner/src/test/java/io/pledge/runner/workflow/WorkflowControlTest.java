@@ -39,4 +39,16 @@ class WorkflowControlTest {
         .isInstanceOf(PipelineFailure.class)
         .hasMessageContaining("retryAfter");
   }
+
+  @Test
+  void readsMaxAttemptsAndRejectsANonPositiveOne() throws Exception {
+    assertThat(WorkflowControl.parse("retryAfter: 1m\nmaxAttempts: 3\n").maxAttempts())
+        .isEqualTo(3);
+    assertThat(WorkflowControl.parse("retryAfter: 1m\n").maxAttempts()).isNull();
+    assertThatThrownBy(() -> WorkflowControl.parse("retryAfter: 1m\nmaxAttempts: 0\n"))
+        .isInstanceOf(PipelineFailure.class)
+        .hasMessageContaining("maxAttempts");
+    assertThatThrownBy(() -> WorkflowControl.parse("maxAttempts: many\n"))
+        .isInstanceOf(PipelineFailure.class);
+  }
 }

@@ -157,7 +157,7 @@ class WorkflowRunnerTest {
   @Test
   void aSuspendedPipelineIsReportedAndProducesNoWork() {
     images.add(
-        "wait:v1", "#!/bin/sh\necho 'retryAfter: 5m' > /kratix/metadata/workflow-control.yaml\n");
+        "wait:v1", "#!/bin/sh\necho 'suspend: true' > /kratix/metadata/workflow-control.yaml\n");
     Promise promise =
         promise(
             """
@@ -174,6 +174,52 @@ class WorkflowRunnerTest {
         .containsExactly("pledge.pipeline.started", "pledge.pipeline.failed");
     assertThat(events.data(EventType.PIPELINE_FAILED, PipelineFailed.class).get(0).reason())
         .startsWith("suspended");
+  }
+
+  @Test
+  void retryAfterHandsTheRunBackToResumeAtThatPipelineUntilMaxAttempts() {
+    images
+        .add("ok:v1", "#!/bin/sh\necho 'message: first done' > /kratix/metadata/status.yaml\n")
+        .add(
+            "wait:v1",
+            "#!/bin/sh\nprintf 'retryAfter: 2s\\nmaxAttempts: 2\\n'"
+                + " > /kratix/metadata/workflow-control.yaml\n");
+    Promise promise =
+        promise(
+            """
+              workflows:
+                resource:
+                  configure:
+                    - metadata: {name: first}
+                      spec: {containers: [{name: c, image: "ok:v1"}]}
+                    - metadata: {name: gate}
+                      spec: {containers: [{name: c, image: "wait:v1"}]}
+            """);
+
+    WorkflowRunner.RetryLaterException later =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            WorkflowRunner.RetryLaterException.class,
+            () -> runner.configureResource(KEY, 1, RESOURCE, promise, "evt", null, () -> false));
+
+    assertThat(later.delay()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(later.resume().pipeline()).isEqualTo(1);
+    assertThat(later.resume().runs()).isEqualTo(1);
+    assertThat(later.resume().completed()).containsExactly("first");
+    assertThat(later.resume().status().get("message").asText()).isEqualTo("first done");
+    assertThat(events.data(EventType.PIPELINE_FAILED, PipelineFailed.class).get(0).reason())
+        .isEqualTo("suspended: retry after PT2S (run 1 of maxAttempts 2)");
+
+    boolean completed =
+        runner.configureResource(KEY, 1, RESOURCE, promise, "evt", later.resume(), () -> false);
+
+    assertThat(completed).isFalse();
+    assertThat(events.data(EventType.PIPELINE_STARTED, PipelineStarted.class))
+        .extracting(PipelineStarted::pipeline)
+        .containsExactly("first", "gate", "gate");
+    assertThat(events.data(EventType.PIPELINE_FAILED, PipelineFailed.class).get(1).reason())
+        .isEqualTo("retry limit reached: the pipeline ran 2 of maxAttempts 2");
+    assertThat(events.data(EventType.WORK_UPSERTED, Work.class)).hasSize(1);
+    assertThat(events.types()).doesNotContain("pledge.workflow.completed");
   }
 
   @Test

@@ -51,6 +51,7 @@ class WorkflowSequencerTest {
     CountDownLatch gate;
     int failuresLeft;
     boolean runsUntilStopped;
+    int laterLeft;
     final AtomicInteger acks = new AtomicInteger();
     volatile boolean dropped;
 
@@ -76,6 +77,11 @@ class WorkflowSequencerTest {
       }
       if (runsUntilStopped) {
         throw new WorkflowRunner.CancelledException();
+      }
+      if (laterLeft > 0) {
+        laterLeft--;
+        log.add("later " + name);
+        throw new WorkflowSequencer.RunLaterException(Duration.ofMillis(300));
       }
       if (failuresLeft > 0) {
         failuresLeft--;
@@ -255,5 +261,43 @@ class WorkflowSequencerTest {
     await().until(() -> c.acks.get() == 1);
     Set<String> ended = new HashSet<>(log);
     assertThat(ended).contains("end a", "end b", "end c");
+  }
+
+  @Test
+  void aJobThatAsksToRunLaterRunsAgainAfterItsDelayAndHoldsItsKeyMeanwhile() {
+    WorkflowSequencer s = sequencer(1, 100);
+    FakeJob job = new FakeJob("k", "a", 1);
+    job.laterLeft = 1;
+    FakeJob next = new FakeJob("k", "b", 1);
+    FakeJob other = new FakeJob("other", "c", 1);
+
+    long started = System.nanoTime();
+    s.submit(job);
+    s.submit(next);
+    s.submit(other);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> next.acks.get() == 1);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(250));
+    // The pause holds no worker: the other key ran during it, on the only thread.
+    assertThat(log)
+        .containsSubsequence("later a", "start c", "end c", "start a", "end a", "start b");
+    assertThat(job.acks.get()).isEqualTo(1);
+    assertThat(job.dropped).isFalse();
+  }
+
+  @Test
+  void aNewerJobDropsAPausedOneAtOnce() {
+    WorkflowSequencer s = sequencer(1, 100);
+    FakeJob job = new FakeJob("k", "a", 1);
+    job.laterLeft = 100;
+    s.submit(job);
+    await().atMost(Duration.ofSeconds(5)).until(() -> log.contains("later a"));
+
+    FakeJob newer = new FakeJob("k", "b", 2);
+    s.submit(newer);
+
+    await().atMost(Duration.ofMillis(250)).until(() -> newer.acks.get() == 1);
+    assertThat(job.dropped).isTrue();
+    assertThat(log).containsExactly("start a", "later a", "start b", "end b");
   }
 }
