@@ -25,6 +25,7 @@ public class CreateTopics {
     topics.add(topic("pledge.destinations", partitions, compacted));
     topics.add(topic("pledge.policies", partitions, compacted));
     topics.add(topic("pledge.placements", partitions, compacted));
+    topics.add(topic("pledge.runner.resources", partitions, compacted));
     topics.add(topic("pledge.notifications.delivered", partitions, compacted));
     topics.add(topic("pledge.requests", partitions, Map.of()));
     topics.add(topic("pledge.requests.inbound", partitions, Map.of()));

@@ -48,6 +48,12 @@ public final class Topics {
   /** Compacted record of sticky placements: which Destination a workload group went to. */
   public static final String PLACEMENTS = "pledge.placements";
 
+  /**
+   * Compacted record of the resources pipeline-runner has run, so it can re-run them when their
+   * Promise changes or their reconciliation interval passes, also after a restart.
+   */
+  public static final String RUNNER_RESOURCES = "pledge.runner.resources";
+
   /** The dead-letter topic of {@code topic}; the reason travels in the record headers. */
   public static String deadLetter(String topic) {
     return topic + ".dlq";

@@ -26,7 +26,8 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
           Topics.LOGS,
           Topics.NOTIFICATIONS_DELIVERED,
           Topics.NOTIFICATIONS_DEAD_LETTER,
-          Topics.PLACEMENTS);
+          Topics.PLACEMENTS,
+          Topics.RUNNER_RESOURCES);
 
   public static final Set<String> COMPACTED =
       Set.of(
@@ -34,7 +35,8 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
           Topics.DESTINATIONS,
           Topics.POLICIES,
           Topics.NOTIFICATIONS_DELIVERED,
-          Topics.PLACEMENTS);
+          Topics.PLACEMENTS,
+          Topics.RUNNER_RESOURCES);
 
   @Override
   public Map<String, String> start() {
