@@ -122,6 +122,10 @@ public interface IntakeConfig {
     @WithDefault(io.pledge.contract.Topics.DESTINATIONS)
     String destinations();
 
+    /** Compacted NotificationPolicy table. */
+    @WithDefault(io.pledge.contract.Topics.POLICIES)
+    String policies();
+
     /** Accepted requests (apply, delete, reconcile). */
     @WithDefault(io.pledge.contract.Topics.REQUESTS)
     String requests();

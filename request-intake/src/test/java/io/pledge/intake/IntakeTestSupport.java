@@ -32,7 +32,12 @@ public final class IntakeTestSupport {
           ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
       probe =
           new EventProbe(
-              bootstrap, Topics.PROMISES, Topics.DESTINATIONS, Topics.REQUESTS, Topics.STATUS);
+              bootstrap,
+              Topics.PROMISES,
+              Topics.DESTINATIONS,
+              Topics.POLICIES,
+              Topics.REQUESTS,
+              Topics.STATUS);
     }
     return probe;
   }
@@ -90,8 +95,16 @@ public final class IntakeTestSupport {
 
   /** The events about {@code key}, read up to a marker published now. */
   public static List<CloudEvent> publishedAfterMarker(String key) {
+    return publishedAfterMarker(key, List.of(Topics.STATUS, Topics.REQUESTS));
+  }
+
+  /**
+   * The events about {@code key}, read up to a marker published now on each of {@code topics} (a
+   * marker on a compacted topic is a record of that key whose type no service folds).
+   */
+  public static List<CloudEvent> publishedAfterMarker(String key, List<String> topics) {
     String id = "marker-" + UUID.randomUUID();
-    for (String topic : List.of(Topics.STATUS, Topics.REQUESTS)) {
+    for (String topic : topics) {
       CloudEvent marker =
           new CloudEvent(
               "1.0",
@@ -108,7 +121,9 @@ public final class IntakeTestSupport {
     }
     org.awaitility.Awaitility.await()
         .atMost(WAIT)
-        .until(() -> probe().events().stream().filter(e -> id.equals(e.id())).count() == 2);
+        .until(
+            () ->
+                probe().events().stream().filter(e -> id.equals(e.id())).count() == topics.size());
     return probe().events().stream()
         .filter(e -> key.equals(e.subject()))
         .filter(e -> !e.type().equals("test.marker"))

@@ -2,6 +2,7 @@ package io.pledge.intake.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.contract.notification.NotificationPolicyApplied;
 import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.apply.AppliedObject;
 import io.pledge.intake.apply.ApplyService;
@@ -20,7 +21,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** {@code kubectl apply} for Pledge: Promises, Destinations, state stores and resource requests. */
+/**
+ * {@code kubectl apply} for Pledge: Promises, Destinations, state stores, NotificationPolicies and
+ * resource requests.
+ */
 @Path("/api/v1/apply")
 @Tag(name = "apply")
 public class ApplyResource {
@@ -66,7 +70,9 @@ public class ApplyResource {
     boolean json = MediaTypes.isJson(headers.getMediaType());
     List<JsonNode> documents = DocumentReader.read(body, json, config.maxDocuments());
     for (JsonNode document : documents) {
-      if (KratixDocuments.API_VERSION.equals(document.path("apiVersion").asText())) {
+      String apiVersion = document.path("apiVersion").asText();
+      if (KratixDocuments.API_VERSION.equals(apiVersion)
+          || NotificationPolicyApplied.API_VERSION.equals(apiVersion)) {
         caller.requireAdmin("apply a " + document.path("kind").asText("platform document"));
       } else {
         caller.requireNamespace(

@@ -33,6 +33,7 @@ public class AsyncApiResource {
         Map.of(
             Topics.PROMISES, t.promises(),
             Topics.DESTINATIONS, t.destinations(),
+            Topics.POLICIES, t.policies(),
             Topics.REQUESTS, t.requests(),
             Topics.REQUESTS_INBOUND, t.requestsInbound(),
             Topics.STATUS, t.status(),

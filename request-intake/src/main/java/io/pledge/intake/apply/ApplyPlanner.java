@@ -6,14 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.destination.DestinationApplied;
 import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.contract.notification.NotificationPolicyApplied;
 import io.pledge.contract.request.Problem.FieldError;
 import io.pledge.intake.apply.Change.DestinationChange;
+import io.pledge.intake.apply.Change.PolicyChange;
 import io.pledge.intake.apply.Change.PromiseChange;
 import io.pledge.intake.apply.Change.RequestChange;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.schema.RequestSchema;
 import io.pledge.intake.view.Hashes;
 import io.pledge.intake.view.IntakeView;
+import io.pledge.intake.view.PolicyEntry;
 import io.pledge.intake.view.PromiseEntry;
 import io.pledge.intake.view.RequestState;
 import java.util.ArrayList;
@@ -46,11 +49,20 @@ public final class ApplyPlanner {
   private static final Set<String> GIT_AUTH = Set.of("basicAuth", "ssh", "githubApp");
   private static final Set<String> BUCKET_AUTH = Set.of("accessKey", "IAM");
   private static final int MAX_PIPELINE_ID = 60;
+  private static final Set<String> POLICY_SPEC_FIELDS = Set.of("promise", "rules");
+  private static final Set<String> RULE_FIELDS =
+      Set.of("events", "channel", "template", "subject", "to", "url", "webhookSecretRef");
+  private static final Set<String> RULE_TEXT_FIELDS = Set.of("template", "subject", "to", "url");
+  private static final Set<String> RULE_EVENTS =
+      Set.of("requested", "reconciled", "failed", "deleted", "created", "updated");
+  private static final Set<String> CHANNELS = Set.of("slack", "email", "billing");
+  private static final Set<String> SECRET_REF_FIELDS = Set.of("name", "namespace");
 
   private final IntakeView view;
   private final String defaultNamespace;
   private final Map<String, PromiseEntry> batchPromises = new LinkedHashMap<>();
   private final Map<String, JsonNode> batchDestinations = new LinkedHashMap<>();
+  private final Map<String, PolicyEntry> batchPolicies = new LinkedHashMap<>();
   private final Map<ResourceKey, RequestState> batchRequests = new LinkedHashMap<>();
   private final List<FieldError> errors = new ArrayList<>();
   private final List<String> unknown = new ArrayList<>();
@@ -80,7 +92,9 @@ public final class ApplyPlanner {
       String apiVersion = d.path("apiVersion").asText("");
       String kind = d.path("kind").asText("");
       String name = d.path("metadata").path("name").asText("");
-      if (KratixDocuments.API_VERSION.equals(apiVersion)) {
+      if (isPolicy(apiVersion, kind)) {
+        keys.add(policyLockKey(name));
+      } else if (KratixDocuments.API_VERSION.equals(apiVersion)) {
         keys.add(kind + "/" + name);
       } else {
         String namespace = d.path("metadata").path("namespace").asText(defaultNamespace);
@@ -91,9 +105,20 @@ public final class ApplyPlanner {
     return keys;
   }
 
+  /** The lock key of a NotificationPolicy, for apply and delete alike. */
+  public static String policyLockKey(String name) {
+    return NotificationPolicyApplied.KIND + "/" + name;
+  }
+
+  static boolean isPolicy(String apiVersion, String kind) {
+    return NotificationPolicyApplied.API_VERSION.equals(apiVersion)
+        && NotificationPolicyApplied.KIND.equals(kind);
+  }
+
   /**
-   * The event subject a document's outcome is keyed by: its resource key, its Promise name, or its
-   * Destination key; empty when the document does not say (no name, no Promise for its kind).
+   * The event subject a document's outcome is keyed by: its resource key, its Promise name, its
+   * Destination key or its NotificationPolicy name; empty when the document does not say (no name,
+   * no Promise for its kind).
    */
   public static Optional<String> subjectOf(JsonNode d, IntakeView view, String defaultNamespace) {
     String apiVersion = d.path("apiVersion").asText("");
@@ -101,6 +126,9 @@ public final class ApplyPlanner {
     String name = d.path("metadata").path("name").asText("");
     if (name.isEmpty()) {
       return Optional.empty();
+    }
+    if (isPolicy(apiVersion, kind)) {
+      return Optional.of(name);
     }
     if (KratixDocuments.API_VERSION.equals(apiVersion)) {
       if ("Promise".equals(kind)) {
@@ -157,6 +185,9 @@ public final class ApplyPlanner {
     }
     if (apiVersion.isEmpty() || kind.isEmpty()) {
       return null;
+    }
+    if (isPolicy(apiVersion, kind)) {
+      return planPolicy(doc);
     }
     if (KratixDocuments.API_VERSION.equals(apiVersion)) {
       if ("Promise".equals(kind)) {
@@ -530,6 +561,158 @@ public final class ApplyPlanner {
     if (path.asText().contains("\\") || path.asText().indexOf('\0') >= 0) {
       doc.error(where, "must not contain '\\' or NUL");
     }
+  }
+
+  // ---- NotificationPolicies
+  // -----------------------------------------------------------------------
+
+  /**
+   * A Pledge NotificationPolicy: cluster-scoped (a namespace is dropped, as the API server does),
+   * generation and outcome as for Promises. {@code spec.promise} need not name a known Promise: a
+   * policy may arrive before its Promise.
+   */
+  private Change planPolicy(Doc doc) {
+    JsonNode metadata = doc.node.path("metadata");
+    String name = metadata.path("name").isTextual() ? metadata.get("name").asText() : null;
+    doc.name = name;
+    ObjectNames.labelViolation(name).ifPresent(v -> doc.error("/metadata/name", v));
+    stringMap(doc, metadata.path("labels"), "/metadata/labels");
+    stringMap(doc, metadata.path("annotations"), "/metadata/annotations");
+    JsonNode rawSpec = doc.node.path("spec");
+    if (!rawSpec.isObject()) {
+      doc.error(
+          "/spec", rawSpec.isMissingNode() || rawSpec.isNull() ? "required" : "must be an object");
+      return null;
+    }
+    ObjectNode document = doc.node.deepCopy();
+    document.remove("status");
+    ObjectNode spec = (ObjectNode) document.get("spec");
+    unknownFields(doc, spec, "/spec", POLICY_SPEC_FIELDS);
+    JsonNode promise = spec.path("promise");
+    if (!promise.isMissingNode() && !promise.isNull()) {
+      if (!promise.isTextual()) {
+        doc.error("/spec/promise", "must be a string (a Promise name)");
+      } else {
+        ObjectNames.labelViolation(promise.asText()).ifPresent(v -> doc.error("/spec/promise", v));
+      }
+    }
+    JsonNode rules = spec.path("rules");
+    if (!rules.isArray() || rules.isEmpty()) {
+      doc.error("/spec/rules", rules.isArray() ? "at least one rule is required" : "required");
+    } else {
+      for (int i = 0; i < rules.size(); i++) {
+        checkRule(doc, rules.get(i), "/spec/rules/" + i);
+      }
+    }
+    if (doc.failed()) {
+      return null;
+    }
+    if (document.get("metadata") instanceof ObjectNode meta) {
+      meta.remove("namespace");
+    }
+    String specHash = Hashes.spec(document);
+    String metaHash = Hashes.meta(document);
+    Optional<PolicyEntry> existing =
+        Optional.ofNullable(batchPolicies.get(name)).or(() -> view.policy(name));
+    long generation;
+    Outcome outcome;
+    if (existing.isEmpty()) {
+      generation = view.deletedPolicyGeneration(name) + 1;
+      outcome = Outcome.CREATED;
+    } else if (existing.get().specHash().equals(specHash)) {
+      generation = existing.get().generation();
+      outcome = existing.get().metaHash().equals(metaHash) ? Outcome.UNCHANGED : Outcome.CONFIGURED;
+    } else {
+      generation = existing.get().generation() + 1;
+      outcome = Outcome.CONFIGURED;
+    }
+    ((ObjectNode) document.get("metadata")).put("generation", generation);
+    PolicyEntry entry =
+        outcome == Outcome.UNCHANGED ? existing.get() : PolicyEntry.of(name, generation, document);
+    batchPolicies.put(name, entry);
+    return new PolicyChange(entry, outcome);
+  }
+
+  private void checkRule(Doc doc, JsonNode rule, String path) {
+    if (!(rule instanceof ObjectNode fields)) {
+      doc.error(path, "must be an object");
+      return;
+    }
+    unknownFields(doc, fields, path, RULE_FIELDS);
+    JsonNode events = rule.path("events");
+    if (!events.isArray() || events.isEmpty()) {
+      doc.error(
+          path + "/events",
+          "at least one event is required, of " + new java.util.TreeSet<>(RULE_EVENTS));
+    } else {
+      for (int j = 0; j < events.size(); j++) {
+        JsonNode event = events.get(j);
+        if (!event.isTextual() || !RULE_EVENTS.contains(event.asText())) {
+          doc.error(
+              path + "/events/" + j, "must be one of " + new java.util.TreeSet<>(RULE_EVENTS));
+        }
+      }
+    }
+    JsonNode channel = rule.path("channel");
+    if (channel.isMissingNode() || channel.isNull()) {
+      doc.error(path + "/channel", "required, one of " + new java.util.TreeSet<>(CHANNELS));
+    } else {
+      oneOf(doc, channel, path + "/channel", CHANNELS);
+    }
+    for (String field : RULE_TEXT_FIELDS) {
+      JsonNode value = rule.path(field);
+      if (!value.isMissingNode() && !value.isNull() && !value.isTextual()) {
+        doc.error(path + "/" + field, "must be a string");
+      }
+    }
+    JsonNode ref = rule.path("webhookSecretRef");
+    if (ref.isMissingNode() || ref.isNull()) {
+      return;
+    }
+    if (!(ref instanceof ObjectNode refFields)) {
+      doc.error(path + "/webhookSecretRef", "must be an object {name, namespace}");
+      return;
+    }
+    unknownFields(doc, refFields, path + "/webhookSecretRef", SECRET_REF_FIELDS);
+    if (!ref.path("name").isTextual() || ref.path("name").asText().isBlank()) {
+      doc.error(path + "/webhookSecretRef/name", "required");
+    }
+    JsonNode namespace = ref.path("namespace");
+    if (namespace.isMissingNode() || namespace.isNull()) {
+      return;
+    }
+    if (!namespace.isTextual()) {
+      doc.error(path + "/webhookSecretRef/namespace", "must be a string");
+    } else {
+      ObjectNames.labelViolation(namespace.asText())
+          .ifPresent(v -> doc.error(path + "/webhookSecretRef/namespace", v));
+    }
+  }
+
+  /**
+   * Fields a Pledge document does not declare: rejected, or dropped, as {@code unknown-fields} says
+   * for request specs. A typo such as {@code chanel} must not pass silently.
+   */
+  private void unknownFields(Doc doc, ObjectNode node, String path, Set<String> allowed) {
+    List<String> unknownNames = new ArrayList<>();
+    node.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!allowed.contains(f)) {
+                unknownNames.add(f);
+              }
+            });
+    for (String f : unknownNames) {
+      if (view.rejectUnknownFields()) {
+        doc.error(path + "/" + pointerSegment(f), "unknown field");
+      } else {
+        node.remove(f);
+      }
+    }
+  }
+
+  private static String pointerSegment(String field) {
+    return field.replace("~", "~0").replace("/", "~1");
   }
 
   // ---- Resource requests -----------------------------------------------------------------------

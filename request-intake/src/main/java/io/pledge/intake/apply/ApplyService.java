@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.destination.DestinationApplied;
 import io.pledge.contract.event.EventType;
+import io.pledge.contract.notification.NotificationPolicyApplied;
+import io.pledge.contract.notification.NotificationPolicyDeleted;
 import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.contract.request.ReconcileRequested;
 import io.pledge.contract.request.RequestAccepted;
@@ -11,11 +13,13 @@ import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.request.RequestDeleted;
 import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.apply.Change.DestinationChange;
+import io.pledge.intake.apply.Change.PolicyChange;
 import io.pledge.intake.apply.Change.PromiseChange;
 import io.pledge.intake.apply.Change.RequestChange;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.publish.EventPublisher;
 import io.pledge.intake.view.IntakeView;
+import io.pledge.intake.view.PolicyEntry;
 import io.pledge.intake.view.RequestState;
 import io.pledge.intake.view.ViewLifecycle;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -127,6 +131,18 @@ public class ApplyService {
             new DestinationApplied(d.kind(), d.name(), d.document()),
             correlation);
         LOG.infof("%s %s %s", d.kind(), d.name(), d.outcome().text());
+      } else if (change instanceof PolicyChange p) {
+        PolicyEntry entry = p.entry();
+        MDC.put("key", entry.name());
+        MDC.put("generation", String.valueOf(entry.generation()));
+        publisher.publish(
+            EventType.NOTIFICATION_POLICY_APPLIED,
+            entry.name(),
+            new NotificationPolicyApplied(entry.name(), entry.generation(), entry.document()),
+            correlation);
+        LOG.infof(
+            "NotificationPolicy %s %s at generation %d",
+            entry.name(), p.outcome().text(), entry.generation());
       }
     } finally {
       MDC.remove("key");
@@ -171,6 +187,38 @@ public class ApplyService {
               });
           return new AppliedObject(
               kind, key.name(), key.namespace(), state.generation(), Outcome.DELETED);
+        });
+  }
+
+  /**
+   * Deletes a NotificationPolicy: {@code pledge.notificationpolicy.deleted} becomes the last record
+   * of its key on the compacted policy topic.
+   *
+   * @throws ProblemException 404 when no such policy is known
+   */
+  public AppliedObject deletePolicy(String name, Origin origin) {
+    requireReady();
+    return locks.withLocks(
+        Set.of(ApplyPlanner.policyLockKey(name)),
+        () -> {
+          PolicyEntry entry =
+              view.policy(name)
+                  .orElseThrow(() -> ProblemException.notFound("No NotificationPolicy " + name));
+          MDC.put("key", name);
+          MDC.put("generation", String.valueOf(entry.generation()));
+          try {
+            publisher.publish(
+                EventType.NOTIFICATION_POLICY_DELETED,
+                name,
+                new NotificationPolicyDeleted(name),
+                origin.correlationId());
+            LOG.infof("NotificationPolicy %s deleted at generation %d", name, entry.generation());
+          } finally {
+            MDC.remove("key");
+            MDC.remove("generation");
+          }
+          return new AppliedObject(
+              NotificationPolicyApplied.KIND, name, null, entry.generation(), Outcome.DELETED);
         });
   }
 

@@ -2,6 +2,8 @@ package io.pledge.intake.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.ResourceKey;
+import io.pledge.contract.notification.NotificationPolicyApplied;
+import io.pledge.intake.view.PolicyEntry;
 import io.pledge.intake.view.PromiseEntry;
 
 /** What applying one document changes; {@link Outcome#UNCHANGED} changes publish nothing. */
@@ -25,6 +27,15 @@ public sealed interface Change {
     @Override
     public AppliedObject summary() {
       return new AppliedObject(kind, name, null, null, outcome);
+    }
+  }
+
+  /** A NotificationPolicy at a (possibly new) generation. */
+  record PolicyChange(PolicyEntry entry, Outcome outcome) implements Change {
+    @Override
+    public AppliedObject summary() {
+      return new AppliedObject(
+          NotificationPolicyApplied.KIND, entry.name(), null, entry.generation(), outcome);
     }
   }
 

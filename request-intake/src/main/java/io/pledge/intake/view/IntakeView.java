@@ -6,6 +6,8 @@ import io.pledge.contract.destination.DestinationDeleted;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
+import io.pledge.contract.notification.NotificationPolicyApplied;
+import io.pledge.contract.notification.NotificationPolicyDeleted;
 import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.contract.promise.PromiseDeleted;
 import io.pledge.contract.request.RequestApplied;
@@ -23,8 +25,9 @@ import org.jboss.logging.Logger;
 
 /**
  * What request-intake knows, folded from the events it replays and publishes: Promises,
- * Destinations and state stores, the last accepted request per resource, and the status of every
- * resource and Promise. Safe for concurrent use by the replay thread and request threads.
+ * Destinations and state stores, NotificationPolicies, the last accepted request per resource, and
+ * the status of every resource and Promise. Safe for concurrent use by the replay thread and
+ * request threads.
  *
  * <p>An event this service publishes is applied twice over: right after the broker acknowledges it
  * (so the next request sees it) and again when the replay reads it back. {@link #expectOwn} marks
@@ -38,6 +41,8 @@ public final class IntakeView {
   private final Map<String, PromiseEntry> promises = new ConcurrentHashMap<>();
   private final Map<String, Long> deletedPromiseGenerations = new ConcurrentHashMap<>();
   private final Map<String, DestinationApplied> destinations = new ConcurrentHashMap<>();
+  private final Map<String, PolicyEntry> policies = new ConcurrentHashMap<>();
+  private final Map<String, Long> deletedPolicyGenerations = new ConcurrentHashMap<>();
   private final Map<ResourceKey, RequestState> requests = new ConcurrentHashMap<>();
   private final Map<String, ResourceStatus> statuses = new ConcurrentHashMap<>();
   private final Map<String, Boolean> ownEvents = new ConcurrentHashMap<>();
@@ -103,6 +108,10 @@ public final class IntakeView {
         DestinationDeleted d = EventCodec.data(event, DestinationDeleted.class);
         destinations.remove(DestinationApplied.key(d.kind(), d.name()));
       }
+      case NOTIFICATION_POLICY_APPLIED ->
+          policyApplied(EventCodec.data(event, NotificationPolicyApplied.class));
+      case NOTIFICATION_POLICY_DELETED ->
+          policyDeleted(EventCodec.data(event, NotificationPolicyDeleted.class).name());
       case REQUEST_APPLIED -> requestApplied(EventCodec.data(event, RequestApplied.class));
       case REQUEST_DELETED -> requestDeleted(EventCodec.data(event, RequestDeleted.class));
       case RECONCILE_REQUESTED, WORK_UPSERTED, WORK_WITHDRAWN, PIPELINE_LOG -> {
@@ -145,6 +154,28 @@ public final class IntakeView {
       deletedPromiseGenerations.merge(p.name(), old.generation(), Math::max);
     }
     notify(p.name());
+  }
+
+  private void policyApplied(NotificationPolicyApplied p) {
+    PolicyEntry entry = PolicyEntry.of(p.name(), p.generation(), p.policy());
+    policies.merge(p.name(), entry, (old, neu) -> neu.generation() >= old.generation() ? neu : old);
+    deletedPolicyGenerations.remove(p.name());
+  }
+
+  private void policyDeleted(String name) {
+    PolicyEntry old = policies.remove(name);
+    if (old != null) {
+      deletedPolicyGenerations.merge(name, old.generation(), Math::max);
+    }
+  }
+
+  /**
+   * A compaction tombstone on the policy topic: the policy is gone, and so is what its generation
+   * was.
+   */
+  public void policyTombstone(String name) {
+    policies.remove(name);
+    deletedPolicyGenerations.remove(name);
   }
 
   private void requestApplied(RequestApplied r) {
@@ -231,6 +262,20 @@ public final class IntakeView {
         .sorted(
             Comparator.comparing(DestinationApplied::kind).thenComparing(DestinationApplied::name))
         .toList();
+  }
+
+  public Optional<PolicyEntry> policy(String name) {
+    return Optional.ofNullable(policies.get(name));
+  }
+
+  /** Every NotificationPolicy, by name. */
+  public List<PolicyEntry> policies() {
+    return policies.values().stream().sorted(Comparator.comparing(PolicyEntry::name)).toList();
+  }
+
+  /** The generation a deleted NotificationPolicy had, so a re-created one continues after it. */
+  public long deletedPolicyGeneration(String name) {
+    return deletedPolicyGenerations.getOrDefault(name, 0L);
   }
 
   public Optional<RequestState> request(ResourceKey key) {

@@ -51,19 +51,21 @@ public final class TopicReplayer implements AutoCloseable {
    * @param kafka client settings (at least {@code bootstrap.servers})
    * @param promisesTopic compacted; a tombstone there deletes a Promise
    * @param destinationsTopic compacted; a tombstone there deletes a Destination or state store
+   * @param policiesTopic compacted; a tombstone there deletes a NotificationPolicy
    * @param otherTopics the other topics folded into the view
    */
   public TopicReplayer(
       Map<String, String> kafka,
       String promisesTopic,
       String destinationsTopic,
+      String policiesTopic,
       List<String> otherTopics,
       IntakeView view) {
     this(
         kafka,
-        topics(promisesTopic, destinationsTopic, otherTopics),
+        topics(List.of(promisesTopic, destinationsTopic, policiesTopic), otherTopics),
         "request-intake-view",
-        viewSink(promisesTopic, destinationsTopic, view));
+        viewSink(promisesTopic, destinationsTopic, policiesTopic, view));
   }
 
   /**
@@ -87,15 +89,14 @@ public final class TopicReplayer implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  private static List<String> topics(String promises, String destinations, List<String> other) {
-    List<String> all = new ArrayList<>();
-    all.add(promises);
-    all.add(destinations);
+  private static List<String> topics(List<String> tables, List<String> other) {
+    List<String> all = new ArrayList<>(tables);
     all.addAll(other);
     return all;
   }
 
-  private static Sink viewSink(String promisesTopic, String destinationsTopic, IntakeView view) {
+  private static Sink viewSink(
+      String promisesTopic, String destinationsTopic, String policiesTopic, IntakeView view) {
     return new Sink() {
       @Override
       public void event(String topic, CloudEvent event) {
@@ -108,6 +109,8 @@ public final class TopicReplayer implements AutoCloseable {
           view.promiseTombstone(key);
         } else if (topic.equals(destinationsTopic)) {
           view.destinationTombstone(key);
+        } else if (topic.equals(policiesTopic)) {
+          view.policyTombstone(key);
         }
       }
     };

@@ -62,6 +62,7 @@ public class ViewLifecycle {
             kafkaClientConfig(),
             t.promises(),
             t.destinations(),
+            t.policies(),
             List.of(t.requests(), t.status()),
             view);
     replayer.start();

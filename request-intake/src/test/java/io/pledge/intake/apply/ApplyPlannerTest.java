@@ -338,4 +338,59 @@ class ApplyPlannerTest {
                     .extracting(FieldError::path)
                     .containsExactly("/metadata/labels/tier"));
   }
+
+  static String policy(String rule) {
+    return """
+        apiVersion: pledge.io/v1alpha1
+        kind: NotificationPolicy
+        metadata: {name: billing, namespace: team-a, labels: {team: platform}}
+        spec:
+          rules: [%s]
+        """
+        .formatted(rule);
+  }
+
+  @Test
+  void aPolicyIsClusterScopedAndCarriesItsGeneration() {
+    Change.PolicyChange change =
+        (Change.PolicyChange) plan(policy("{events: [created], channel: billing}")).get(0);
+
+    assertThat(change.outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(change.entry().generation()).isEqualTo(1);
+    assertThat(change.entry().document().at("/metadata/namespace").isMissingNode()).isTrue();
+    assertThat(change.entry().document().at("/metadata/generation").asLong()).isEqualTo(1);
+    assertThat(change.summary().namespace()).isNull();
+    assertThat(ApplyPlanner.subjectOf(docs(policy("{}")).get(0), view, "default"))
+        .contains("billing");
+  }
+
+  @Test
+  void aLaterPolicyDocumentInTheSameBodySeesTheEarlierOne() {
+    String first = policy("{events: [created], channel: billing}");
+    String second = policy("{events: [created, deleted], channel: billing}");
+
+    List<Change> changes = plan(first + "---\n" + first + "---\n" + second);
+
+    assertThat(changes)
+        .extracting(c -> ((Change.PolicyChange) c).entry().generation())
+        .containsExactly(1L, 1L, 2L);
+    assertThat(changes)
+        .extracting(Change::outcome)
+        .containsExactly(Outcome.CREATED, Outcome.UNCHANGED, Outcome.CONFIGURED);
+  }
+
+  @Test
+  void unknownPolicyFieldsAreRejectedOrPrunedAsConfigured() {
+    String typo = policy("{events: [created], channel: billing, colour: red}");
+    ProblemException rejected = problem(() -> plan(typo));
+    assertThat(rejected.problem().errors())
+        .extracting(FieldError::path)
+        .containsExactly("/spec/rules/0/colour");
+
+    IntakeView pruning = new IntakeView(false);
+    Change.PolicyChange pruned =
+        (Change.PolicyChange) ApplyPlanner.plan(docs(typo), pruning, "default").get(0);
+    assertThat(pruned.entry().document().at("/spec/rules/0").has("colour")).isFalse();
+    assertThat(pruned.entry().document().at("/spec/rules/0/channel").asText()).isEqualTo("billing");
+  }
 }

@@ -114,6 +114,46 @@ class BearerTokenAuthTest {
   }
 
   @Test
+  void onlyPlatformAdminsApplyReadAndDeleteNotificationPolicies() {
+    String name = unique("policy");
+    String policy =
+        """
+        apiVersion: pledge.io/v1alpha1
+        kind: NotificationPolicy
+        metadata: {name: %s}
+        spec:
+          rules: [{events: [reconciled], channel: slack}]
+        """
+            .formatted(name);
+    apply(ANA, policy).statusCode(403).contentType(startsWith("application/problem+json"));
+    apply(ADMIN, policy).statusCode(200).body("[0].outcome", equalTo("created"));
+    probe().await("pledge.notificationpolicy.applied", name, WAIT);
+
+    for (String path : new String[] {"", "/" + name}) {
+      given()
+          .header("Authorization", "Bearer " + ANA)
+          .get("/api/v1/notificationpolicies" + path)
+          .then()
+          .statusCode(403);
+    }
+    given()
+        .header("Authorization", "Bearer " + ANA)
+        .delete("/api/v1/notificationpolicies/" + name)
+        .then()
+        .statusCode(403);
+    given()
+        .header("Authorization", "Bearer " + ADMIN)
+        .get("/api/v1/notificationpolicies/" + name)
+        .then()
+        .statusCode(200);
+    given()
+        .header("Authorization", "Bearer " + ADMIN)
+        .delete("/api/v1/notificationpolicies/" + name)
+        .then()
+        .statusCode(200);
+  }
+
+  @Test
   void requestersWorkInTheirNamespacesOnlyAndAreRecordedAsRequester() {
     String mine = unique("mine");
     String key = "team-a/postgresql/" + mine;

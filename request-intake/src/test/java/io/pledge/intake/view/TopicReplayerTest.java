@@ -3,10 +3,13 @@ package io.pledge.intake.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.contract.notification.NotificationPolicyApplied;
+import io.pledge.contract.notification.NotificationPolicyDeleted;
 import io.pledge.contract.pipeline.WorkflowCompleted;
 import io.pledge.contract.pipeline.WorkflowRef;
 import io.pledge.contract.promise.PromiseApplied;
@@ -27,16 +30,38 @@ class TopicReplayerTest {
 
   private static final EventCodec CODEC = new EventCodec("/pledge/request-intake");
 
+  private static io.pledge.contract.event.CloudEvent policyApplied(String name, long generation) {
+    ObjectNode policy =
+        (ObjectNode)
+            KratixDocuments.readAll(
+                    """
+                    apiVersion: pledge.io/v1alpha1
+                    kind: NotificationPolicy
+                    metadata: {name: %s, generation: %d}
+                    spec:
+                      promise: postgresql
+                      rules: [{events: [reconciled], channel: slack}]
+                    """
+                        .formatted(name, generation))
+                .get(0);
+    return CODEC.event(
+        EventType.NOTIFICATION_POLICY_APPLIED,
+        name,
+        new NotificationPolicyApplied(name, generation, policy));
+  }
+
   @Test
-  void aRestartedInstanceReplaysPromisesRequestsAndStatus() throws Exception {
+  void aRestartedInstanceReplaysPromisesPoliciesRequestsAndStatus() throws Exception {
     EmbeddedKafka kafka = EmbeddedKafka.shared();
     String run = UUID.randomUUID().toString().substring(0, 8);
     String promises = "promises-" + run;
     String destinations = "destinations-" + run;
     String requests = "requests-" + run;
     String status = "status-" + run;
+    String policies = "policies-" + run;
     kafka.createTopics(
-        List.of(promises, destinations, requests, status), Set.of(promises, destinations));
+        List.of(promises, destinations, policies, requests, status),
+        Set.of(promises, destinations, policies));
     ResourceKey key = new ResourceKey("default", "postgresql", "example");
     try (InputStream in = getClass().getResourceAsStream("/postgres/promise.yaml");
         EventProbe probe = new EventProbe(kafka.bootstrapServers(), status)) {
@@ -47,6 +72,18 @@ class TopicReplayerTest {
               "postgresql",
               new PromiseApplied("postgresql", 1, KratixDocuments.YAML.readTree(in))));
       probe.publish(promises, "gone", null); // a tombstone
+      for (long g = 1; g <= 2; g++) {
+        probe.publish(policies, policyApplied("kept", g));
+      }
+      probe.publish(policies, policyApplied("dropped", 3));
+      probe.publish(
+          policies,
+          CODEC.event(
+              EventType.NOTIFICATION_POLICY_DELETED,
+              "dropped",
+              new NotificationPolicyDeleted("dropped")));
+      probe.publish(policies, policyApplied("compacted", 1));
+      probe.publish(policies, "compacted", null);
       for (long g = 1; g <= 2; g++) {
         probe.publish(
             status,
@@ -78,6 +115,7 @@ class TopicReplayerTest {
               Map.of("bootstrap.servers", kafka.bootstrapServers()),
               promises,
               destinations,
+              policies,
               List.of(requests, status),
               view)) {
         assertThat(replayer.caughtUp()).isFalse();
@@ -85,6 +123,14 @@ class TopicReplayerTest {
         await().atMost(Duration.ofSeconds(20)).until(replayer::caughtUp);
 
         assertThat(view.promise("postgresql")).isPresent();
+        assertThat(view.policies()).extracting(PolicyEntry::name).containsExactly("kept");
+        assertThat(view.policy("kept").orElseThrow().generation()).isEqualTo(2);
+        assertThat(view.policy("kept").orElseThrow().document().at("/spec/promise").asText())
+            .isEqualTo("postgresql");
+        assertThat(view.deletedPolicyGeneration("dropped")).isEqualTo(3);
+        assertThat(view.deletedPolicyGeneration("compacted")).isZero();
+        // Policy events are table rows, not lifecycle events: nothing is folded into a status.
+        assertThat(view.status("kept")).isEmpty();
         assertThat(view.promiseOffering("workshop.kratix.io/v1", "postgresql")).isPresent();
         assertThat(view.request(key).orElseThrow().generation()).isEqualTo(2);
         assertThat(view.request(key).orElseThrow().specHash()).isEqualTo("h2");
