@@ -37,20 +37,26 @@ public interface NotifierConfig {
      */
     Optional<URI> webhookUrl();
 
-    /** Which lifecycle events go to Slack: requested, reconciled, failed, deleted. */
+    /**
+     * Which lifecycle events go to Slack where no NotificationPolicy applies: requested,
+     * reconciled, failed, deleted, created, updated.
+     */
     @WithDefault("reconciled,failed")
     Set<Lifecycle> events();
   }
 
   /** E-mail channel settings; the SMTP server is configured with {@code quarkus.mailer.*}. */
   interface Email {
-    /** Recipients of lifecycle e-mails. Absent: e-mail off. */
+    /**
+     * Recipients of lifecycle e-mails where no NotificationPolicy applies, and of e-mail rules and
+     * pipeline requests that name none. Absent: only policies with {@code to} send e-mail.
+     */
     Optional<List<String>> to();
 
     /** The sender address; absent: {@code quarkus.mailer.from}. */
     Optional<String> from();
 
-    /** Which lifecycle events are mailed: requested, reconciled, failed, deleted. */
+    /** Which lifecycle events are mailed where no NotificationPolicy applies. */
     @WithDefault("reconciled,failed")
     Set<Lifecycle> events();
   }
@@ -63,8 +69,11 @@ public interface NotifierConfig {
     /** Bearer token for the billing API (a secret, never logged). */
     Optional<String> token();
 
-    /** Which lifecycle events are billed: requested, reconciled, failed, deleted. */
-    @WithDefault("reconciled,deleted")
+    /**
+     * Which lifecycle events are billed where no NotificationPolicy applies: created (first
+     * generation reconciled), updated (a later generation reconciled), deleted.
+     */
+    @WithDefault("created,updated,deleted")
     Set<Lifecycle> events();
   }
 
@@ -89,6 +98,38 @@ public interface NotifierConfig {
     /** Upper bound of a server's Retry-After that is honoured (longer ones are cut to this). */
     @WithDefault("60s")
     Duration retryAfterMax();
+
+    /**
+     * Requests per second to one destination URL (a Slack webhook, the billing API), on average; 0:
+     * no limit. Slack allows about one message a second per webhook.
+     */
+    @WithDefault("1")
+    double rateLimit();
+
+    /** How many requests to one destination may go out at once before the rate limit applies. */
+    @WithDefault("5")
+    int rateLimitBurst();
+  }
+
+  /** NotificationPolicy settings. */
+  Policy policy();
+
+  /** Where policies find their secrets, and how long they wait for request documents. */
+  interface Policy {
+    /**
+     * Secrets as mounted: a rule's {@code webhookSecretRef} {name, namespace} is the file {@code
+     * <secrets-dir>/<namespace>/<name>/url}.
+     */
+    @WithDefault("${PLEDGE_HOME:.pledge}/secrets")
+    java.nio.file.Path secretsDir();
+
+    /**
+     * How long a {@code requested} notification waits for its request document on the requests
+     * topic (request-intake publishes it just after the status event), for templates that use the
+     * spec.
+     */
+    @WithDefault("2s")
+    Duration resourceWait();
   }
 
   /** Topics and the consumer group; the broker itself is {@code kafka.bootstrap.servers}. */
@@ -100,6 +141,14 @@ public interface NotifierConfig {
     /** Compacted record of sent notifications, replayed before anything is sent. */
     @WithDefault(Topics.NOTIFICATIONS_DELIVERED)
     String deliveredTopic();
+
+    /** Compacted NotificationPolicies, read from the beginning by every instance. */
+    @WithDefault(Topics.POLICIES)
+    String policiesTopic();
+
+    /** Accepted requests: the request documents (spec) that templates and billing use. */
+    @WithDefault(Topics.REQUESTS)
+    String requestsTopic();
 
     /** Dead letters of the notifier: unreadable status records and notifications given up on. */
     @WithDefault("pledge.notifications.dlq")

@@ -1,5 +1,7 @@
 package io.pledge.notifier;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
@@ -10,6 +12,7 @@ import io.pledge.contract.pipeline.PipelineSucceeded;
 import io.pledge.contract.pipeline.WorkflowCompleted;
 import io.pledge.contract.pipeline.WorkflowRef;
 import io.pledge.contract.request.RequestAccepted;
+import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.work.Placement;
 import io.pledge.contract.work.WorkCommitted;
 import io.pledge.contract.work.WorkFailed;
@@ -62,6 +65,30 @@ public final class StatusEvents {
         EventType.PIPELINE_SUCCEEDED,
         key(),
         new PipelineSucceeded(ref(generation), PIPELINE, 0, 1, null, 1));
+  }
+
+  /** A pipeline success that asks for notifications ({@code notifications.yaml} as JSON). */
+  public CloudEvent succeeded(long generation, JsonNode notifications) {
+    return RUNNER.event(
+        EventType.PIPELINE_SUCCEEDED,
+        key(),
+        new PipelineSucceeded(ref(generation), PIPELINE, 0, 1, null, 1, notifications));
+  }
+
+  /** request-intake's REQUEST_APPLIED (on pledge.requests) with {@code spec}. */
+  public CloudEvent applied(long generation, JsonNode spec) {
+    ObjectNode resource = EventCodec.JSON.createObjectNode();
+    resource.put("apiVersion", "workshop.kratix.io/v1").put("kind", key.promise());
+    resource
+        .putObject("metadata")
+        .put("name", key.name())
+        .put("namespace", key.namespace())
+        .put("generation", generation);
+    resource.set("spec", spec);
+    return INTAKE.event(
+        EventType.REQUEST_APPLIED,
+        key(),
+        new RequestApplied(key, generation, "sha256:spec-" + generation, resource));
   }
 
   public CloudEvent pipelineFailed(long generation, String reason) {

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.notifier.delivery.Attempt;
 import io.pledge.notifier.delivery.HttpAttempts;
+import io.pledge.notifier.delivery.Notification;
 import io.pledge.notifier.delivery.Notifier;
-import io.pledge.notifier.lifecycle.Lifecycle;
-import io.pledge.notifier.lifecycle.LifecycleEvent;
+import io.pledge.notifier.delivery.RateLimiter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +16,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Tells a billing API about lifecycle events with a POST carrying an {@code Idempotency-Key}
@@ -31,11 +30,11 @@ public final class BillingNotifier implements Notifier {
   private final URI endpoint;
   private final Optional<String> token;
   private final Duration timeout;
-  private final Set<Lifecycle> lifecycles;
+  private final RateLimiter rateLimiter;
   private final Clock clock = Clock.systemUTC();
 
   public BillingNotifier(
-      URI endpoint, Optional<String> token, Duration timeout, Set<Lifecycle> lifecycles) {
+      URI endpoint, Optional<String> token, Duration timeout, RateLimiter rateLimiter) {
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(timeout)
@@ -44,7 +43,7 @@ public final class BillingNotifier implements Notifier {
     this.endpoint = endpoint;
     this.token = token;
     this.timeout = timeout;
-    this.lifecycles = Set.copyOf(lifecycles);
+    this.rateLimiter = rateLimiter;
   }
 
   @Override
@@ -53,12 +52,8 @@ public final class BillingNotifier implements Notifier {
   }
 
   @Override
-  public Set<Lifecycle> lifecycles() {
-    return lifecycles;
-  }
-
-  @Override
-  public Attempt attempt(LifecycleEvent event) throws InterruptedException {
+  public Attempt attempt(Notification event) throws InterruptedException {
+    rateLimiter.acquire(endpoint.toString());
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(timeout)
@@ -81,7 +76,7 @@ public final class BillingNotifier implements Notifier {
     }
   }
 
-  private static String body(LifecycleEvent event) {
+  private static String body(Notification event) {
     try {
       return EventCodec.JSON.writeValueAsString(BillingEvent.payload(event));
     } catch (JsonProcessingException e) {

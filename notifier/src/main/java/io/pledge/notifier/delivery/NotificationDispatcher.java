@@ -1,7 +1,6 @@
 package io.pledge.notifier.delivery;
 
 import io.pledge.contract.notification.NotificationDelivered;
-import io.pledge.notifier.lifecycle.LifecycleEvent;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -31,10 +30,10 @@ public final class NotificationDispatcher {
    * @throws InterruptedException when the service stops meanwhile; nothing final happened
    */
   public Outcome deliver(
-      Delivery delivery, Notifier notifier, LifecycleEvent event, Consumer<Outcome> retrying)
+      Delivery delivery, Notifier notifier, Notification notification, Consumer<Outcome> retrying)
       throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
-      Attempt result = notifier.attempt(event);
+      Attempt result = notifier.attempt(notification);
       if (result.result() == Attempt.Result.SENT) {
         LOG.infof("%s sent to %s (attempt %d)", what(delivery), delivery.channel(), attempt);
         return new Outcome(delivery, NotificationDelivered.SENT, attempt, result.detail());
@@ -57,6 +56,6 @@ public final class NotificationDispatcher {
   }
 
   private static String what(Delivery delivery) {
-    return delivery.lifecycle().id() + " notification";
+    return delivery.event() + " notification";
   }
 }

@@ -25,7 +25,7 @@ public record Outcome(Delivery delivery, String outcome, int attempt, String det
     return new NotificationDelivered(
         delivery.key(),
         delivery.generation(),
-        delivery.lifecycle().id(),
+        delivery.event(),
         delivery.channel(),
         outcome,
         attempt,

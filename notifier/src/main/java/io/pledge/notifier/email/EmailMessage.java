@@ -1,6 +1,7 @@
 package io.pledge.notifier.email;
 
 import io.pledge.contract.work.Placement;
+import io.pledge.notifier.delivery.Notification;
 import io.pledge.notifier.lifecycle.Lifecycle;
 import io.pledge.notifier.lifecycle.LifecycleEvent;
 import io.pledge.notifier.lifecycle.LifecycleText;
@@ -20,8 +21,13 @@ public final class EmailMessage {
    * twice (the notifier's crash window) can tell it is one message.
    */
   public static String messageId(LifecycleEvent event) {
+    return messageId(Notification.of(event));
+  }
+
+  /** As {@link #messageId(LifecycleEvent)}, per (key, generation, event id). */
+  public static String messageId(Notification n) {
     String name =
-        "pledge-email:" + event.key() + "#" + event.generation() + "#" + event.lifecycle().id();
+        "pledge-email:" + n.about().key() + "#" + n.about().generation() + "#" + n.event();
     return "<" + UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)) + "@pledge>";
   }
 
@@ -61,8 +67,18 @@ public final class EmailMessage {
   }
 
   public static Mail mail(LifecycleEvent event, List<String> to, Optional<String> from) {
-    Mail mail = Mail.withText(to.get(0), subject(event), body(event)).setTo(List.copyOf(to));
+    return mail(Notification.of(event), to, from);
+  }
+
+  /**
+   * The rule's subject and text where it has them, else the built-in ones; {@code to} are the
+   * recipients (already resolved: the rule's or the configured ones).
+   */
+  public static Mail mail(Notification n, List<String> to, Optional<String> from) {
+    String subject = n.subject().orElseGet(() -> subject(n.about()));
+    String body = n.text().orElseGet(() -> body(n.about()));
+    Mail mail = Mail.withText(to.get(0), subject, body).setTo(List.copyOf(to));
     from.ifPresent(mail::setFrom);
-    return mail.addHeader("Message-ID", messageId(event));
+    return mail.addHeader("Message-ID", messageId(n));
   }
 }

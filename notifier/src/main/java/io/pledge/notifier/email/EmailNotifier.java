@@ -1,16 +1,14 @@
 package io.pledge.notifier.email;
 
 import io.pledge.notifier.delivery.Attempt;
+import io.pledge.notifier.delivery.Notification;
 import io.pledge.notifier.delivery.Notifier;
-import io.pledge.notifier.lifecycle.Lifecycle;
-import io.pledge.notifier.lifecycle.LifecycleEvent;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.mutiny.TimeoutException;
 import io.vertx.ext.mail.SMTPException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Mails lifecycle events through the Quarkus mailer ({@code quarkus.mailer.*} names the SMTP
@@ -24,22 +22,16 @@ public final class EmailNotifier implements Notifier {
   private final List<String> to;
   private final Optional<String> from;
   private final Duration timeout;
-  private final Set<Lifecycle> lifecycles;
 
+  /**
+   * @param to the configured recipients, used when a notification names none (may be empty)
+   */
   public EmailNotifier(
-      ReactiveMailer mailer,
-      List<String> to,
-      Optional<String> from,
-      Duration timeout,
-      Set<Lifecycle> lifecycles) {
-    if (to.isEmpty()) {
-      throw new IllegalArgumentException("no recipient");
-    }
+      ReactiveMailer mailer, List<String> to, Optional<String> from, Duration timeout) {
     this.mailer = mailer;
     this.to = List.copyOf(to);
     this.from = from;
     this.timeout = timeout;
-    this.lifecycles = Set.copyOf(lifecycles);
   }
 
   @Override
@@ -48,14 +40,13 @@ public final class EmailNotifier implements Notifier {
   }
 
   @Override
-  public Set<Lifecycle> lifecycles() {
-    return lifecycles;
-  }
-
-  @Override
-  public Attempt attempt(LifecycleEvent event) {
+  public Attempt attempt(Notification notification) {
+    List<String> recipients = notification.to().isEmpty() ? to : notification.to();
+    if (recipients.isEmpty()) {
+      return Attempt.permanent("no recipient: none in the rule, none configured");
+    }
     try {
-      mailer.send(EmailMessage.mail(event, to, from)).await().atMost(timeout);
+      mailer.send(EmailMessage.mail(notification, recipients, from)).await().atMost(timeout);
       return Attempt.sent("accepted by the SMTP server");
     } catch (TimeoutException e) {
       return Attempt.retryable("timed out after " + timeout.toMillis() + " ms");

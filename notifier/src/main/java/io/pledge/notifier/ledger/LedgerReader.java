@@ -1,15 +1,8 @@
 package io.pledge.notifier.ledger;
 
-import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import io.pledge.notifier.table.TableReader;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads the delivered topic into a {@link DeliveryLedger}: every partition, from the beginning, up
@@ -18,13 +11,10 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class LedgerReader {
 
-  private final Consumer<String, String> consumer;
-  private final String topic;
-  private final Set<TopicPartition> assigned = new HashSet<>();
+  private final TableReader reader;
 
   public LedgerReader(Consumer<String, String> consumer, String topic) {
-    this.consumer = consumer;
-    this.topic = topic;
+    this.reader = new TableReader(consumer, topic);
   }
 
   /**
@@ -33,34 +23,6 @@ public final class LedgerReader {
    * @return false when {@code running} turned false before that
    */
   public boolean catchUp(DeliveryLedger ledger, BooleanSupplier running) {
-    assignNewPartitions();
-    if (assigned.isEmpty()) {
-      return true;
-    }
-    Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
-    while (running.getAsBoolean()) {
-      if (end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-        return true;
-      }
-      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-        ledger.apply(r.key(), r.value());
-      }
-    }
-    return false;
-  }
-
-  private void assignNewPartitions() {
-    List<PartitionInfo> infos = consumer.partitionsFor(topic);
-    Set<TopicPartition> all = new HashSet<>();
-    if (infos != null) {
-      infos.forEach(p -> all.add(new TopicPartition(topic, p.partition())));
-    }
-    Set<TopicPartition> added = new HashSet<>(all);
-    added.removeAll(assigned);
-    if (!added.isEmpty()) {
-      assigned.addAll(added);
-      consumer.assign(assigned);
-      consumer.seekToBeginning(added);
-    }
+    return reader.catchUp(r -> ledger.apply(r.key(), r.value()), running);
   }
 }

@@ -11,10 +11,21 @@ public enum Lifecycle {
   /** The Reconciled condition became False (a pipeline or a Work failed). */
   FAILED,
   /** A delete finished: every Work was removed. */
-  DELETED;
+  DELETED,
+  /** The first generation of a resource was reconciled (billing starts). */
+  CREATED,
+  /** A later generation, i.e. a changed spec, was reconciled (e.g. a size change). */
+  UPDATED,
+  /** A pipeline asked for a notification in {@code /kratix/metadata/notifications.yaml}. */
+  PIPELINE;
 
   /** The name used in events, ledger keys and configuration, e.g. {@code reconciled}. */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The lifecycle named {@code id} (any case), e.g. {@code reconciled}. */
+  public static Lifecycle of(String id) {
+    return valueOf(id.trim().toUpperCase(Locale.ROOT));
   }
 }

@@ -39,6 +39,9 @@ public final class LifecycleText {
               + commits(distinctPlacements(status));
       case FAILED -> resource + " is Failing (generation " + generation + "): " + why(status);
       case DELETED -> resource + " was deleted (generation " + generation + ")";
+      case CREATED -> resource + " was created (generation " + generation + ")";
+      case UPDATED -> resource + " was updated (generation " + generation + ")";
+      case PIPELINE -> resource + ": a pipeline asks to notify (generation " + generation + ")";
     };
   }
 

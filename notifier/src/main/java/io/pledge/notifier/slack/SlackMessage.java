@@ -6,6 +6,7 @@ import io.pledge.contract.ResourceKey;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.status.ResourceStatus;
 import io.pledge.contract.work.Placement;
+import io.pledge.notifier.delivery.Notification;
 import io.pledge.notifier.lifecycle.LifecycleEvent;
 import io.pledge.notifier.lifecycle.LifecycleText;
 import java.util.List;
@@ -21,12 +22,26 @@ public final class SlackMessage {
 
   private SlackMessage() {}
 
-  /** The JSON body to POST. */
+  /** The JSON body to POST: the rule's text if it has one, else the built-in message. */
+  public static ObjectNode payload(Notification notification) {
+    if (notification.text().isEmpty()) {
+      return payload(notification.about());
+    }
+    // Escaped as a whole: values from the request's spec must not become mentions or links.
+    String text = escape(notification.text().get());
+    return payload(notification.about(), text, text);
+  }
+
+  /** The JSON body to POST for the built-in message. */
   public static ObjectNode payload(LifecycleEvent event) {
+    return payload(event, escape(LifecycleText.summary(event)), headline(event));
+  }
+
+  private static ObjectNode payload(LifecycleEvent event, String text, String headline) {
     ObjectNode body = EventCodec.JSON.createObjectNode();
-    body.put("text", escape(LifecycleText.summary(event)));
+    body.put("text", text);
     ArrayNode blocks = body.putArray("blocks");
-    section(blocks, headline(event));
+    section(blocks, headline);
     List<Placement> placements = LifecycleText.distinctPlacements(event.status());
     if (!placements.isEmpty()) {
       ObjectNode fields = blocks.addObject().put("type", "section");
@@ -58,6 +73,9 @@ public final class SlackMessage {
       case FAILED ->
           resource + " is *Failing*" + generation + "\n" + escape(LifecycleText.why(status));
       case DELETED -> resource + " was *deleted*" + generation;
+      case CREATED -> resource + " was *created*" + generation;
+      case UPDATED -> resource + " was *updated*" + generation;
+      case PIPELINE -> resource + generation;
     };
   }
 

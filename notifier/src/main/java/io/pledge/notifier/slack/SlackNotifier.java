@@ -3,9 +3,9 @@ package io.pledge.notifier.slack;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.notifier.delivery.Attempt;
 import io.pledge.notifier.delivery.HttpAttempts;
+import io.pledge.notifier.delivery.Notification;
 import io.pledge.notifier.delivery.Notifier;
-import io.pledge.notifier.lifecycle.Lifecycle;
-import io.pledge.notifier.lifecycle.LifecycleEvent;
+import io.pledge.notifier.delivery.RateLimiter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +14,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * Posts lifecycle events to a Slack incoming webhook. Slack has no idempotency key: the delivery
@@ -25,30 +25,24 @@ public final class SlackNotifier implements Notifier {
   public static final String CHANNEL = "slack";
 
   private final HttpClient http;
-  private final URI webhook;
+  private final Optional<URI> webhook;
   private final Duration timeout;
-  private final Set<Lifecycle> lifecycles;
+  private final RateLimiter rateLimiter;
   private final Clock clock;
 
-  public SlackNotifier(URI webhook, Duration timeout, Set<Lifecycle> lifecycles) {
-    this(
+  /**
+   * @param webhook the configured webhook, used when a notification names none
+   */
+  public SlackNotifier(Optional<URI> webhook, Duration timeout, RateLimiter rateLimiter) {
+    this.http =
         HttpClient.newBuilder()
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER)
-            .build(),
-        webhook,
-        timeout,
-        lifecycles,
-        Clock.systemUTC());
-  }
-
-  SlackNotifier(
-      HttpClient http, URI webhook, Duration timeout, Set<Lifecycle> lifecycles, Clock clock) {
-    this.http = http;
+            .build();
     this.webhook = webhook;
     this.timeout = timeout;
-    this.lifecycles = Set.copyOf(lifecycles);
-    this.clock = clock;
+    this.rateLimiter = rateLimiter;
+    this.clock = Clock.systemUTC();
   }
 
   @Override
@@ -57,17 +51,17 @@ public final class SlackNotifier implements Notifier {
   }
 
   @Override
-  public Set<Lifecycle> lifecycles() {
-    return lifecycles;
-  }
-
-  @Override
-  public Attempt attempt(LifecycleEvent event) throws InterruptedException {
+  public Attempt attempt(Notification notification) throws InterruptedException {
+    Optional<URI> target = notification.webhook().or(() -> webhook);
+    if (target.isEmpty()) {
+      return Attempt.permanent("no Slack webhook: none in the rule's secret, none configured");
+    }
+    rateLimiter.acquire(target.get().toString());
     HttpRequest request =
-        HttpRequest.newBuilder(webhook)
+        HttpRequest.newBuilder(target.get())
             .timeout(timeout)
             .header("Content-Type", "application/json; charset=utf-8")
-            .POST(HttpRequest.BodyPublishers.ofString(body(event)))
+            .POST(HttpRequest.BodyPublishers.ofString(body(notification)))
             .build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -84,9 +78,9 @@ public final class SlackNotifier implements Notifier {
     }
   }
 
-  static String body(LifecycleEvent event) {
+  static String body(Notification notification) {
     try {
-      return EventCodec.JSON.writeValueAsString(SlackMessage.payload(event));
+      return EventCodec.JSON.writeValueAsString(SlackMessage.payload(notification));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot write a Slack message", e);
     }

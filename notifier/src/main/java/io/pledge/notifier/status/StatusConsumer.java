@@ -4,8 +4,12 @@ import io.pledge.notifier.NotifierConfig;
 import io.pledge.notifier.billing.BillingNotifier;
 import io.pledge.notifier.delivery.NotificationDispatcher;
 import io.pledge.notifier.delivery.Notifier;
+import io.pledge.notifier.delivery.RateLimiter;
 import io.pledge.notifier.delivery.RetryPolicy;
 import io.pledge.notifier.email.EmailNotifier;
+import io.pledge.notifier.policy.Rule;
+import io.pledge.notifier.policy.SecretFiles;
+import io.pledge.notifier.policy.TemplateRenderer;
 import io.pledge.notifier.slack.SlackNotifier;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -65,17 +69,29 @@ public class StatusConsumer {
 
   void onStart(@Observes StartupEvent start) {
     instanceId = config.kafka().instanceId().orElse(UUID.randomUUID().toString());
-    List<Notifier> notifiers = notifiers();
-    if (notifiers.isEmpty()) {
-      LOG.info("no channel configured (slack.webhook-url, email.to, billing.url): nothing is sent");
-    }
     NotifierConfig.Delivery d = config.delivery();
+    RateLimiter rateLimiter =
+        new RateLimiter(d.rateLimit(), d.rateLimitBurst(), System::nanoTime, this::pause);
+    List<Rule> configured = configuredRules();
+    if (configured.isEmpty()) {
+      LOG.info(
+          "no channel configured (slack.webhook-url, email.to, billing.url): only"
+              + " NotificationPolicies and pipelines ask for notifications");
+    }
+    SecretFiles secrets = new SecretFiles(config.policy().secretsDir());
+    Channels channels =
+        new Channels(
+            notifiers(rateLimiter),
+            configured,
+            new TemplateRenderer(),
+            secrets::url,
+            config.policy().resourceWait());
     NotificationDispatcher dispatcher =
         new NotificationDispatcher(
             new RetryPolicy(d.maxAttempts(), d.backoffBase(), d.backoffMax(), d.retryAfterMax()),
             this::pause);
     running = true;
-    thread = new Thread(() -> loop(notifiers, dispatcher), "notifier-status");
+    thread = new Thread(() -> loop(channels, dispatcher), "notifier-status");
     thread.start();
   }
 
@@ -113,12 +129,18 @@ public class StatusConsumer {
     return running && current != null && current.ready();
   }
 
-  /** Sent notifications known, and resources folded, for the health data. */
+  /** Sent notifications known, resources folded and policies in force, for the health data. */
   public Map<String, Object> progress() {
     StatusSession current = session;
     return current == null
         ? Map.of()
-        : Map.of("sentNotifications", current.ledgerSize(), "resources", current.resources());
+        : Map.of(
+            "sentNotifications",
+            current.ledgerSize(),
+            "resources",
+            current.resources(),
+            "notificationPolicies",
+            current.policies());
   }
 
   /** Waits between delivery attempts, cut short by a stop. */
@@ -128,45 +150,45 @@ public class StatusConsumer {
     }
   }
 
-  private List<Notifier> notifiers() {
+  /**
+   * Slack and e-mail can always send (a policy may name the webhook secret or the recipients);
+   * billing only with a configured URL.
+   */
+  private List<Notifier> notifiers(RateLimiter rateLimiter) {
+    Duration timeout = config.delivery().timeout();
     List<Notifier> notifiers = new ArrayList<>();
-    config
-        .slack()
-        .webhookUrl()
-        .ifPresent(
-            url ->
-                notifiers.add(
-                    new SlackNotifier(url, config.delivery().timeout(), config.slack().events())));
-    config
-        .email()
-        .to()
-        .filter(to -> !to.isEmpty())
-        .ifPresent(
-            to ->
-                notifiers.add(
-                    new EmailNotifier(
-                        mailer,
-                        to,
-                        config.email().from(),
-                        config.delivery().timeout(),
-                        config.email().events())));
+    notifiers.add(new SlackNotifier(config.slack().webhookUrl(), timeout, rateLimiter));
+    notifiers.add(
+        new EmailNotifier(
+            mailer, config.email().to().orElse(List.of()), config.email().from(), timeout));
     config
         .billing()
         .url()
         .ifPresent(
             url ->
                 notifiers.add(
-                    new BillingNotifier(
-                        url,
-                        config.billing().token(),
-                        config.delivery().timeout(),
-                        config.billing().events())));
+                    new BillingNotifier(url, config.billing().token(), timeout, rateLimiter)));
     return notifiers;
   }
 
-  private void loop(List<Notifier> notifiers, NotificationDispatcher dispatcher) {
+  /** The channels configured with a receiver, for resources no NotificationPolicy covers. */
+  private List<Rule> configuredRules() {
+    List<Rule> rules = new ArrayList<>();
+    if (config.slack().webhookUrl().isPresent()) {
+      rules.add(Rule.configured(SlackNotifier.CHANNEL, config.slack().events()));
+    }
+    if (config.email().to().filter(to -> !to.isEmpty()).isPresent()) {
+      rules.add(Rule.configured(EmailNotifier.CHANNEL, config.email().events()));
+    }
+    if (config.billing().url().isPresent()) {
+      rules.add(Rule.configured(BillingNotifier.CHANNEL, config.billing().events()));
+    }
+    return rules;
+  }
+
+  private void loop(Channels channels, NotificationDispatcher dispatcher) {
     while (running) {
-      StatusSession current = newSession(notifiers, dispatcher);
+      StatusSession current = newSession(channels, dispatcher);
       session = current;
       try {
         current.run();
@@ -189,7 +211,7 @@ public class StatusConsumer {
     }
   }
 
-  private StatusSession newSession(List<Notifier> notifiers, NotificationDispatcher dispatcher) {
+  private StatusSession newSession(Channels channels, NotificationDispatcher dispatcher) {
     NotifierConfig.Kafka k = config.kafka();
 
     Map<String, Object> statusProps = only(ConsumerConfig.configNames());
@@ -213,6 +235,12 @@ public class StatusConsumer {
     ledgerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     deserializers(ledgerProps);
 
+    // The policies and requests are read like the ledger: every partition, no group.
+    Map<String, Object> policyProps = new HashMap<>(ledgerProps);
+    policyProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "notifier-policies-" + instanceId);
+    Map<String, Object> requestProps = new HashMap<>(ledgerProps);
+    requestProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "notifier-requests-" + instanceId);
+
     Map<String, Object> producerProps = only(ProducerConfig.configNames());
     producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "notifier-" + instanceId);
     producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "pledge-notifier-" + instanceId);
@@ -227,8 +255,10 @@ public class StatusConsumer {
         k,
         new KafkaConsumer<>(statusProps),
         new KafkaConsumer<>(ledgerProps),
+        new KafkaConsumer<>(policyProps),
+        new KafkaConsumer<>(requestProps),
         new KafkaProducer<>(producerProps),
-        notifiers,
+        channels,
         dispatcher,
         maxPollInterval,
         () -> running);

@@ -1,9 +1,13 @@
 package io.pledge.notifier.status;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
+import io.pledge.contract.event.EventType;
 import io.pledge.contract.event.MalformedEventException;
+import io.pledge.contract.notification.NotificationDelivered;
+import io.pledge.contract.pipeline.PipelineSucceeded;
 import io.pledge.contract.status.ResourceStatus;
 import io.pledge.contract.status.StatusFold;
 import io.pledge.notifier.delivery.Delivery;
@@ -11,8 +15,13 @@ import io.pledge.notifier.delivery.NotificationDispatcher;
 import io.pledge.notifier.delivery.Notifier;
 import io.pledge.notifier.delivery.Outcome;
 import io.pledge.notifier.ledger.DeliveryLedger;
+import io.pledge.notifier.lifecycle.ChangeClassifier;
+import io.pledge.notifier.lifecycle.Lifecycle;
 import io.pledge.notifier.lifecycle.LifecycleDetector;
 import io.pledge.notifier.lifecycle.LifecycleEvent;
+import io.pledge.notifier.policy.NotificationPlanner;
+import io.pledge.notifier.policy.NotificationPlanner.Planned;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,8 +31,9 @@ import org.jboss.logging.MDC;
 
 /**
  * What the notifier does with one status record: fold it into its resource's status, find the
- * lifecycle events in that step, and deliver each one not yet sent to every channel that wants it.
- * Kafka writes go through a {@link Sink}, so this class runs without a broker in tests.
+ * lifecycle events in that step (and the notifications a pipeline asked for), plan them with the
+ * rules that apply, and deliver each one not yet sent. Kafka writes go through a {@link Sink}, the
+ * tables it reads through {@link Tables}, so this class runs without a broker in tests.
  */
 public final class StatusProcessor {
 
@@ -42,22 +52,56 @@ public final class StatusProcessor {
     void deadLetter(ConsumerRecord<String, String> poison, String reason);
   }
 
+  /** The tables read besides the status: policies and request documents. */
+  public interface Tables {
+    /**
+     * Catches up on the policies, so that one published before the status record being processed is
+     * in force.
+     */
+    void catchUpPolicies();
+
+    /**
+     * Catches up on the requests; then the request document of {@code key} at {@code generation}
+     * (else the latest one before it), or null.
+     *
+     * @param await wait a little for that exact generation (it may follow the status record, as
+     *     request-intake publishes REQUEST_ACCEPTED before REQUEST_APPLIED)
+     */
+    JsonNode resource(String key, long generation, boolean await) throws InterruptedException;
+  }
+
   private static final Logger LOG = Logger.getLogger(StatusProcessor.class);
 
   private final LifecycleDetector detector = new LifecycleDetector();
-  private final List<Notifier> notifiers;
+  private final ChangeClassifier changes = new ChangeClassifier();
+  private final Map<String, Notifier> notifiers;
+  private final NotificationPlanner planner;
+  private final Tables tables;
   private final NotificationDispatcher dispatcher;
   private final DeliveryLedger ledger;
   private final Sink sink;
   // Concurrent only so the health check may count while the consumer thread folds.
-  private final Map<Integer, Map<String, ResourceStatus>> statuses = new ConcurrentHashMap<>();
+  private final Map<Integer, Map<String, Folded>> statuses = new ConcurrentHashMap<>();
+
+  /** A resource's status and the first generation of it ever reconciled (0: none yet). */
+  private record Folded(ResourceStatus status, long firstReconciled) {}
+
+  /** What one record brings to deliver. */
+  private record Found(
+      List<LifecycleEvent> lifecycle, LifecycleEvent pipelineAbout, PipelineSucceeded pipeline) {}
 
   public StatusProcessor(
       List<Notifier> notifiers,
+      NotificationPlanner planner,
+      Tables tables,
       NotificationDispatcher dispatcher,
       DeliveryLedger ledger,
       Sink sink) {
-    this.notifiers = List.copyOf(notifiers);
+    Map<String, Notifier> byChannel = new java.util.LinkedHashMap<>();
+    notifiers.forEach(n -> byChannel.put(n.channel(), n));
+    this.notifiers = Map.copyOf(byChannel);
+    this.planner = planner;
+    this.tables = tables;
     this.dispatcher = dispatcher;
     this.ledger = ledger;
     this.sink = sink;
@@ -89,7 +133,7 @@ public final class StatusProcessor {
     }
     MDC.put("key", record.key());
     try {
-      List<LifecycleEvent> found;
+      Found found;
       try {
         CloudEvent event = EventCodec.read(record.value());
         if (event.eventType().isEmpty()) {
@@ -101,16 +145,42 @@ public final class StatusProcessor {
         sink.deadLetter(record, reason(e));
         return;
       }
-      for (LifecycleEvent event : found) {
-        for (Notifier notifier : notifiers) {
-          if (notifier.lifecycles().contains(event.lifecycle())) {
-            deliver(record, event, notifier);
-          }
+      if (!found.lifecycle().isEmpty() || found.pipeline() != null) {
+        tables.catchUpPolicies();
+      }
+      for (LifecycleEvent event : found.lifecycle()) {
+        if (!pending(event)) {
+          continue; // nothing wants it, or all of it was sent: no need for the request document
+        }
+        JsonNode resource =
+            tables.resource(
+                record.key(), event.generation(), event.lifecycle() == Lifecycle.REQUESTED);
+        for (Planned planned : planner.plan(event, resource)) {
+          deliver(record, planned);
+        }
+      }
+      if (found.pipeline() != null) {
+        LifecycleEvent about = found.pipelineAbout();
+        JsonNode resource = tables.resource(record.key(), about.generation(), false);
+        for (Planned planned :
+            planner.requested(
+                about, found.pipeline().pipeline(), found.pipeline().notifications(), resource)) {
+          deliver(record, planned);
         }
       }
     } finally {
       MDC.remove("key");
     }
+  }
+
+  /** True when a rule wants {@code event} on a channel that has not been told yet. */
+  private boolean pending(LifecycleEvent event) {
+    return planner.channelsFor(event).stream()
+        .anyMatch(
+            channel ->
+                !ledger.wasSent(
+                    new Delivery(
+                        event.key().toString(), event.generation(), event.lifecycle(), channel)));
   }
 
   /** Forgets the statuses of a partition this instance no longer owns. */
@@ -128,32 +198,66 @@ public final class StatusProcessor {
     return ResourceKey.isResourceKey(record.key()) && record.value() != null;
   }
 
-  private List<LifecycleEvent> fold(ConsumerRecord<String, String> record, CloudEvent event) {
-    Map<String, ResourceStatus> partition =
+  private Found fold(ConsumerRecord<String, String> record, CloudEvent event) {
+    Map<String, Folded> partition =
         statuses.computeIfAbsent(record.partition(), p -> new ConcurrentHashMap<>());
-    ResourceStatus previous =
-        partition.getOrDefault(record.key(), ResourceStatus.empty(record.key()));
-    ResourceStatus next = StatusFold.apply(previous, event);
-    List<LifecycleEvent> found = detector.detect(previous, event, next);
-    partition.put(record.key(), next);
-    return found;
+    Folded previous =
+        partition.getOrDefault(record.key(), new Folded(ResourceStatus.empty(record.key()), 0));
+    ResourceStatus next = StatusFold.apply(previous.status(), event);
+    List<LifecycleEvent> found = new ArrayList<>(detector.detect(previous.status(), event, next));
+    long firstReconciled = previous.firstReconciled();
+    for (LifecycleEvent e : List.copyOf(found)) {
+      if (e.lifecycle() == Lifecycle.RECONCILED) {
+        if (firstReconciled == 0) {
+          firstReconciled = e.generation();
+        }
+        changes.classify(e, firstReconciled).ifPresent(found::add);
+      }
+    }
+    partition.put(record.key(), new Folded(next, firstReconciled));
+
+    PipelineSucceeded pipeline = null;
+    LifecycleEvent pipelineAbout = null;
+    if (EventType.PIPELINE_SUCCEEDED.type().equals(event.type())) {
+      PipelineSucceeded succeeded = EventCodec.data(event, PipelineSucceeded.class);
+      // A stale run's success changes nothing in the fold and asks for nothing either.
+      if (succeeded.notifications() != null
+          && !succeeded.notifications().isNull()
+          && succeeded.workflow().generation() >= next.generation()) {
+        pipeline = succeeded;
+        pipelineAbout =
+            new LifecycleEvent(
+                ResourceKey.parse(record.key()),
+                succeeded.workflow().generation(),
+                Lifecycle.PIPELINE,
+                next);
+      }
+    }
+    return new Found(List.copyOf(found), pipelineAbout, pipeline);
   }
 
-  private void deliver(
-      ConsumerRecord<String, String> record, LifecycleEvent event, Notifier notifier)
+  private void deliver(ConsumerRecord<String, String> record, Planned planned)
       throws InterruptedException {
-    Delivery delivery =
-        new Delivery(
-            event.key().toString(), event.generation(), event.lifecycle(), notifier.channel());
-    MDC.put("generation", event.generation());
-    MDC.put("event", event.lifecycle().id());
-    MDC.put("channel", notifier.channel());
+    Delivery delivery = planned.delivery();
+    MDC.put("generation", delivery.generation());
+    MDC.put("event", delivery.event());
+    MDC.put("channel", delivery.channel());
     try {
       if (ledger.wasSent(delivery)) {
-        LOG.debugf("%s already sent to %s", event.lifecycle().id(), notifier.channel());
+        LOG.debugf("%s already sent to %s", delivery.event(), delivery.channel());
         return;
       }
-      Outcome outcome = dispatcher.deliver(delivery, notifier, event, sink::retrying);
+      Notifier notifier = notifiers.get(planned.channel());
+      Outcome outcome;
+      if (planned.error().isPresent()) {
+        outcome = failedAtOnce(delivery, planned.error().get());
+      } else if (notifier == null) {
+        outcome =
+            failedAtOnce(
+                delivery, "channel " + planned.channel() + " is not configured on the notifier");
+      } else {
+        outcome = dispatcher.deliver(delivery, notifier, planned.notification(), sink::retrying);
+      }
       sink.finished(outcome, record);
       if (outcome.sent()) {
         ledger.recordSent(delivery);
@@ -163,6 +267,11 @@ public final class StatusProcessor {
       MDC.remove("event");
       MDC.remove("channel");
     }
+  }
+
+  private static Outcome failedAtOnce(Delivery delivery, String why) {
+    LOG.warnf("%s notification not sent to %s: %s", delivery.event(), delivery.channel(), why);
+    return new Outcome(delivery, NotificationDelivered.FAILED, 0, why);
   }
 
   private static String reason(RuntimeException e) {

@@ -1,14 +1,18 @@
 package io.pledge.notifier.status;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.notifier.NotifierConfig;
 import io.pledge.notifier.delivery.Delivery;
 import io.pledge.notifier.delivery.NotificationDispatcher;
-import io.pledge.notifier.delivery.Notifier;
 import io.pledge.notifier.delivery.Outcome;
 import io.pledge.notifier.ledger.DeliveryLedger;
 import io.pledge.notifier.ledger.LedgerReader;
+import io.pledge.notifier.policy.NotificationPlanner;
+import io.pledge.notifier.policy.PolicyBook;
+import io.pledge.notifier.request.ResourceDocuments;
+import io.pledge.notifier.table.TableReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,18 +44,27 @@ import org.jboss.logging.Logger;
  * processed. Every Kafka write is a transaction that also commits the group offset, so an outcome
  * event, its ledger record and the offset are written together or not at all.
  */
-final class StatusSession implements ConsumerRebalanceListener, StatusProcessor.Sink {
+final class StatusSession
+    implements ConsumerRebalanceListener, StatusProcessor.Sink, StatusProcessor.Tables {
 
   private static final Logger LOG = Logger.getLogger(StatusSession.class);
   private static final EventCodec CODEC = new EventCodec("/pledge/notifier");
+  private static final Duration RESOURCE_POLL = Duration.ofMillis(50);
 
   private final NotifierConfig.Kafka topics;
   private final Consumer<String, String> status;
   private final Consumer<String, String> ledgerConsumer;
+  private final Consumer<String, String> policyConsumer;
+  private final Consumer<String, String> requestConsumer;
   private final Producer<String, String> producer;
   private final BooleanSupplier running;
   private final DeliveryLedger ledger = new DeliveryLedger();
   private final LedgerReader ledgerReader;
+  private final PolicyBook policies;
+  private final TableReader policyReader;
+  private final ResourceDocuments documents = new ResourceDocuments();
+  private final TableReader requestReader;
+  private final Duration resourceWait;
   private final StatusProcessor processor;
   private final Map<TopicPartition, Long> replayEnd = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
@@ -63,8 +76,10 @@ final class StatusSession implements ConsumerRebalanceListener, StatusProcessor.
       NotifierConfig.Kafka topics,
       Consumer<String, String> status,
       Consumer<String, String> ledgerConsumer,
+      Consumer<String, String> policyConsumer,
+      Consumer<String, String> requestConsumer,
       Producer<String, String> producer,
-      List<Notifier> notifiers,
+      Channels channels,
       NotificationDispatcher dispatcher,
       Duration maxPollInterval,
       BooleanSupplier running) {
@@ -72,10 +87,19 @@ final class StatusSession implements ConsumerRebalanceListener, StatusProcessor.
     this.pollBudget = maxPollInterval.dividedBy(2);
     this.status = status;
     this.ledgerConsumer = ledgerConsumer;
+    this.policyConsumer = policyConsumer;
+    this.requestConsumer = requestConsumer;
     this.producer = producer;
     this.running = running;
     this.ledgerReader = new LedgerReader(ledgerConsumer, topics.deliveredTopic());
-    this.processor = new StatusProcessor(notifiers, dispatcher, ledger, this);
+    this.policies = new PolicyBook(channels.configured());
+    this.policyReader = new TableReader(policyConsumer, topics.policiesTopic());
+    this.requestReader = new TableReader(requestConsumer, topics.requestsTopic());
+    this.resourceWait = channels.resourceWait();
+    NotificationPlanner planner =
+        new NotificationPlanner(policies, channels.renderer(), channels.secrets());
+    this.processor =
+        new StatusProcessor(channels.notifiers(), planner, this, dispatcher, ledger, this);
   }
 
   /** Runs until {@code running} turns false or Kafka fails (then it throws). */
@@ -85,6 +109,12 @@ final class StatusSession implements ConsumerRebalanceListener, StatusProcessor.
       return;
     }
     LOG.infof("delivery ledger replayed: %d notifications already sent", ledger.size());
+    if (!catchUpTables()) {
+      return;
+    }
+    LOG.infof(
+        "%d notification policies and the requests of %d resources replayed",
+        policies.size(), documents.size());
     status.subscribe(List.of(topics.statusTopic()), this);
     while (running.getAsBoolean()) {
       ConsumerRecords<String, String> records = status.poll(Duration.ofMillis(200));
@@ -141,6 +171,31 @@ final class StatusSession implements ConsumerRebalanceListener, StatusProcessor.
     LOG.infof("poll budget spent, %s continues at offset %d after the next poll", from, offset);
   }
 
+  /** Reads what was added to the policies and requests topics since the last call. */
+  private boolean catchUpTables() {
+    return policyReader.catchUp(r -> policies.applyRecord(r.key(), r.value()), running)
+        && requestReader.catchUp(r -> documents.apply(r.key(), r.value()), running);
+  }
+
+  @Override
+  public void catchUpPolicies() {
+    policyReader.catchUp(r -> policies.applyRecord(r.key(), r.value()), running);
+  }
+
+  @Override
+  public JsonNode resource(String key, long generation, boolean await) throws InterruptedException {
+    requestReader.catchUp(r -> documents.apply(r.key(), r.value()), running);
+    long deadline = System.nanoTime() + resourceWait.toNanos();
+    while (await
+        && !documents.has(key, generation)
+        && System.nanoTime() < deadline
+        && running.getAsBoolean()) {
+      Thread.sleep(RESOURCE_POLL.toMillis());
+      requestReader.catchUp(r -> documents.apply(r.key(), r.value()), running);
+    }
+    return documents.at(key, generation);
+  }
+
   /** True once the ledger is read and every owned partition is replayed to its committed offset. */
   boolean ready() {
     return ready;
@@ -154,17 +209,25 @@ final class StatusSession implements ConsumerRebalanceListener, StatusProcessor.
     return processor.resources();
   }
 
+  int policies() {
+    return policies.size();
+  }
+
   /** Ends the session at its next poll; thread-safe. */
   void wakeup() {
     ready = false;
     status.wakeup();
     ledgerConsumer.wakeup();
+    policyConsumer.wakeup();
+    requestConsumer.wakeup();
   }
 
   void close() {
     ready = false;
     closeQuietly(status);
     closeQuietly(ledgerConsumer);
+    closeQuietly(policyConsumer);
+    closeQuietly(requestConsumer);
     closeQuietly(producer);
   }
 

@@ -11,16 +11,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class NotificationDispatcherTest {
 
   private static final String KEY = "default/postgresql/example";
   private static final Delivery DELIVERY = new Delivery(KEY, 1, Lifecycle.RECONCILED, "slack");
-  private static final LifecycleEvent EVENT =
-      new LifecycleEvent(
-          ResourceKey.parse(KEY), 1, Lifecycle.RECONCILED, ResourceStatus.empty(KEY));
+  private static final Notification EVENT =
+      Notification.of(
+          new LifecycleEvent(
+              ResourceKey.parse(KEY), 1, Lifecycle.RECONCILED, ResourceStatus.empty(KEY)));
 
   private final List<Duration> waits = new ArrayList<>();
   private final List<Outcome> retrying = new ArrayList<>();
@@ -39,12 +39,7 @@ class NotificationDispatcherTest {
       }
 
       @Override
-      public Set<Lifecycle> lifecycles() {
-        return Set.of(Lifecycle.RECONCILED);
-      }
-
-      @Override
-      public Attempt attempt(LifecycleEvent event) {
+      public Attempt attempt(Notification notification) {
         return queue.remove();
       }
     };

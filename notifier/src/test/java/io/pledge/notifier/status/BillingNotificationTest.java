@@ -54,13 +54,13 @@ class BillingNotificationTest {
   }
 
   @Test
-  void billsEachActionOnceWithAnIdempotencyKeyThatSurvivesRetries() {
+  void billsCreationAndDeletionOnceWithAnIdempotencyKeyThatSurvivesRetries() {
     StatusEvents billed = new StatusEvents("default/postgresql/billed");
     ResourceKey key = ResourceKey.parse(billed.key());
     billing.stubFor(
         post(urlEqualTo(BillingStubResource.PATH))
             .atPriority(1)
-            .withRequestBody(containing("\"action\":\"reconciled\""))
+            .withRequestBody(containing("\"action\":\"created\""))
             .inScenario("billing")
             .whenScenarioStateIs(Scenario.STARTED)
             .willReturn(aResponse().withStatus(503))
@@ -69,13 +69,13 @@ class BillingNotificationTest {
     probe.publish(billed.reconciled(1));
 
     NotificationDelivered sent =
-        probe.awaitOutcome(billed.key(), "reconciled", "billing", NotificationDelivered.SENT);
+        probe.awaitOutcome(billed.key(), "created", "billing", NotificationDelivered.SENT);
     assertThat(sent.attempt()).isEqualTo(2);
-    List<LoggedRequest> reconciled = billed("reconciled");
+    List<LoggedRequest> reconciled = billed("created");
     assertThat(reconciled).hasSize(2);
     assertThat(reconciled)
         .extracting(r -> r.getHeader("Idempotency-Key"))
-        .containsOnly(BillingEvent.idempotencyKey(key, 1, "reconciled"));
+        .containsOnly(BillingEvent.idempotencyKey(key, 1, "created"));
     assertThat(reconciled.get(0).getHeader("Authorization"))
         .isEqualTo("Bearer " + BillingStubResource.TOKEN);
     assertThat(reconciled.get(1).getBodyAsString())
@@ -91,7 +91,8 @@ class BillingNotificationTest {
             r ->
                 assertThat(r.getHeader("Idempotency-Key"))
                     .isEqualTo(BillingEvent.idempotencyKey(key, 1, "deleted")));
-    assertThat(billed("reconciled")).hasSize(2);
+    assertThat(billed("created")).hasSize(2);
+    assertThat(billed("reconciled")).isEmpty();
     // Slack, with its default events, heard of the reconcile but not of the deletion.
     assertThat(probe.outcomes(billed.key(), "reconciled")).hasSize(1);
     assertThat(probe.outcomes(billed.key(), "deleted")).isEmpty();

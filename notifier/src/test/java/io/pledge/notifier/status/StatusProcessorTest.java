@@ -7,6 +7,7 @@ import io.pledge.contract.event.EventCodec;
 import io.pledge.notifier.StatusEvents;
 import io.pledge.notifier.delivery.Attempt;
 import io.pledge.notifier.delivery.Delivery;
+import io.pledge.notifier.delivery.Notification;
 import io.pledge.notifier.delivery.NotificationDispatcher;
 import io.pledge.notifier.delivery.Notifier;
 import io.pledge.notifier.delivery.Outcome;
@@ -14,9 +15,14 @@ import io.pledge.notifier.delivery.RetryPolicy;
 import io.pledge.notifier.ledger.DeliveryLedger;
 import io.pledge.notifier.lifecycle.Lifecycle;
 import io.pledge.notifier.lifecycle.LifecycleEvent;
+import io.pledge.notifier.policy.NotificationPlanner;
+import io.pledge.notifier.policy.PolicyBook;
+import io.pledge.notifier.policy.Rule;
+import io.pledge.notifier.policy.TemplateRenderer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -40,13 +46,8 @@ class StatusProcessorTest {
         }
 
         @Override
-        public Set<Lifecycle> lifecycles() {
-          return Set.of(Lifecycle.RECONCILED, Lifecycle.FAILED);
-        }
-
-        @Override
-        public Attempt attempt(LifecycleEvent event) {
-          posted.add(event);
+        public Attempt attempt(Notification notification) {
+          posted.add(notification.about());
           return Attempt.sent("HTTP 200");
         }
       };
@@ -54,6 +55,22 @@ class StatusProcessorTest {
   private final StatusProcessor processor =
       new StatusProcessor(
           List.of(slack),
+          new NotificationPlanner(
+              new PolicyBook(
+                  List.of(
+                      Rule.configured("slack", Set.of(Lifecycle.RECONCILED, Lifecycle.FAILED)))),
+              new TemplateRenderer(),
+              ref -> Optional.empty()),
+          new StatusProcessor.Tables() {
+            @Override
+            public void catchUpPolicies() {}
+
+            @Override
+            public com.fasterxml.jackson.databind.JsonNode resource(
+                String key, long generation, boolean await) {
+              return null;
+            }
+          },
           new NotificationDispatcher(
               new RetryPolicy(3, Duration.ZERO, Duration.ZERO, Duration.ZERO), d -> {}),
           ledger,

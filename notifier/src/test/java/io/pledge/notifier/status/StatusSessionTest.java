@@ -9,11 +9,14 @@ import io.pledge.contract.event.EventCodec;
 import io.pledge.notifier.NotifierConfig;
 import io.pledge.notifier.StatusEvents;
 import io.pledge.notifier.delivery.Attempt;
+import io.pledge.notifier.delivery.Notification;
 import io.pledge.notifier.delivery.NotificationDispatcher;
 import io.pledge.notifier.delivery.Notifier;
 import io.pledge.notifier.delivery.RetryPolicy;
 import io.pledge.notifier.lifecycle.Lifecycle;
 import io.pledge.notifier.lifecycle.LifecycleEvent;
+import io.pledge.notifier.policy.Rule;
+import io.pledge.notifier.policy.TemplateRenderer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,13 +76,8 @@ class StatusSessionTest {
         }
 
         @Override
-        public Set<Lifecycle> lifecycles() {
-          return Set.of(Lifecycle.RECONCILED, Lifecycle.FAILED);
-        }
-
-        @Override
-        public Attempt attempt(LifecycleEvent event) {
-          posted.add(event);
+        public Attempt attempt(Notification notification) {
+          posted.add(notification.about());
           return Attempt.sent("HTTP 200");
         }
       };
@@ -122,8 +120,15 @@ class StatusSessionTest {
         topics(),
         status,
         ledger,
+        new MockConsumer<>("earliest"),
+        new MockConsumer<>("earliest"),
         producer,
-        List.of(slack),
+        new Channels(
+            List.of(slack),
+            List.of(Rule.configured("slack", Set.of(Lifecycle.RECONCILED, Lifecycle.FAILED))),
+            new TemplateRenderer(),
+            ref -> Optional.empty(),
+            Duration.ZERO),
         new NotificationDispatcher(
             new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO), d -> {}),
         maxPollInterval,
@@ -226,6 +231,16 @@ class StatusSessionTest {
       @Override
       public String deliveredTopic() {
         return Topics.NOTIFICATIONS_DELIVERED;
+      }
+
+      @Override
+      public String policiesTopic() {
+        return Topics.POLICIES;
+      }
+
+      @Override
+      public String requestsTopic() {
+        return Topics.REQUESTS;
       }
 
       @Override
