@@ -1,10 +1,14 @@
 package io.pledge.intake.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.destination.DestinationApplied;
 import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.intake.apply.AppliedObject;
+import io.pledge.intake.apply.ApplyService;
+import io.pledge.intake.apply.Origin;
 import io.pledge.intake.auth.CurrentCaller;
 import io.pledge.intake.logs.LogStore;
 import io.pledge.intake.problem.ProblemException;
@@ -12,6 +16,7 @@ import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PromiseEntry;
 import io.pledge.intake.view.StatusRenderer;
 import io.pledge.intake.view.ViewLifecycle;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,22 +26,34 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Promises and Destinations as they were applied, Promises with their status. */
+/**
+ * Promises, Destinations and state stores as they were applied, Promises with their status, and
+ * their deletion. Everything but reading Promises is platform-admin only.
+ */
 @Path("/api/v1")
 @Tag(name = "platform")
 @Produces({MediaType.APPLICATION_JSON, MediaTypes.APPLICATION_YAML})
 public class PromiseResource {
 
   private final IntakeView view;
+  private final ApplyService service;
   private final CurrentCaller caller;
   private final LogStore logs;
   private final ViewLifecycle lifecycle;
 
-  PromiseResource(IntakeView view, CurrentCaller caller, LogStore logs, ViewLifecycle lifecycle) {
+  PromiseResource(
+      IntakeView view,
+      ApplyService service,
+      CurrentCaller caller,
+      LogStore logs,
+      ViewLifecycle lifecycle) {
     this.view = view;
+    this.service = service;
     this.caller = caller;
     this.logs = logs;
     this.lifecycle = lifecycle;
@@ -87,17 +104,120 @@ public class PromiseResource {
     return StatusRenderer.promise(p, view.status(name).orElse(null));
   }
 
+  @DELETE
+  @Path("/promises/{name}")
+  @Operation(
+      summary = "Delete a Promise and, first, every request of it",
+      description =
+          "Each live request is deleted as DELETE /api/v1/resources does, then the Promise; its"
+              + " kind is unknown from then on")
+  @APIResponse(responseCode = "202", description = "The deleted requests, then the Promise")
+  @APIResponse(responseCode = "404", description = "No such Promise")
+  @APIResponse(responseCode = "503", description = "Still replaying state, or the broker is down")
+  public Response deletePromise(@PathParam("name") String name) {
+    caller.requireAdmin("delete Promises");
+    List<AppliedObject> deleted = service.deletePromise(name, Origin.rest(caller.name()));
+    return Response.accepted(deleted).build();
+  }
+
   @GET
   @Path("/destinations")
-  @Operation(summary = "Every Destination, GitStateStore and BucketStateStore")
+  @Operation(summary = "Every Destination")
   public ObjectNode destinations() {
-    caller.requireAdmin("read Destinations");
-    ObjectNode list = list("List");
+    return platformObjects(DestinationApplied.DESTINATION);
+  }
+
+  @GET
+  @Path("/destinations/{name}")
+  @Operation(summary = "A Destination as applied")
+  @APIResponse(responseCode = "404", description = "No such Destination")
+  public JsonNode destination(@PathParam("name") String name) {
+    return platformObject(DestinationApplied.DESTINATION, name);
+  }
+
+  @DELETE
+  @Path("/destinations/{name}")
+  @Operation(summary = "Delete a Destination; nothing is scheduled to it any more")
+  @APIResponse(responseCode = "200", description = "Deleted")
+  @APIResponse(responseCode = "404", description = "No such Destination")
+  public AppliedObject deleteDestination(@PathParam("name") String name) {
+    return deletePlatformObject(DestinationApplied.DESTINATION, name);
+  }
+
+  @GET
+  @Path("/gitstatestores")
+  @Operation(summary = "Every GitStateStore")
+  public ObjectNode gitStateStores() {
+    return platformObjects(DestinationApplied.GIT_STATE_STORE);
+  }
+
+  @GET
+  @Path("/gitstatestores/{name}")
+  @Operation(summary = "A GitStateStore as applied")
+  @APIResponse(responseCode = "404", description = "No such GitStateStore")
+  public JsonNode gitStateStore(@PathParam("name") String name) {
+    return platformObject(DestinationApplied.GIT_STATE_STORE, name);
+  }
+
+  @DELETE
+  @Path("/gitstatestores/{name}")
+  @Operation(summary = "Delete a GitStateStore no Destination uses")
+  @APIResponse(responseCode = "200", description = "Deleted")
+  @APIResponse(responseCode = "404", description = "No such GitStateStore")
+  @APIResponse(responseCode = "409", description = "A Destination still uses it")
+  public AppliedObject deleteGitStateStore(@PathParam("name") String name) {
+    return deletePlatformObject(DestinationApplied.GIT_STATE_STORE, name);
+  }
+
+  @GET
+  @Path("/bucketstatestores")
+  @Operation(summary = "Every BucketStateStore")
+  public ObjectNode bucketStateStores() {
+    return platformObjects(DestinationApplied.BUCKET_STATE_STORE);
+  }
+
+  @GET
+  @Path("/bucketstatestores/{name}")
+  @Operation(summary = "A BucketStateStore as applied")
+  @APIResponse(responseCode = "404", description = "No such BucketStateStore")
+  public JsonNode bucketStateStore(@PathParam("name") String name) {
+    return platformObject(DestinationApplied.BUCKET_STATE_STORE, name);
+  }
+
+  @DELETE
+  @Path("/bucketstatestores/{name}")
+  @Operation(summary = "Delete a BucketStateStore no Destination uses")
+  @APIResponse(responseCode = "200", description = "Deleted")
+  @APIResponse(responseCode = "404", description = "No such BucketStateStore")
+  @APIResponse(responseCode = "409", description = "A Destination still uses it")
+  public AppliedObject deleteBucketStateStore(@PathParam("name") String name) {
+    return deletePlatformObject(DestinationApplied.BUCKET_STATE_STORE, name);
+  }
+
+  /** A {@code <Kind>List}; Destinations and state stores may name credentials' Secrets. */
+  private ObjectNode platformObjects(String kind) {
+    caller.requireAdmin("read " + kind + "s");
+    ObjectNode list = list(kind + "List");
     ArrayNode items = list.putArray("items");
     for (DestinationApplied d : view.destinations()) {
-      items.add(d.document());
+      if (kind.equals(d.kind())) {
+        items.add(d.document());
+      }
     }
     return list;
+  }
+
+  private JsonNode platformObject(String kind, String name) {
+    caller.requireAdmin("read " + kind + "s");
+    return view.destination(DestinationApplied.key(kind, name))
+        .filter(d -> kind.equals(d.kind()))
+        .map(DestinationApplied::document)
+        .orElseThrow(() -> ProblemException.notFound("No " + kind + " " + name));
+  }
+
+  private AppliedObject deletePlatformObject(String kind, String name) {
+    caller.requireAdmin("delete " + kind + "s");
+    return service.deleteDestination(kind, name, Origin.rest(caller.name()));
   }
 
   private static ObjectNode list(String kind) {

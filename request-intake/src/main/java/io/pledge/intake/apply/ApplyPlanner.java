@@ -95,7 +95,7 @@ public final class ApplyPlanner {
       if (isPolicy(apiVersion, kind)) {
         keys.add(policyLockKey(name));
       } else if (KratixDocuments.API_VERSION.equals(apiVersion)) {
-        keys.add(kind + "/" + name);
+        keys.add(platformLockKey(kind, name));
       } else {
         String namespace = d.path("metadata").path("namespace").asText(defaultNamespace);
         view.promiseOffering(apiVersion, kind)
@@ -103,6 +103,28 @@ public final class ApplyPlanner {
       }
     }
     return keys;
+  }
+
+  /**
+   * The Promises whose requests {@code documents} apply (as {@link #platformLockKey} keys). Applies
+   * hold them shared, so a Promise's delete, holding its key exclusively, sees every request.
+   */
+  public static Set<String> requestPromiseLockKeys(List<JsonNode> documents, IntakeView view) {
+    Set<String> keys = new HashSet<>();
+    for (JsonNode d : documents) {
+      String apiVersion = d.path("apiVersion").asText("");
+      if (!KratixDocuments.API_VERSION.equals(apiVersion)
+          && !NotificationPolicyApplied.API_VERSION.equals(apiVersion)) {
+        view.promiseOffering(apiVersion, d.path("kind").asText(""))
+            .ifPresent(p -> keys.add(platformLockKey("Promise", p.name())));
+      }
+    }
+    return keys;
+  }
+
+  /** The lock key of a Promise, Destination or state store, for apply and delete alike. */
+  public static String platformLockKey(String kind, String name) {
+    return kind + "/" + name;
   }
 
   /** The lock key of a NotificationPolicy, for apply and delete alike. */

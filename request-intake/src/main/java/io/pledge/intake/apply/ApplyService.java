@@ -3,10 +3,12 @@ package io.pledge.intake.apply;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.destination.DestinationApplied;
+import io.pledge.contract.destination.DestinationDeleted;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.notification.NotificationPolicyApplied;
 import io.pledge.contract.notification.NotificationPolicyDeleted;
 import io.pledge.contract.promise.PromiseApplied;
+import io.pledge.contract.promise.PromiseDeleted;
 import io.pledge.contract.request.ReconcileRequested;
 import io.pledge.contract.request.RequestAccepted;
 import io.pledge.contract.request.RequestApplied;
@@ -20,11 +22,14 @@ import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.publish.EventPublisher;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PolicyEntry;
+import io.pledge.intake.view.PromiseEntry;
 import io.pledge.intake.view.RequestState;
 import io.pledge.intake.view.ViewLifecycle;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -65,8 +70,10 @@ public class ApplyService {
   public List<AppliedObject> apply(List<JsonNode> documents, Origin origin) {
     requireReady();
     Set<String> keys = ApplyPlanner.lockKeys(documents, view, config.defaultNamespace());
+    Set<String> promises = ApplyPlanner.requestPromiseLockKeys(documents, view);
     return locks.withLocks(
         keys,
+        promises,
         () -> {
           List<Change> changes = ApplyPlanner.plan(documents, view, config.defaultNamespace());
           List<AppliedObject> applied = new ArrayList<>();
@@ -79,7 +86,7 @@ public class ApplyService {
   }
 
   /** The event subject of a document's outcome, when the document names one. */
-  public java.util.Optional<String> subjectOf(JsonNode document) {
+  public Optional<String> subjectOf(JsonNode document) {
     return ApplyPlanner.subjectOf(document, view, config.defaultNamespace());
   }
 
@@ -168,26 +175,170 @@ public class ApplyService {
             return new AppliedObject(
                 kind, key.name(), key.namespace(), state.generation(), Outcome.UNCHANGED);
           }
-          withContext(
-              key,
-              state.generation(),
-              () -> {
-                publisher.publish(
-                    EventType.REQUEST_ACCEPTED,
-                    key.toString(),
-                    new RequestAccepted(
-                        key, state.generation(), state.specHash(), DELETE, origin.requester()),
-                    origin.correlationId());
-                publisher.publish(
-                    EventType.REQUEST_DELETED,
-                    key.toString(),
-                    new RequestDeleted(key, state.generation(), state.document()),
-                    origin.correlationId());
-                LOG.infof("Request %s deleted at generation %d", key, state.generation());
-              });
+          publishDelete(state, origin);
           return new AppliedObject(
               kind, key.name(), key.namespace(), state.generation(), Outcome.DELETED);
         });
+  }
+
+  private void publishDelete(RequestState state, Origin origin) {
+    ResourceKey key = state.key();
+    withContext(
+        key,
+        state.generation(),
+        () -> {
+          publisher.publish(
+              EventType.REQUEST_ACCEPTED,
+              key.toString(),
+              new RequestAccepted(
+                  key, state.generation(), state.specHash(), DELETE, origin.requester()),
+              origin.correlationId());
+          publisher.publish(
+              EventType.REQUEST_DELETED,
+              key.toString(),
+              new RequestDeleted(key, state.generation(), state.document()),
+              origin.correlationId());
+          LOG.infof("Request %s deleted at generation %d", key, state.generation());
+        });
+  }
+
+  /**
+   * Deletes a Promise as Kratix does: first every live request of it (each as {@link #delete}
+   * would), then the Promise itself ({@code pledge.promise.deleted}, the last record of its key on
+   * the compacted Promise topic). Its kind is unknown from then on.
+   *
+   * @return the deleted requests, then the Promise
+   * @throws ProblemException 404 when no such Promise is known
+   */
+  public List<AppliedObject> deletePromise(String name, Origin origin) {
+    requireReady();
+    String promiseKey = ApplyPlanner.platformLockKey("Promise", name);
+    while (true) {
+      Set<ResourceKey> listed = liveRequestKeys(name);
+      Set<String> keys = new HashSet<>();
+      keys.add(promiseKey);
+      listed.forEach(k -> keys.add(k.toString()));
+      // Holding the Promise's key stops new requests of it; one applied between listing and
+      // locking is not locked yet, so list again.
+      Optional<List<AppliedObject>> done =
+          locks.withLocks(
+              keys,
+              () -> {
+                PromiseEntry entry =
+                    view.promise(name)
+                        .orElseThrow(() -> ProblemException.notFound("No Promise " + name));
+                List<RequestState> live = liveRequests(name);
+                if (!listed.containsAll(live.stream().map(RequestState::key).toList())) {
+                  return Optional.empty();
+                }
+                List<AppliedObject> deleted = new ArrayList<>();
+                for (RequestState state : live) {
+                  publishDelete(state, origin);
+                  deleted.add(
+                      new AppliedObject(
+                          state.document().path("kind").asText(),
+                          state.key().name(),
+                          state.key().namespace(),
+                          state.generation(),
+                          Outcome.DELETED));
+                }
+                MDC.put("key", name);
+                MDC.put("generation", String.valueOf(entry.generation()));
+                try {
+                  publisher.publish(
+                      EventType.PROMISE_DELETED,
+                      name,
+                      new PromiseDeleted(name),
+                      origin.correlationId());
+                  LOG.infof(
+                      "Promise %s deleted at generation %d with %d requests",
+                      name, entry.generation(), live.size());
+                } finally {
+                  MDC.remove("key");
+                  MDC.remove("generation");
+                }
+                deleted.add(
+                    new AppliedObject("Promise", name, null, entry.generation(), Outcome.DELETED));
+                return Optional.of(deleted);
+              });
+      if (done.isPresent()) {
+        return done.get();
+      }
+    }
+  }
+
+  /** A Promise's requests that exist and are not being deleted already. */
+  private List<RequestState> liveRequests(String promise) {
+    return view.requests(null, promise).stream().filter(r -> !r.deleted()).toList();
+  }
+
+  private Set<ResourceKey> liveRequestKeys(String promise) {
+    Set<ResourceKey> keys = new HashSet<>();
+    liveRequests(promise).forEach(r -> keys.add(r.key()));
+    return keys;
+  }
+
+  /**
+   * Deletes a Destination, GitStateStore or BucketStateStore: {@code pledge.destination.deleted}
+   * becomes the last record of its key on the compacted Destination topic.
+   *
+   * @throws ProblemException 404 when it is unknown; 409 for a state store a Destination uses
+   */
+  public AppliedObject deleteDestination(String kind, String name, Origin origin) {
+    requireReady();
+    String key = DestinationApplied.key(kind, name);
+    return locks.withLocks(
+        Set.of(ApplyPlanner.platformLockKey(kind, name)),
+        () -> {
+          view.destination(key)
+              .filter(d -> kind.equals(d.kind()))
+              .orElseThrow(() -> ProblemException.notFound("No " + kind + " " + name));
+          List<String> users = destinationsUsing(kind, name);
+          if (!users.isEmpty()) {
+            throw ProblemException.of(
+                409,
+                "conflict",
+                "Conflict",
+                kind
+                    + " "
+                    + name
+                    + " is used by Destination"
+                    + (users.size() == 1 ? " " : "s ")
+                    + String.join(", ", users)
+                    + "; delete them or point them at another state store first",
+                List.of());
+          }
+          MDC.put("key", key);
+          try {
+            publisher.publish(
+                EventType.DESTINATION_DELETED,
+                key,
+                new DestinationDeleted(kind, name),
+                origin.correlationId());
+            LOG.infof("%s %s deleted", kind, name);
+          } finally {
+            MDC.remove("key");
+          }
+          return new AppliedObject(kind, name, null, null, Outcome.DELETED);
+        });
+  }
+
+  /** The Destinations whose {@code spec.stateStoreRef} names the state store. */
+  private List<String> destinationsUsing(String kind, String name) {
+    if (DestinationApplied.DESTINATION.equals(kind)) {
+      return List.of();
+    }
+    return view.destinations().stream()
+        .filter(d -> DestinationApplied.DESTINATION.equals(d.kind()))
+        .filter(
+            d -> {
+              JsonNode ref = d.document().path("spec").path("stateStoreRef");
+              return kind.equals(ref.path("kind").asText())
+                  && name.equals(ref.path("name").asText());
+            })
+        .map(DestinationApplied::name)
+        .sorted()
+        .toList();
   }
 
   /**

@@ -154,6 +154,53 @@ class BearerTokenAuthTest {
   }
 
   @Test
+  void onlyPlatformAdminsReadAndDeletePromisesDestinationsAndStateStores() {
+    String store = unique("store");
+    apply(
+            ADMIN,
+            """
+            apiVersion: platform.kratix.io/v1alpha1
+            kind: GitStateStore
+            metadata: {name: %s}
+            spec: {url: file:///tmp/state.git}
+            """
+                .formatted(store))
+        .statusCode(200);
+
+    // Refused before the name is looked up: not even whether it exists is told.
+    given()
+        .header("Authorization", "Bearer " + ANA)
+        .delete("/api/v1/promises/nobody")
+        .then()
+        .statusCode(403)
+        .contentType(startsWith("application/problem+json"));
+    for (String collection : new String[] {"destinations", "gitstatestores", "bucketstatestores"}) {
+      for (String path : new String[] {"", "/" + store}) {
+        given()
+            .header("Authorization", "Bearer " + ANA)
+            .get("/api/v1/" + collection + path)
+            .then()
+            .statusCode(403);
+      }
+      given()
+          .header("Authorization", "Bearer " + ANA)
+          .delete("/api/v1/" + collection + "/" + store)
+          .then()
+          .statusCode(403);
+    }
+    given()
+        .header("Authorization", "Bearer " + ADMIN)
+        .get("/api/v1/gitstatestores/" + store)
+        .then()
+        .statusCode(200);
+    given()
+        .header("Authorization", "Bearer " + ADMIN)
+        .delete("/api/v1/gitstatestores/" + store)
+        .then()
+        .statusCode(200);
+  }
+
+  @Test
   void requestersWorkInTheirNamespacesOnlyAndAreRecordedAsRequester() {
     String mine = unique("mine");
     String key = "team-a/postgresql/" + mine;

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.ResourceKey;
+import io.pledge.contract.destination.DestinationApplied;
+import io.pledge.contract.destination.DestinationDeleted;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.pipeline.PipelineStarted;
 import io.pledge.contract.pipeline.WorkflowRef;
+import io.pledge.contract.promise.PromiseApplied;
+import io.pledge.contract.promise.PromiseDeleted;
 import io.pledge.contract.request.RequestAccepted;
 import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.request.RequestDeleted;
@@ -120,6 +124,55 @@ class IntakeViewTest {
             new RequestApplied(KEY, 1, "h1", resource(1))));
 
     assertThat(view.request(KEY).orElseThrow().specHash()).isEqualTo("h2");
+  }
+
+  @Test
+  void forgetsADeletedPromiseButKeepsItsGenerationForARecreatedOne() {
+    JsonNode promise =
+        KratixDocuments.readAll(
+                """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: Promise
+                metadata: {name: gone, generation: 3}
+                spec: {}
+                """)
+            .get(0);
+    view.applyReplayed(
+        CODEC.event(EventType.PROMISE_APPLIED, "gone", new PromiseApplied("gone", 3, promise)));
+    assertThat(view.promise("gone")).isPresent();
+
+    view.applyReplayed(CODEC.event(EventType.PROMISE_DELETED, "gone", new PromiseDeleted("gone")));
+
+    assertThat(view.promise("gone")).isEmpty();
+    assertThat(view.promises()).isEmpty();
+    assertThat(view.deletedPromiseGeneration("gone")).isEqualTo(3);
+  }
+
+  @Test
+  void forgetsADeletedDestinationOrStateStore() {
+    JsonNode store =
+        KratixDocuments.readAll(
+                """
+                apiVersion: platform.kratix.io/v1alpha1
+                kind: GitStateStore
+                metadata: {name: s}
+                spec: {url: file:///tmp/s.git}
+                """)
+            .get(0);
+    String key = DestinationApplied.key("GitStateStore", "s");
+    view.applyReplayed(
+        CODEC.event(
+            EventType.DESTINATION_APPLIED,
+            key,
+            new DestinationApplied("GitStateStore", "s", store)));
+    assertThat(view.destination(key)).isPresent();
+
+    view.applyReplayed(
+        CODEC.event(
+            EventType.DESTINATION_DELETED, key, new DestinationDeleted("GitStateStore", "s")));
+
+    assertThat(view.destination(key)).isEmpty();
+    assertThat(view.destinations()).isEmpty();
   }
 
   @Test
