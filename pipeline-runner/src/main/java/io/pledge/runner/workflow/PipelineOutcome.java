@@ -1,5 +1,6 @@
 package io.pledge.runner.workflow;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.work.WorkloadGroup;
 import java.util.List;
@@ -12,8 +13,16 @@ public sealed interface PipelineOutcome {
    *
    * @param status what the pipeline wrote to status.yaml, or null
    * @param groups its workload groups (none for delete pipelines)
+   * @param notifications what it asked for in notifications.yaml, or null
    */
-  record Succeeded(ObjectNode status, List<WorkloadGroup> groups) implements PipelineOutcome {}
+  record Succeeded(ObjectNode status, List<WorkloadGroup> groups, ArrayNode notifications)
+      implements PipelineOutcome {
+
+    /** A pipeline that asked for no notification. */
+    public Succeeded(ObjectNode status, List<WorkloadGroup> groups) {
+      this(status, groups, null);
+    }
+  }
 
   /**
    * The pipeline failed.

@@ -1,5 +1,6 @@
 package io.pledge.runner.workflow;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.kratix.Pipeline;
 import io.pledge.contract.pipeline.WorkflowRef;
@@ -288,12 +289,14 @@ public final class PipelineRunner {
       throws PipelineFailure, IOException {
     WorkflowControl control = WorkflowControl.parse(readMetadata(folders, WorkflowControl.FILE));
     ObjectNode status = StatusMerge.parse(readMetadata(folders, StatusMerge.FILE));
+    ArrayNode notifications =
+        NotificationsFile.parse(readMetadata(folders, NotificationsFile.FILE));
     if (control != null && control.suspendsOrRetries()) {
       return new PipelineOutcome.Suspended(control, status);
     }
     if (!WorkflowRef.CONFIGURE.equals(request.action())) {
       // Delete pipelines' output is ignored, as Kratix runs no work-writer for them.
-      return new PipelineOutcome.Succeeded(status, List.of());
+      return new PipelineOutcome.Succeeded(status, List.of(), notifications);
     }
     List<DestinationSelectorsFile.Entry> selectors =
         DestinationSelectorsFile.parse(readMetadata(folders, DestinationSelectorsFile.NAME));
@@ -301,7 +304,7 @@ public final class PipelineRunner {
     List<WorkloadGroup> groups =
         WorkCreator.groups(
             output, selectors, request.object().workflowType(), request.promiseSelectors());
-    return new PipelineOutcome.Succeeded(status, groups);
+    return new PipelineOutcome.Succeeded(status, groups, notifications);
   }
 
   private static String readMetadata(RunFolders folders, String name) throws IOException {

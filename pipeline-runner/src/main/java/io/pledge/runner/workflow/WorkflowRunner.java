@@ -320,7 +320,13 @@ public final class WorkflowRunner {
         publish(
             EventType.PIPELINE_SUCCEEDED,
             new PipelineSucceeded(
-                ref, pipeline.name(), i, list.size(), written, succeeded.groups().size()));
+                ref,
+                pipeline.name(),
+                i,
+                list.size(),
+                written,
+                succeeded.groups().size(),
+                succeeded.notifications()));
         if (!publishWork(works.work(pipeline.name(), succeeded.groups()), pipeline.name())) {
           return false;
         }

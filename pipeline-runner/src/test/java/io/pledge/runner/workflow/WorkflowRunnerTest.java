@@ -78,6 +78,7 @@ class WorkflowRunnerTest {
         .add(
             "one:v1",
             "#!/bin/sh\necho 'message: one\\nport: 5432' > /kratix/metadata/status.yaml\n"
+                + "echo '- {channel: slack, message: port open}' > /kratix/metadata/notifications.yaml\n"
                 + "echo a > /kratix/output/a.yaml\n")
         .add("two:v1", "#!/bin/sh\ngrep -q 'port: 5432' /kratix/input/object.yaml || exit 9\n");
     Promise promise =
@@ -112,6 +113,9 @@ class WorkflowRunnerTest {
         events.data(EventType.PIPELINE_SUCCEEDED, PipelineSucceeded.class);
     assertThat(succeeded.get(0).status().get("port").asInt()).isEqualTo(5432);
     assertThat(succeeded.get(1).status()).isNull();
+    assertThat(succeeded.get(0).notifications().get(0).get("message").asText())
+        .isEqualTo("port open");
+    assertThat(succeeded.get(1).notifications()).isNull();
     List<Work> works = events.data(EventType.WORK_UPSERTED, Work.class);
     assertThat(works).extracting(Work::pipeline).containsExactly("first", "second");
     assertThat(works.get(0).workloadGroups()).hasSize(1);
