@@ -143,6 +143,29 @@ class SlackNotificationTest {
   }
 
   @Test
+  void retriesAWebhookThatTimesOutAndSendsOnce() {
+    StatusEvents slow = new StatusEvents("default/postgresql/slow");
+    // Longer than the test profile's 2 s delivery timeout: the first attempt times out.
+    slack.stubFor(
+        post(urlEqualTo(SlackStubResource.PATH))
+            .atPriority(1)
+            .withRequestBody(containing("default/slow"))
+            .inScenario("slow")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withStatus(200).withBody("ok").withFixedDelay(4000))
+            .willSetStateTo("fast"));
+
+    probe.publish(slow.reconciled(1));
+
+    NotificationDelivered sent =
+        probe.awaitOutcome(slow.key(), "reconciled", NotificationDelivered.SENT);
+    assertThat(sent.attempt()).isEqualTo(2);
+    assertThat(probe.outcomes(slow.key(), "reconciled").get(0).outcome())
+        .isEqualTo(NotificationDelivered.RETRYING);
+    awaitProcessed(slow);
+  }
+
+  @Test
   void honoursRetryAfterOnTooManyRequests() {
     StatusEvents throttled = new StatusEvents("default/postgresql/throttled");
     slack.stubFor(
