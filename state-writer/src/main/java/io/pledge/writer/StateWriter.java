@@ -8,6 +8,7 @@ import io.pledge.writer.kafka.KafkaClients;
 import io.pledge.writer.kafka.TableFollower;
 import io.pledge.writer.kafka.WriterPublisher;
 import io.pledge.writer.scheduling.PlacementTable;
+import io.pledge.writer.store.StateStores;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +34,7 @@ public class StateWriter {
   private TableFollower destinationsFollower;
   private TableFollower placementsFollower;
   private WriterPublisher publisher;
-  private GitStateStores gitStores;
+  private StateStores stores;
   private WorksConsumer works;
 
   void start(@Observes StartupEvent event) {
@@ -60,17 +61,19 @@ public class StateWriter {
             config.topics().status(),
             config.topics().placements(),
             placementsFollower);
-    gitStores =
-        new GitStateStores(
-            config.workDir(),
-            config.secretsDir(),
-            config.retry().pushAttempts(),
-            Duration.ofMillis(50));
+    stores =
+        new StateStores(
+            new GitStateStores(
+                config.workDir(),
+                config.secretsDir(),
+                config.retry().pushAttempts(),
+                Duration.ofMillis(50)),
+            config.secretsDir());
     CommitBatcher batcher =
         new CommitBatcher(
             destinations,
             placements,
-            gitStores,
+            stores,
             publisher,
             config.retry().initialBackoff(),
             config.retry().maxBackoff());
@@ -107,8 +110,8 @@ public class StateWriter {
     if (publisher != null) {
       publisher.close();
     }
-    if (gitStores != null) {
-      gitStores.close();
+    if (stores != null) {
+      stores.close();
     }
   }
 

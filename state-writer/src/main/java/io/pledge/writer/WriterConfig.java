@@ -9,13 +9,17 @@ import java.time.Duration;
 @ConfigMapping(prefix = "pledge.writer")
 public interface WriterConfig {
 
-  /** Where local copies of Git state stores live, one per store and branch. */
+  /**
+   * Where local copies of Git state stores live, one per store and branch (and the ssh client's own
+   * home folder beside each).
+   */
   @WithDefault("${PLEDGE_HOME:.pledge}/writer")
   Path workDir();
 
   /**
    * Where state-store credentials are mounted: {@code <secrets-dir>/<namespace>/<name>/<key>}, e.g.
-   * {@code default/git-creds/username} and {@code password}.
+   * {@code default/git-creds/username} and {@code password} (Git basicAuth), {@code sshPrivateKey}
+   * and {@code knownHosts} (Git ssh), {@code accessKeyID} and {@code secretAccessKey} (buckets).
    */
   @WithDefault("${PLEDGE_HOME:.pledge}/secrets")
   Path secretsDir();

@@ -2,7 +2,9 @@ package io.pledge.writer.batch;
 
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.event.EventType;
+import io.pledge.contract.kratix.BucketStateStore;
 import io.pledge.contract.kratix.Destination;
+import io.pledge.contract.kratix.GitStateStore;
 import io.pledge.contract.work.Placement;
 import io.pledge.contract.work.Work;
 import io.pledge.contract.work.WorkCommitted;
@@ -13,10 +15,6 @@ import io.pledge.contract.work.WorkWithdrawn;
 import io.pledge.contract.work.Workload;
 import io.pledge.contract.work.WorkloadGroup;
 import io.pledge.writer.destination.DestinationTable;
-import io.pledge.writer.git.FolderChange;
-import io.pledge.writer.git.GitStateStore;
-import io.pledge.writer.git.GitStateStores;
-import io.pledge.writer.git.StateStoreException;
 import io.pledge.writer.layout.EscapingPathException;
 import io.pledge.writer.layout.StateStoreLayout;
 import io.pledge.writer.scheduling.PlacementRecord;
@@ -25,9 +23,15 @@ import io.pledge.writer.scheduling.RememberedWork;
 import io.pledge.writer.scheduling.Schedule;
 import io.pledge.writer.scheduling.Scheduler;
 import io.pledge.writer.scheduling.Target;
+import io.pledge.writer.store.FolderChange;
+import io.pledge.writer.store.StateStore;
+import io.pledge.writer.store.StateStoreException;
+import io.pledge.writer.store.StateStores;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,17 +39,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Turns a batch of Work commands into at most one commit per state store, and reports the outcome.
- * See the module's DESIGN.md for the ordering, batching and retry rules.
+ * Turns a batch of Work commands into at most one write (one commit) per state store, and reports
+ * the outcome. See the module's DESIGN.md for the ordering, batching and retry rules.
  */
 public final class CommitBatcher {
 
   private static final Logger LOG = Logger.getLogger(CommitBatcher.class);
+  private static final byte[] AGGREGATE_SEPARATOR = "\n---\n".getBytes(StandardCharsets.UTF_8);
 
   /** Waits between two attempts at a failed write, keeping the consumer alive. */
   @FunctionalInterface
@@ -66,7 +73,7 @@ public final class CommitBatcher {
 
   private final DestinationTable destinations;
   private final PlacementTable placements;
-  private final GitStateStores gitStores;
+  private final StateStores stores;
   private final Outbox outbox;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
@@ -74,13 +81,13 @@ public final class CommitBatcher {
   public CommitBatcher(
       DestinationTable destinations,
       PlacementTable placements,
-      GitStateStores gitStores,
+      StateStores stores,
       Outbox outbox,
       Duration initialBackoff,
       Duration maxBackoff) {
     this.destinations = destinations;
     this.placements = placements;
-    this.gitStores = gitStores;
+    this.stores = stores;
     this.outbox = outbox;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
@@ -174,17 +181,17 @@ public final class CommitBatcher {
     }
     try {
       Resolved store = resolve(destinationName);
-      List<String> files = StateStoreLayout.canaryFiles(store.root());
+      List<String> files = StateStoreLayout.canaryFiles(store.root(), store.mode());
       List<FolderChange> changes =
           List.of(
               new FolderChange.PutFile(
                   files.get(0), CANARY_NAMESPACE.getBytes(StandardCharsets.UTF_8)),
               new FolderChange.PutFile(
                   files.get(1), CANARY_CONFIGMAP.getBytes(StandardCharsets.UTF_8)));
-      GitStateStore.WriteResult result = store.writer().write(changes, CommitMessage.CANARY);
+      StateStore.WriteResult result = store.writer().write(changes, CommitMessage.CANARY);
       LOG.infof(
           "Canary files of Destination %s are in %s at %s",
-          destinationName, store.storeId(), result.sha());
+          destinationName, store.storeId(), result.version());
       return true;
     } catch (StoreProblem e) {
       LOG.debugf("No canary files for Destination %s: %s", destinationName, e.getMessage());
@@ -196,46 +203,140 @@ public final class CommitBatcher {
     }
   }
 
+  /**
+   * Looks again at the placements on a Destination whose labels may have changed: a placement whose
+   * group's selector no longer matches it is marked misplaced (its files stay, as in Kratix), one
+   * that matches again is no longer; each Work whose marks changed gets a {@code WORK_SCHEDULED}
+   * naming all its placements with their marks.
+   *
+   * @param owns whether this instance handles a Work key (owns its {@code pledge.works} partition)
+   * @return how many Works were re-marked
+   */
+  public int remarkPlacements(String destinationName, Predicate<String> owns) {
+    Destination destination = destinations.destination(destinationName).orElse(null);
+    if (destination == null) {
+      return 0;
+    }
+    Map<String, List<PlacementRecord>> changed = new TreeMap<>();
+    for (PlacementRecord record : placements.placementsOn(destinationName)) {
+      if (record.selector() == null || !owns.test(record.key())) {
+        continue;
+      }
+      boolean misplaced = Scheduler.candidates(record.selector(), List.of(destination)).isEmpty();
+      if (misplaced == record.misplacedOn(destinationName)) {
+        continue;
+      }
+      List<String> marks =
+          new ArrayList<>(record.misplaced() == null ? List.of() : record.misplaced());
+      marks.remove(destinationName);
+      if (misplaced) {
+        marks.add(destinationName);
+      }
+      PlacementRecord next = record.withMisplaced(marks);
+      outbox.placement(next.recordKey(), PlacementTable.json(next));
+      changed.computeIfAbsent(record.identity(), i -> new ArrayList<>()).add(next);
+    }
+    if (changed.isEmpty()) {
+      return 0;
+    }
+    outbox.flush();
+    for (String identity : changed.keySet()) {
+      List<PlacementRecord> records = placements.placementsOf(identity);
+      records.sort(Comparator.comparing(PlacementRecord::workloadGroupId));
+      PlacementRecord first = records.get(0);
+      putMdc(first.key(), first.generation(), first.pipeline());
+      try {
+        List<Placement> scheduled = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        long generation = 0;
+        for (PlacementRecord record : records) {
+          generation = Math.max(generation, record.generation());
+          for (String name : record.destinations()) {
+            boolean misplaced = record.misplacedOn(name);
+            scheduled.add(
+                new Placement(
+                    name, record.workloadGroupId(), storeIdOf(name), null, List.of(), misplaced));
+            if (misplaced) {
+              reasons.add(
+                  "workloadGroup "
+                      + record.workloadGroupId()
+                      + " is misplaced: Destination "
+                      + name
+                      + " no longer matches "
+                      + labels(record.selector()));
+            }
+          }
+        }
+        LOG.infof(
+            "Placements re-marked after Destination %s changed: %s", destinationName, reasons);
+        outbox.status(
+            EventType.WORK_SCHEDULED,
+            first.key(),
+            new WorkScheduled(
+                first.key(),
+                generation,
+                first.pipeline(),
+                scheduled,
+                List.of(),
+                reasons.isEmpty() ? null : String.join("; ", reasons)));
+      } finally {
+        clearMdc();
+      }
+    }
+    outbox.flush();
+    return changed.size();
+  }
+
   // ---------------------------------------------------------------------------------------------
 
+  /** What one segment will do, gathered while planning. */
+  private static final class SegmentPlan {
+    final Map<String, StoreBatch> stores = new LinkedHashMap<>();
+
+    /** Placement records that leave with this segment (withdrawn, or groups no longer produced). */
+    final Set<String> leaving = new HashSet<>();
+
+    StoreBatch batch(Resolved store) {
+      return stores.computeIfAbsent(store.storeId(), id -> new StoreBatch(store.writer()));
+    }
+  }
+
   private void processSegment(List<Command> segment, Pause pause) throws BatchAbandonedException {
-    Map<String, StoreBatch> stores = new LinkedHashMap<>();
+    SegmentPlan plan = new SegmentPlan();
     List<UpsertPlan> upserts = new ArrayList<>();
     List<WithdrawPlan> withdrawals = new ArrayList<>();
     for (Command command : segment) {
       if (command instanceof Command.Upsert upsert) {
-        UpsertPlan plan = planUpsert(upsert, stores);
-        if (plan != null) {
-          upserts.add(plan);
+        UpsertPlan planned = planUpsert(upsert, plan);
+        if (planned != null) {
+          upserts.add(planned);
         }
       } else if (command instanceof Command.Withdraw withdraw) {
-        withdrawals.add(planWithdraw(withdraw.withdrawn(), stores));
+        withdrawals.add(planWithdraw(withdraw.withdrawn(), plan));
       }
     }
 
     // Decisions are durable before any file moves, so a redo finds the same placements.
-    for (UpsertPlan plan : upserts) {
-      plan.records.forEach(r -> outbox.placement(r.recordKey(), PlacementTable.json(r)));
-      plan.droppedGroups.forEach(
-          g -> outbox.placement(PlacementRecord.recordKey(plan.work.identity(), g), null));
-      outbox.status(EventType.WORK_SCHEDULED, plan.work.key(), scheduled(plan));
+    for (UpsertPlan upsert : upserts) {
+      upsert.records.forEach(r -> outbox.placement(r.recordKey(), PlacementTable.json(r)));
+      outbox.status(EventType.WORK_SCHEDULED, upsert.work.key(), scheduled(upsert));
     }
     outbox.flush();
 
-    for (StoreBatch batch : stores.values()) {
-      write(batch, pause);
+    for (StoreBatch batch : plan.stores.values()) {
+      write(batch, plan.leaving, pause);
     }
 
-    for (UpsertPlan plan : upserts) {
-      report(plan, stores);
+    for (UpsertPlan upsert : upserts) {
+      report(upsert, plan.stores);
     }
-    for (WithdrawPlan plan : withdrawals) {
-      report(plan, stores);
+    for (WithdrawPlan withdrawal : withdrawals) {
+      report(withdrawal, plan.stores);
     }
     outbox.flush();
   }
 
-  private UpsertPlan planUpsert(Command.Upsert command, Map<String, StoreBatch> stores) {
+  private UpsertPlan planUpsert(Command.Upsert command, SegmentPlan segment) {
     Work work = command.work();
     putMdc(work.key(), work.generation(), work.pipeline());
     try {
@@ -247,16 +348,23 @@ public final class CommitBatcher {
       Map<String, Set<String>> before = placements.destinationsOf(work.identity());
       Schedule schedule = Scheduler.schedule(work, destinations.destinations(), before);
       UpsertPlan plan = new UpsertPlan(work, schedule);
+      // Planned apart first: a Work found unwritable leaves nothing in the segment.
       Map<String, StoreBatch> planned = new LinkedHashMap<>();
       Set<String> groupIds = new LinkedHashSet<>();
       for (WorkloadGroup group : work.workloadGroups()) {
         groupIds.add(group.id());
         Set<String> targetNames = new TreeSet<>();
+        List<String> misplaced = new ArrayList<>();
+        boolean keepWorkloads = false;
         for (Target target : schedule.targets()) {
           if (!target.workloadGroupId().equals(group.id())) {
             continue;
           }
           targetNames.add(target.destination());
+          if (target.misplaced()) {
+            misplaced.add(target.destination());
+          }
+          keepWorkloads |= aggregates(target.destination());
           Resolved store;
           try {
             store = resolve(target.destination());
@@ -264,44 +372,49 @@ public final class CommitBatcher {
             plan.failures.put(target.destination(), e.getMessage());
             continue;
           }
-          String folder = StateStoreLayout.groupFolder(store.root(), work, group.id());
-          Map<String, byte[]> files = new LinkedHashMap<>();
-          for (Workload workload : group.workloads()) {
-            files.put(StateStoreLayout.file(folder, workload.filepath()), workload.bytes());
-          }
           String name =
               CommitMessage.placementName(
                   work.key(), work.workType(), work.pipeline(), target.destination(), group.id());
-          StoreBatch batch = planned.computeIfAbsent(store.storeId(), id -> new StoreBatch(store));
-          batch.changes.add(new FolderChange.ReplaceFolder(folder, files));
+          StoreBatch batch =
+              planned.computeIfAbsent(store.storeId(), id -> new StoreBatch(store.writer()));
+          List<String> paths = planWrite(store, work, group, target.destination(), batch);
           batch.updates.add(name);
           batch.failureSubjects.add(
               new WorkFailed(
                   work.key(), work.generation(), work.pipeline(), target.destination(), null));
-          plan.written.add(new Written(target, store.storeId(), List.copyOf(files.keySet()), name));
+          plan.written.add(new Written(target, store.storeId(), paths));
         }
-        if (!targetNames.isEmpty()
-            && !targetNames.equals(before.getOrDefault(group.id(), Set.of()))) {
-          plan.records.add(PlacementRecord.of(work, group.id(), List.copyOf(targetNames)));
+        if (!targetNames.isEmpty()) {
+          PlacementRecord record =
+              PlacementRecord.of(work, group, List.copyOf(targetNames), misplaced, keepWorkloads);
+          if (!record.equals(placements.placement(work.identity(), group.id()).orElse(null))) {
+            plan.records.add(record);
+          }
         }
       }
       // Groups the pipeline no longer produces leave their Destinations (Kratix deletes their
-      // WorkPlacements).
+      // WorkPlacements). Their records go once the files are gone.
+      Set<String> dropped = new LinkedHashSet<>();
       for (Map.Entry<String, Set<String>> old : before.entrySet()) {
         if (groupIds.contains(old.getKey())) {
           continue;
         }
-        plan.droppedGroups.add(old.getKey());
+        PlacementRecord record = placements.placement(work.identity(), old.getKey()).orElse(null);
+        if (record == null) {
+          continue;
+        }
+        plan.droppedGroups.add(record);
+        dropped.add(record.recordKey());
         for (String destination : old.getValue()) {
           try {
             Resolved store = resolve(destination);
-            String folder = StateStoreLayout.groupFolder(store.root(), work, old.getKey());
             StoreBatch batch =
-                planned.computeIfAbsent(store.storeId(), id -> new StoreBatch(store));
-            batch.changes.add(new FolderChange.RemoveFolder(folder));
+                planned.computeIfAbsent(store.storeId(), id -> new StoreBatch(store.writer()));
+            planRemoval(store, record, destination, Scope.GROUP, batch);
             batch.deletes.add(
                 CommitMessage.placementName(
                     work.key(), work.workType(), work.pipeline(), destination, old.getKey()));
+            plan.droppedStores.add(store.storeId());
           } catch (StoreProblem e) {
             LOG.debugf("Stale group %s on %s left alone: %s", old.getKey(), destination, e);
           }
@@ -309,12 +422,11 @@ public final class CommitBatcher {
       }
       planned.forEach(
           (id, batch) -> {
-            StoreBatch shared = stores.computeIfAbsent(id, k -> new StoreBatch(batch.store));
-            shared.changes.addAll(batch.changes);
-            shared.updates.addAll(batch.updates);
-            shared.deletes.addAll(batch.deletes);
-            shared.failureSubjects.addAll(batch.failureSubjects);
+            StoreBatch shared =
+                segment.stores.computeIfAbsent(id, k -> new StoreBatch(batch.writer));
+            shared.absorb(batch);
           });
+      segment.leaving.addAll(dropped);
       return plan;
     } catch (IllegalArgumentException e) {
       // EscapingPathException among them: the Work names a path outside its folder.
@@ -325,7 +437,86 @@ public final class CommitBatcher {
     }
   }
 
-  private WithdrawPlan planWithdraw(WorkWithdrawn withdrawn, Map<String, StoreBatch> stores) {
+  /**
+   * Adds the changes that write one group on one Destination, by the Destination's filepath mode.
+   *
+   * @return the files written, relative to the store root
+   */
+  private List<String> planWrite(
+      Resolved store, Work work, WorkloadGroup group, String destination, StoreBatch batch) {
+    switch (store.mode()) {
+      case Destination.AGGREGATED_YAML -> {
+        batch.aggregated.put(destination, store);
+        return List.of(store.aggregatedFile());
+      }
+      case Destination.NONE -> {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (Workload workload : group.workloads()) {
+          files.put(StateStoreLayout.file(store.root(), workload.filepath()), workload.bytes());
+        }
+        String stateFile =
+            StateStoreLayout.stateFile(
+                store.root(),
+                StateStoreLayout.placementNamespace(work.workType(), work.resourceNamespace()),
+                StateStoreLayout.workPlacementName(
+                    work.key(),
+                    work.workType(),
+                    work.promise(),
+                    work.resourceName(),
+                    work.pipeline(),
+                    destination,
+                    group.id()));
+        batch.changes.add(new FolderChange.ReplaceListed(stateFile, store.storePath(), files));
+        return List.copyOf(files.keySet());
+      }
+      default -> {
+        String folder = StateStoreLayout.groupFolder(store.root(), work, group.id());
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (Workload workload : group.workloads()) {
+          files.put(StateStoreLayout.file(folder, workload.filepath()), workload.bytes());
+        }
+        batch.changes.add(new FolderChange.ReplaceFolder(folder, files));
+        return List.copyOf(files.keySet());
+      }
+    }
+  }
+
+  /**
+   * Adds the changes that remove one placement's files from one Destination.
+   *
+   * @param scope how much of the nestedByMetadata folders goes
+   * @return what was removed: the folder, the state file or the aggregate file
+   */
+  private String planRemoval(
+      Resolved store, PlacementRecord record, String destination, Scope scope, StoreBatch batch) {
+    switch (store.mode()) {
+      case Destination.AGGREGATED_YAML -> {
+        batch.aggregated.put(destination, store);
+        return store.aggregatedFile();
+      }
+      case Destination.NONE -> {
+        String stateFile =
+            StateStoreLayout.stateFile(
+                store.root(),
+                StateStoreLayout.placementNamespace(record.workType(), record.resourceNamespace()),
+                record.workPlacementName(destination));
+        batch.changes.add(new FolderChange.RemoveListed(stateFile, store.storePath()));
+        return stateFile;
+      }
+      default -> {
+        String folder = nestedFolder(store.root(), record, scope);
+        boolean seen =
+            batch.changes.stream()
+                .anyMatch(c -> c instanceof FolderChange.RemoveFolder && c.path().equals(folder));
+        if (!seen) {
+          batch.changes.add(new FolderChange.RemoveFolder(folder));
+        }
+        return folder;
+      }
+    }
+  }
+
+  private WithdrawPlan planWithdraw(WorkWithdrawn withdrawn, SegmentPlan segment) {
     putMdc(withdrawn.key(), withdrawn.generation(), null);
     try {
       WithdrawPlan plan = new WithdrawPlan(withdrawn);
@@ -335,6 +526,7 @@ public final class CommitBatcher {
           continue;
         }
         plan.records.add(record);
+        segment.leaving.add(record.recordKey());
         for (String destination : record.destinations()) {
           Resolved store;
           try {
@@ -343,19 +535,14 @@ public final class CommitBatcher {
             LOG.infof("Nothing to remove on %s for %s: %s", destination, record.identity(), e);
             continue;
           }
-          String folder;
+          StoreBatch batch = segment.batch(store);
+          String removed;
           try {
-            folder = withdrawnFolder(store.root(), record, all);
+            removed =
+                planRemoval(store, record, destination, all ? Scope.KEY : Scope.PIPELINE, batch);
           } catch (IllegalArgumentException e) {
-            LOG.warnf("Cannot find the folder of %s: %s", record.identity(), e.getMessage());
+            LOG.warnf("Cannot find the files of %s: %s", record.identity(), e.getMessage());
             continue;
-          }
-          StoreBatch batch = stores.computeIfAbsent(store.storeId(), id -> new StoreBatch(store));
-          boolean seen =
-              batch.changes.stream()
-                  .anyMatch(c -> c instanceof FolderChange.RemoveFolder && c.path().equals(folder));
-          if (!seen) {
-            batch.changes.add(new FolderChange.RemoveFolder(folder));
           }
           batch.deletes.add(
               CommitMessage.placementName(
@@ -371,8 +558,7 @@ public final class CommitBatcher {
               new Written(
                   new Target(record.workloadGroupId(), destination, false),
                   store.storeId(),
-                  List.of(folder),
-                  null));
+                  List.of(removed)));
         }
       }
       return plan;
@@ -393,42 +579,103 @@ public final class CommitBatcher {
     return type.equals(workType) && pipelineMatches;
   }
 
-  private static String withdrawnFolder(String root, PlacementRecord record, boolean all) {
+  /** How much of a Work's nestedByMetadata folders a removal takes away. */
+  private enum Scope {
+    /** One group's {@code <id5>} folder: a group the pipeline no longer produces. */
+    GROUP,
+    /** The pipeline's folder: a withdrawal of listed pipelines, or of a promise-level Work. */
+    PIPELINE,
+    /** The request's whole folder: a resource withdrawn with all its pipelines. */
+    KEY
+  }
+
+  /** The nestedByMetadata folder a removal takes away. */
+  private static String nestedFolder(String root, PlacementRecord record, Scope scope) {
+    String id5 = StateStoreLayout.shortId(record.workloadGroupId());
     if (Work.RESOURCE.equals(record.workType())) {
       ResourceKey key =
           record.resourceNamespace() != null && record.resourceName() != null
               ? new ResourceKey(record.resourceNamespace(), record.promise(), record.resourceName())
               : ResourceKey.parse(record.key());
-      return all
-          ? StateStoreLayout.resourceFolder(root, key)
-          : StateStoreLayout.resourcePipelineFolder(root, key, record.pipeline());
+      return switch (scope) {
+        case KEY -> StateStoreLayout.resourceFolder(root, key);
+        case PIPELINE -> StateStoreLayout.resourcePipelineFolder(root, key, record.pipeline());
+        case GROUP ->
+            StateStoreLayout.join(
+                StateStoreLayout.resourcePipelineFolder(root, key, record.pipeline()), id5);
+      };
     }
     if (record.pipeline() == null) {
-      return StateStoreLayout.promiseFolder(root, record.promise())
-          + "/"
-          + StateStoreLayout.shortId(record.workloadGroupId());
+      return StateStoreLayout.join(StateStoreLayout.promiseFolder(root, record.promise()), id5);
     }
-    return StateStoreLayout.promisePipelineFolder(root, record.promise(), record.pipeline());
+    String pipelineFolder =
+        StateStoreLayout.promisePipelineFolder(root, record.promise(), record.pipeline());
+    return scope == Scope.GROUP ? StateStoreLayout.join(pipelineFolder, id5) : pipelineFolder;
+  }
+
+  /**
+   * The aggregate file of an {@code aggregatedYAML} Destination, from the placements on it that
+   * stay: their files' contents, placements sorted by name, joined with {@code \n---\n}. Nothing
+   * left: the file goes.
+   */
+  private FolderChange aggregate(String destination, Resolved store, Set<String> leaving) {
+    List<PlacementRecord> live =
+        placements.placementsOn(destination).stream()
+            .filter(r -> !leaving.contains(r.recordKey()))
+            .sorted(Comparator.comparing((PlacementRecord r) -> r.workPlacementName(destination)))
+            .toList();
+    ByteArrayOutputStream content = new ByteArrayOutputStream();
+    boolean first = true;
+    for (PlacementRecord record : live) {
+      if (record.workloads() == null) {
+        LOG.warnf(
+            "Placement %s on %s carries no files; it is left out of %s",
+            record.recordKey(), destination, store.aggregatedFile());
+        continue;
+      }
+      for (Workload workload : record.workloads()) {
+        if (!first) {
+          content.writeBytes(AGGREGATE_SEPARATOR);
+        }
+        content.writeBytes(workload.bytes());
+        first = false;
+      }
+    }
+    return content.size() == 0
+        ? new FolderChange.DeleteFile(store.aggregatedFile())
+        : new FolderChange.PutFile(store.aggregatedFile(), content.toByteArray());
+  }
+
+  /** Whether {@code destination} (if known) aggregates its files into one. */
+  private boolean aggregates(String destination) {
+    return destinations
+        .destination(destination)
+        .map(d -> Destination.AGGREGATED_YAML.equals(d.filepathMode()))
+        .orElse(false);
   }
 
   /** Writes one store's changes, retrying transient failures until they succeed or we stop. */
-  private void write(StoreBatch batch, Pause pause) throws BatchAbandonedException {
+  private void write(StoreBatch batch, Set<String> leaving, Pause pause)
+      throws BatchAbandonedException {
     String message = CommitMessage.of(batch.updates, batch.deletes);
     Duration backoff = initialBackoff;
     boolean reported = false;
     while (true) {
       try {
-        GitStateStore.WriteResult result = batch.store.writer().write(batch.changes, message);
-        batch.sha = result.sha();
+        List<FolderChange> changes = new ArrayList<>(batch.changes);
+        // Built now, not when planned: the placement records of this segment are in the table.
+        batch.aggregated.forEach((name, store) -> changes.add(aggregate(name, store, leaving)));
+        StateStore.WriteResult result = batch.writer.write(changes, message);
+        batch.version = result.version();
         if (result.committed()) {
           LOG.infof(
               "Committed %d placement(s) to %s as %s",
-              batch.updates.size() + batch.deletes.size(), batch.store.storeId(), result.sha());
+              batch.updates.size() + batch.deletes.size(), batch.writer.name(), result.version());
         } else {
-          LOG.debugf("%s already holds the content at %s", batch.store.storeId(), result.sha());
+          LOG.debugf("%s already holds the content at %s", batch.writer.name(), result.version());
         }
         if (reported) {
-          LOG.infof("%s is writable again", batch.store.storeId());
+          LOG.infof("%s is writable again", batch.writer.name());
         }
         return;
       } catch (StateStoreException e) {
@@ -453,7 +700,7 @@ public final class CommitBatcher {
         }
         LOG.warnf(
             "Writing to %s failed, retrying in %d ms: %s",
-            batch.store.storeId(), backoff.toMillis(), e.getMessage());
+            batch.writer.name(), backoff.toMillis(), e.getMessage());
         pause.pause(backoff);
         Duration doubled = backoff.multipliedBy(2);
         backoff = doubled.compareTo(maxBackoff) > 0 ? maxBackoff : doubled;
@@ -472,8 +719,13 @@ public final class CommitBatcher {
         if (batch.failure != null) {
           failures.put(written.target().destination(), batch.failure);
         } else {
-          committed.add(placement(written, batch.sha));
+          committed.add(placement(written, batch.version));
         }
+      }
+      boolean droppedGone =
+          plan.droppedStores.stream().allMatch(id -> stores.get(id).failure == null);
+      if (droppedGone) {
+        plan.droppedGroups.forEach(r -> outbox.placement(r.recordKey(), null));
       }
       String state;
       if (!failures.isEmpty()) {
@@ -526,7 +778,7 @@ public final class CommitBatcher {
               withdrawn.key(), written.target().destination(), batch.failure);
           continue;
         }
-        removed.add(placement(written, batch.sha));
+        removed.add(placement(written, batch.version));
       }
       outbox.status(
           EventType.WORK_REMOVED,
@@ -547,12 +799,12 @@ public final class CommitBatcher {
     }
   }
 
-  private Placement placement(Written written, String sha) {
+  private Placement placement(Written written, String version) {
     return new Placement(
         written.target().destination(),
         written.target().workloadGroupId(),
         written.storeId(),
-        sha,
+        version,
         written.paths(),
         written.target().misplaced());
   }
@@ -613,13 +865,23 @@ public final class CommitBatcher {
     }
     Set<String> ids = new HashSet<>();
     for (WorkloadGroup group : work.workloadGroups()) {
+      if (group == null) {
+        return "Work with a null workload group";
+      }
       if (group.id() == null || group.id().length() < 5 || !ids.add(group.id())) {
         return "workload group with a missing, short or repeated id: " + group.id();
       }
       if (group.workloads() == null) {
         return "workload group " + group.id() + " without workloads";
       }
+      if (group.destinationSelectors() != null
+          && group.destinationSelectors().stream().anyMatch(Objects::isNull)) {
+        return "workload group " + group.id() + " holds a null destination selector";
+      }
       for (Workload workload : group.workloads()) {
+        if (workload == null) {
+          return "workload group " + group.id() + " holds a null workload";
+        }
         if (workload.content() == null) {
           return "workload " + workload.filepath() + " without content";
         }
@@ -642,6 +904,18 @@ public final class CommitBatcher {
         .orElse(null);
   }
 
+  private static String labels(Map<String, String> selector) {
+    if (selector == null || selector.isEmpty()) {
+      return "an empty selector (strictMatchLabels)";
+    }
+    StringBuilder labels = new StringBuilder("labels ");
+    new TreeMap<>(selector)
+        .forEach(
+            (k, v) ->
+                labels.append(labels.length() > 7 ? "," : "").append(k).append('=').append(v));
+    return labels.toString();
+  }
+
   /** The state store a Destination writes into, and its folder there. */
   private Resolved resolve(String destinationName) throws StoreProblem {
     Destination destination =
@@ -654,37 +928,60 @@ public final class CommitBatcher {
     if (ref == null || ref.name() == null) {
       throw new StoreProblem("Destination " + destinationName + " has no stateStoreRef", true);
     }
-    if (!Destination.NESTED_BY_METADATA.equals(destination.filepathMode())) {
+    String mode = destination.filepathMode();
+    if (!Destination.NESTED_BY_METADATA.equals(mode)
+        && !Destination.AGGREGATED_YAML.equals(mode)
+        && !Destination.NONE.equals(mode)) {
       throw new StoreProblem(
-          "filepath mode " + destination.filepathMode() + " is not supported yet", true);
+          "Destination " + destinationName + ": unknown filepath mode " + mode, true);
     }
     String storeId = ref.kind() + "/" + ref.name();
-    if (!"GitStateStore".equals(ref.kind())) {
-      throw new StoreProblem(storeId + " is not supported yet (only GitStateStore)", true);
+    String storePath;
+    StateStore writer;
+    try {
+      if (GitStateStore.class.getSimpleName().equals(ref.kind())) {
+        GitStateStore document =
+            destinations
+                .gitStore(ref.name())
+                .orElseThrow(() -> new StoreProblem(storeId + " not found", true));
+        storePath = document.spec() == null ? null : document.spec().path();
+        writer = stores.git(document);
+      } else if (BucketStateStore.class.getSimpleName().equals(ref.kind())) {
+        BucketStateStore document =
+            destinations
+                .bucketStore(ref.name())
+                .orElseThrow(() -> new StoreProblem(storeId + " not found", true));
+        storePath = document.spec() == null ? null : document.spec().path();
+        writer = stores.bucket(document);
+      } else {
+        throw new StoreProblem(
+            "Destination "
+                + destinationName
+                + ": unknown state store kind "
+                + ref.kind()
+                + " (GitStateStore or BucketStateStore)",
+            true);
+      }
+    } catch (StateStoreException e) {
+      throw new StoreProblem(e.getMessage(), true);
     }
-    io.pledge.contract.kratix.GitStateStore document =
-        destinations
-            .gitStore(ref.name())
-            .orElseThrow(() -> new StoreProblem(storeId + " not found", true));
     String destinationPath =
         destination.spec().path() == null || destination.spec().path().isBlank()
             ? destinationName
             : destination.spec().path();
-    String root;
     try {
-      root =
-          StateStoreLayout.destinationRoot(
-              document.spec() == null ? null : document.spec().path(), destinationPath);
+      String normalisedStorePath = StateStoreLayout.normalise(storePath, "state store path");
+      String root = StateStoreLayout.destinationRoot(storePath, destinationPath);
+      String filename =
+          destination.spec().filepath() == null ? null : destination.spec().filepath().filename();
+      String aggregatedFile =
+          Destination.AGGREGATED_YAML.equals(mode)
+              ? StateStoreLayout.aggregatedFile(root, filename)
+              : null;
+      return new Resolved(storeId, normalisedStorePath, root, mode, aggregatedFile, writer);
     } catch (EscapingPathException e) {
       throw new StoreProblem("Destination " + destinationName + ": " + e.getMessage(), true);
     }
-    GitStateStore writer;
-    try {
-      writer = gitStores.store(document);
-    } catch (StateStoreException e) {
-      throw new StoreProblem(e.getMessage(), true);
-    }
-    return new Resolved(storeId, root, writer);
   }
 
   private static void putMdc(String key, long generation, String pipeline) {
@@ -705,7 +1002,23 @@ public final class CommitBatcher {
 
   // ---------------------------------------------------------------------------------------------
 
-  private record Resolved(String storeId, String root, GitStateStore writer) {}
+  /**
+   * A Destination's place in its state store.
+   *
+   * @param storeId {@code <Kind>/<name>}
+   * @param storePath the store's own path prefix, normalised ({@code ""} for none)
+   * @param root {@code <store.path>/<dest.path>}
+   * @param mode the Destination's filepath mode
+   * @param aggregatedFile the one file of an aggregatedYAML Destination, else null
+   * @param writer writes the store
+   */
+  private record Resolved(
+      String storeId,
+      String storePath,
+      String root,
+      String mode,
+      String aggregatedFile,
+      StateStore writer) {}
 
   /** A Destination whose state store cannot be used (missing, unsupported). */
   private static final class StoreProblem extends Exception {
@@ -724,19 +1037,31 @@ public final class CommitBatcher {
   }
 
   /** A group written (or removed) on one Destination. */
-  private record Written(Target target, String storeId, List<String> paths, String name) {}
+  private record Written(Target target, String storeId, List<String> paths) {}
 
   private static final class StoreBatch {
-    final Resolved store;
+    final StateStore writer;
     final List<FolderChange> changes = new ArrayList<>();
     final List<String> updates = new ArrayList<>();
     final List<String> deletes = new ArrayList<>();
     final List<WorkFailed> failureSubjects = new ArrayList<>();
-    String sha;
+
+    /** aggregatedYAML Destinations whose file is rebuilt, by name. */
+    final Map<String, Resolved> aggregated = new LinkedHashMap<>();
+
+    String version;
     String failure;
 
-    StoreBatch(Resolved store) {
-      this.store = Objects.requireNonNull(store);
+    StoreBatch(StateStore writer) {
+      this.writer = Objects.requireNonNull(writer);
+    }
+
+    void absorb(StoreBatch other) {
+      changes.addAll(other.changes);
+      updates.addAll(other.updates);
+      deletes.addAll(other.deletes);
+      failureSubjects.addAll(other.failureSubjects);
+      aggregated.putAll(other.aggregated);
     }
   }
 
@@ -746,7 +1071,8 @@ public final class CommitBatcher {
     final List<Written> written = new ArrayList<>();
     final Map<String, String> failures = new LinkedHashMap<>();
     final List<PlacementRecord> records = new ArrayList<>();
-    final List<String> droppedGroups = new ArrayList<>();
+    final List<PlacementRecord> droppedGroups = new ArrayList<>();
+    final Set<String> droppedStores = new HashSet<>();
 
     UpsertPlan(Work work, Schedule schedule) {
       this.work = work;

@@ -67,6 +67,7 @@ public final class WorksConsumer implements AutoCloseable {
   private final List<ConsumerRecord<String, String>> buffer = new ArrayList<>();
   private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
   private final Set<String> canariesDue = ConcurrentHashMap.newKeySet();
+  private final Set<String> relabelled = ConcurrentHashMap.newKeySet();
   private volatile boolean running = true;
   private volatile boolean subscribed;
   private volatile boolean destinationsChanged;
@@ -123,6 +124,7 @@ public final class WorksConsumer implements AutoCloseable {
     if (change.applied()) {
       if (DestinationApplied.DESTINATION.equals(change.kind())) {
         canariesDue.add(change.name());
+        relabelled.add(change.name());
       } else {
         String storeId = change.kind() + "/" + change.name();
         for (Destination d : destinations.destinations()) {
@@ -342,6 +344,21 @@ public final class WorksConsumer implements AutoCloseable {
     nextReevaluation = now + reevaluateInterval.toMillis();
     if (assigned.isEmpty()) {
       return;
+    }
+    for (Iterator<String> it = relabelled.iterator(); it.hasNext(); ) {
+      String destination = it.next();
+      it.remove();
+      int remarked;
+      try {
+        remarked = batcher.remarkPlacements(destination, this::owns);
+      } catch (RuntimeException e) {
+        relabelled.add(destination);
+        destinationsChanged = true;
+        throw e;
+      }
+      if (remarked > 0) {
+        LOG.infof("%d Work(s) on Destination %s re-marked", remarked, destination);
+      }
     }
     List<Command> commands = new ArrayList<>();
     placements.rememberedWorks().stream()

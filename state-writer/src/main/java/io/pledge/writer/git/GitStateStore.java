@@ -1,24 +1,27 @@
 package io.pledge.writer.git;
 
+import io.pledge.writer.layout.KratixStateFile;
+import io.pledge.writer.layout.StateStoreLayout;
+import io.pledge.writer.store.FolderChange;
+import io.pledge.writer.store.StateStore;
+import io.pledge.writer.store.StateStoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.api.errors.TransportException;
-import org.eclipse.jgit.dircache.DirCache;
-import org.eclipse.jgit.dircache.DirCacheBuilder;
-import org.eclipse.jgit.dircache.DirCacheEditor;
-import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -30,11 +33,11 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.treewalk.TreeWalk;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,19 +50,11 @@ import org.jboss.logging.Logger;
  * commit and answers the SHA that already holds the content. A push rejected because the branch
  * moved is redone on the new head, a bounded number of times. Writes to one store are serialised.
  */
-public final class GitStateStore implements AutoCloseable {
+public final class GitStateStore implements StateStore {
 
   private static final Logger LOG = Logger.getLogger(GitStateStore.class);
   private static final String ORIGIN = "origin";
-
-  /**
-   * The outcome of a write.
-   *
-   * @param sha the commit that holds the content: the new one, or the branch head when unchanged
-   *     (null only for a branch that does not exist and stays empty)
-   * @param committed whether a commit was made and pushed
-   */
-  public record WriteResult(String sha, boolean committed) {}
+  private static final String EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 
   private final String name;
   private final String url;
@@ -96,6 +91,7 @@ public final class GitStateStore implements AutoCloseable {
   }
 
   /** {@code GitStateStore/<name>}, as placements name it. */
+  @Override
   public String name() {
     return name;
   }
@@ -110,10 +106,11 @@ public final class GitStateStore implements AutoCloseable {
    * @throws StateStoreException when the remote cannot be reached, refuses the credentials, or the
    *     branch moved on every attempt
    */
+  @Override
   public synchronized WriteResult write(List<FolderChange> changes, String message)
       throws StateStoreException {
     for (int attempt = 1; ; attempt++) {
-      CredentialsProvider provider = credentials.provider();
+      GitCredentials.Auth provider = credentials.resolve();
       try {
         Repository repo = repository();
         ObjectId base = fetch(repo, provider);
@@ -123,11 +120,11 @@ public final class GitStateStore implements AutoCloseable {
             RevWalk walk = new RevWalk(reader)) {
           RevCommit baseCommit = base == null ? null : walk.parseCommit(base);
           RevTree baseTree = baseCommit == null ? null : baseCommit.getTree();
-          DirCache index = buildIndex(reader, inserter, baseTree, changes);
-          if (baseTree == null && index.getEntryCount() == 0) {
+          ObjectId tree =
+              edits(reader, inserter, baseTree, changes).write(reader, inserter, baseTree);
+          if (baseTree == null && tree.equals(ObjectId.fromString(EMPTY_TREE))) {
             return new WriteResult(null, false);
           }
-          ObjectId tree = index.writeTree(inserter);
           if (baseTree != null && tree.equals(baseTree)) {
             return new WriteResult(base.name(), false);
           }
@@ -178,41 +175,73 @@ public final class GitStateStore implements AutoCloseable {
     }
   }
 
-  /** The tree of the branch head with {@code changes} applied, as an in-memory index. */
-  private static DirCache buildIndex(
+  /** The tree of the branch head with {@code changes} applied. */
+  private static TreeUpdate edits(
       ObjectReader reader, ObjectInserter inserter, RevTree baseTree, List<FolderChange> changes)
       throws IOException {
-    DirCache index = DirCache.newInCore();
-    if (baseTree != null) {
-      DirCacheBuilder builder = index.builder();
-      builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, baseTree);
-      builder.finish();
-    }
-    DirCacheEditor editor = index.editor();
+    TreeUpdate edits = new TreeUpdate();
     for (FolderChange change : changes) {
       if (change instanceof FolderChange.RemoveFolder remove) {
-        editor.add(new DirCacheEditor.DeleteTree(remove.path()));
+        edits.deleteTree(remove.path());
       } else if (change instanceof FolderChange.ReplaceFolder replace) {
-        editor.add(new DirCacheEditor.DeleteTree(replace.path()));
+        edits.deleteTree(replace.path());
         for (Map.Entry<String, byte[]> file : replace.files().entrySet()) {
-          editor.add(blob(file.getKey(), inserter.insert(Constants.OBJ_BLOB, file.getValue())));
+          edits.put(file.getKey(), inserter.insert(Constants.OBJ_BLOB, file.getValue()));
         }
       } else if (change instanceof FolderChange.PutFile put) {
-        editor.add(blob(put.path(), inserter.insert(Constants.OBJ_BLOB, put.content())));
+        edits.put(put.path(), inserter.insert(Constants.OBJ_BLOB, put.content()));
+      } else if (change instanceof FolderChange.DeleteFile delete) {
+        edits.delete(delete.path());
+      } else if (change instanceof FolderChange.ReplaceListed listed) {
+        Set<String> stale =
+            new LinkedHashSet<>(listed(reader, baseTree, listed.path(), listed.listPrefix()));
+        stale.removeAll(listed.files().keySet());
+        stale.forEach(edits::delete);
+        List<String> listing = new ArrayList<>();
+        for (Map.Entry<String, byte[]> file : listed.files().entrySet()) {
+          edits.put(file.getKey(), inserter.insert(Constants.OBJ_BLOB, file.getValue()));
+          listing.add(relativeTo(listed.listPrefix(), file.getKey()));
+        }
+        edits.put(
+            listed.path(), inserter.insert(Constants.OBJ_BLOB, KratixStateFile.render(listing)));
+      } else if (change instanceof FolderChange.RemoveListed listed) {
+        listed(reader, baseTree, listed.path(), listed.listPrefix()).forEach(edits::delete);
+        edits.delete(listed.path());
       }
     }
-    editor.finish();
-    return index;
+    return edits;
   }
 
-  private static DirCacheEditor.PathEdit blob(String path, ObjectId id) {
-    return new DirCacheEditor.PathEdit(path) {
-      @Override
-      public void apply(DirCacheEntry entry) {
-        entry.setFileMode(FileMode.REGULAR_FILE);
-        entry.setObjectId(id);
+  /** The full paths a state file in the base tree lists; none when it is not there. */
+  private static List<String> listed(
+      ObjectReader reader, RevTree baseTree, String stateFile, String listPrefix)
+      throws IOException {
+    List<String> paths = new ArrayList<>();
+    if (baseTree == null) {
+      return paths;
+    }
+    try (TreeWalk walk = TreeWalk.forPath(reader, stateFile, baseTree)) {
+      if (walk == null) {
+        return paths;
       }
-    };
+      byte[] content = reader.open(walk.getObjectId(0)).getBytes();
+      for (String listedPath : KratixStateFile.parse(content)) {
+        try {
+          paths.add(StateStoreLayout.join(listPrefix, StateStoreLayout.relative(listedPath)));
+        } catch (IllegalArgumentException e) {
+          LOG.warnf("State file %s lists a path outside the store, ignored: %s", stateFile, e);
+        }
+      }
+    }
+    return paths;
+  }
+
+  /** {@code path} relative to {@code prefix}; as it is when outside of it. */
+  static String relativeTo(String prefix, String path) {
+    if (prefix == null || prefix.isEmpty()) {
+      return path;
+    }
+    return path.startsWith(prefix + "/") ? path.substring(prefix.length() + 1) : path;
   }
 
   private CommitBuilder commit(ObjectId tree, ObjectId parent, String message) {
@@ -229,7 +258,7 @@ public final class GitStateStore implements AutoCloseable {
   }
 
   /** Fetches the branch; answers its head, or null when the remote has no such branch yet. */
-  private ObjectId fetch(Repository repo, CredentialsProvider provider)
+  private ObjectId fetch(Repository repo, GitCredentials.Auth auth)
       throws GitAPIException, IOException {
     String tracking = Constants.R_REMOTES + ORIGIN + "/" + branch;
     try {
@@ -238,7 +267,8 @@ public final class GitStateStore implements AutoCloseable {
           .setRemote(ORIGIN)
           .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + branch + ":" + tracking))
           .setTagOpt(TagOpt.NO_TAGS)
-          .setCredentialsProvider(provider)
+          .setCredentialsProvider(auth.credentials())
+          .setTransportConfigCallback(auth.transport())
           .call();
     } catch (TransportException e) {
       if (e.getMessage() == null || !e.getMessage().contains("does not have")) {
@@ -256,7 +286,7 @@ public final class GitStateStore implements AutoCloseable {
   }
 
   /** Pushes {@code commit} to the branch; false when rejected because the branch moved. */
-  private boolean push(Repository repo, CredentialsProvider provider, ObjectId commit)
+  private boolean push(Repository repo, GitCredentials.Auth auth, ObjectId commit)
       throws GitAPIException, IOException, StateStoreException {
     String local = Constants.R_HEADS + branch;
     setRef(repo, local, commit);
@@ -265,7 +295,8 @@ public final class GitStateStore implements AutoCloseable {
             .push()
             .setRemote(ORIGIN)
             .setRefSpecs(new RefSpec(local + ":" + local))
-            .setCredentialsProvider(provider)
+            .setCredentialsProvider(auth.credentials())
+            .setTransportConfigCallback(auth.transport())
             .call();
     for (PushResult result : results) {
       for (RemoteRefUpdate update : result.getRemoteUpdates()) {
@@ -320,7 +351,7 @@ public final class GitStateStore implements AutoCloseable {
   }
 
   private void discardLocalCopy() {
-    close();
+    closeRepository();
     if (Files.exists(localDir)) {
       try (Stream<Path> files = Files.walk(localDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -354,6 +385,11 @@ public final class GitStateStore implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closeRepository();
+    credentials.close();
+  }
+
+  private void closeRepository() {
     if (repository != null) {
       repository.close();
       repository = null;

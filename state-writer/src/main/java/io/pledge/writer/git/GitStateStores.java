@@ -2,6 +2,7 @@ package io.pledge.writer.git;
 
 import io.pledge.contract.kratix.GitStateStore.GitAuthor;
 import io.pledge.contract.kratix.GitStateStore.Spec;
+import io.pledge.writer.store.StateStoreException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -72,8 +73,12 @@ public final class GitStateStores implements AutoCloseable {
             branch,
             authorName,
             authorEmail,
-            new GitCredentials(secretsDir, spec.secretRef(), spec.authMethod()),
-            workDir.resolve(localName(name, spec.url(), branch)),
+            new GitCredentials(
+                secretsDir,
+                spec.secretRef(),
+                spec.authMethod(),
+                workDir.resolve(localName(name, spec.url(), branch) + ".ssh")),
+            workDir.resolve(localName(name, spec.url(), branch) + ".git"),
             pushAttempts,
             contentionBackoff);
     stores.put(name, new Entry(spec, store));
@@ -87,8 +92,7 @@ public final class GitStateStores implements AutoCloseable {
               .digest((url + "#" + branch).getBytes(StandardCharsets.UTF_8));
       return name.replaceAll("[^A-Za-z0-9._-]", "_")
           + "-"
-          + HexFormat.of().formatHex(digest).substring(0, 12)
-          + ".git";
+          + HexFormat.of().formatHex(digest).substring(0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

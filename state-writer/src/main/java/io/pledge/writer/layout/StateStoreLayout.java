@@ -1,13 +1,19 @@
 package io.pledge.writer.layout;
 
 import io.pledge.contract.ResourceKey;
+import io.pledge.contract.kratix.Destination;
 import io.pledge.contract.work.Work;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Where files land in a state store, Kratix's {@code nestedByMetadata} layout (kratix.md §3.2). All
+ * Where files land in a state store (kratix.md §3.2): Kratix's {@code nestedByMetadata} layout, and
+ * the files of the {@code none} ({@code .kratix} state files) and {@code aggregatedYAML} modes. All
  * paths are relative to the repository (or bucket) root, use {@code /} and never escape it.
  *
  * <pre>
@@ -22,6 +28,9 @@ public final class StateStoreLayout {
   public static final String DEPENDENCIES = "dependencies";
   public static final String CANARY_NAMESPACE_FILE = "kratix-canary-namespace.yaml";
   public static final String CANARY_CONFIGMAP_FILE = "kratix-canary-configmap.yaml";
+  public static final String DEFAULT_AGGREGATED_FILE = "aggregated.yaml";
+  public static final String KRATIX_DIR = ".kratix";
+  public static final String PLATFORM_NAMESPACE = "kratix-platform-system";
 
   private StateStoreLayout() {}
 
@@ -98,9 +107,119 @@ public final class StateStoreLayout {
 
   /** The canary files of a Destination (Kratix's init workloads), nestedByMetadata layout. */
   public static List<String> canaryFiles(String destinationRoot) {
+    return canaryFiles(destinationRoot, Destination.NESTED_BY_METADATA);
+  }
+
+  /**
+   * The canary files of a Destination: under {@code dependencies/} and {@code resources/} in the
+   * nestedByMetadata layout, directly in the Destination's folder in the other modes.
+   */
+  public static List<String> canaryFiles(String destinationRoot, String mode) {
+    if (Destination.NESTED_BY_METADATA.equals(mode)) {
+      return List.of(
+          join(destinationRoot, DEPENDENCIES, CANARY_NAMESPACE_FILE),
+          join(destinationRoot, RESOURCES, CANARY_CONFIGMAP_FILE));
+    }
     return List.of(
-        join(destinationRoot, DEPENDENCIES, CANARY_NAMESPACE_FILE),
-        join(destinationRoot, RESOURCES, CANARY_CONFIGMAP_FILE));
+        join(destinationRoot, CANARY_NAMESPACE_FILE), join(destinationRoot, CANARY_CONFIGMAP_FILE));
+  }
+
+  /**
+   * The one file of an {@code aggregatedYAML} Destination: {@code <root>/<filename>}, {@code
+   * aggregated.yaml} when no filename is set.
+   */
+  public static String aggregatedFile(String destinationRoot, String filename) {
+    return join(
+        destinationRoot,
+        relative(filename == null || filename.isBlank() ? DEFAULT_AGGREGATED_FILE : filename));
+  }
+
+  /**
+   * The state file of a placement on a {@code none} Destination: {@code
+   * <root>/.kratix/<namespace>-<placement>.yaml}.
+   */
+  public static String stateFile(String destinationRoot, String namespace, String placement) {
+    return join(
+        destinationRoot, KRATIX_DIR, segment(namespace + "-" + placement + ".yaml", "state file"));
+  }
+
+  /**
+   * The namespace Kratix gives a WorkPlacement: the request's for resource Works, {@code
+   * kratix-platform-system} for promise-level Works.
+   */
+  public static String placementNamespace(String workType, String resourceNamespace) {
+    return Work.RESOURCE.equals(workType) && resourceNamespace != null
+        ? resourceNamespace
+        : PLATFORM_NAMESPACE;
+  }
+
+  /**
+   * A name in the form of Kratix's WorkPlacement name, {@code <work>.<destination>-<id5>}, where
+   * the Work's name is Kratix's identifier ({@code <promise>-<pipeline>}, {@code
+   * <promise>-<request>-<pipeline>} or {@code <promise>-static-deps}) followed by five hex digits
+   * of a hash of the Work's identity (Kratix uses a random suffix; this one is stable). Used for
+   * state files and to order an aggregated file.
+   */
+  public static String workPlacementName(
+      String key,
+      String workType,
+      String promise,
+      String resourceName,
+      String pipeline,
+      String destination,
+      String groupId) {
+    String identifier;
+    if (Work.RESOURCE.equals(workType)) {
+      String name = resourceName != null ? resourceName : ResourceKey.parse(key).name();
+      identifier = promise + "-" + name + "-" + pipeline;
+    } else if (pipeline == null) {
+      identifier = promise + "-static-deps";
+    } else {
+      identifier = promise + "-" + pipeline;
+    }
+    String identity = key + "#" + workType + "#" + (pipeline == null ? "" : pipeline);
+    return identifier
+        + "-"
+        + sha256(identity).substring(0, 5)
+        + "."
+        + destination
+        + "-"
+        + shortId(groupId);
+  }
+
+  /**
+   * {@code <store.path>/<dest.path>} normalised: no leading, trailing or doubled slashes, {@code .}
+   * segments dropped; {@code ""} for the root.
+   *
+   * @throws EscapingPathException when it climbs out or reaches into {@code .git}
+   */
+  public static String normalise(String path, String what) {
+    return prefix(path, what);
+  }
+
+  /** Paths joined with {@code /}, empty parts skipped. */
+  public static String join(String... parts) {
+    StringBuilder path = new StringBuilder();
+    for (String part : parts) {
+      if (part == null || part.isEmpty()) {
+        continue;
+      }
+      if (path.length() > 0) {
+        path.append('/');
+      }
+      path.append(part);
+    }
+    return path.toString();
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The first five hex digits of a workload group id. */
@@ -173,19 +292,5 @@ public final class StateStoreLayout {
       throw new EscapingPathException("invalid " + what + " for a state store path: " + name);
     }
     return name;
-  }
-
-  private static String join(String... parts) {
-    StringBuilder path = new StringBuilder();
-    for (String part : parts) {
-      if (part == null || part.isEmpty()) {
-        continue;
-      }
-      if (path.length() > 0) {
-        path.append('/');
-      }
-      path.append(part);
-    }
-    return path.toString();
   }
 }

@@ -87,6 +87,22 @@ public final class PlacementTable {
     return result;
   }
 
+  /** The placement of group {@code groupId} of the Work with {@code identity}, if any. */
+  public Optional<PlacementRecord> placement(String identity, String groupId) {
+    return Optional.ofNullable(placements.getOrDefault(identity, Map.of()).get(groupId));
+  }
+
+  /** Every placement on {@code destination}, sorted by identity and group. */
+  public List<PlacementRecord> placementsOn(String destination) {
+    return placements.values().stream()
+        .flatMap(groups -> groups.values().stream())
+        .filter(r -> r.destinations() != null && r.destinations().contains(destination))
+        .sorted(
+            java.util.Comparator.comparing((PlacementRecord r) -> r.identity())
+                .thenComparing(PlacementRecord::workloadGroupId))
+        .toList();
+  }
+
   /** Every placement of the Work with {@code identity}. */
   public List<PlacementRecord> placementsOf(String identity) {
     return new ArrayList<>(placements.getOrDefault(identity, Map.of()).values());

@@ -21,6 +21,7 @@ import io.pledge.writer.destination.DestinationTable;
 import io.pledge.writer.git.GitStateStores;
 import io.pledge.writer.scheduling.PlacementTable;
 import io.pledge.writer.scheduling.RememberedWork;
+import io.pledge.writer.store.StateStores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class CommitBatcherTest {
   DestinationTable destinations;
   PlacementTable placements;
   RecordingOutbox outbox;
-  GitStateStores stores;
+  StateStores stores;
   CommitBatcher batcher;
 
   @BeforeEach
@@ -55,7 +56,10 @@ class CommitBatcherTest {
     destinations = new DestinationTable();
     placements = new PlacementTable();
     outbox = new RecordingOutbox(placements);
-    stores = new GitStateStores(tmp.resolve("work"), tmp.resolve("secrets"), 3, Duration.ZERO);
+    stores =
+        new StateStores(
+            new GitStateStores(tmp.resolve("work"), tmp.resolve("secrets"), 3, Duration.ZERO),
+            tmp.resolve("secrets"));
     batcher =
         new CommitBatcher(
             destinations, placements, stores, outbox, Duration.ofMillis(1), Duration.ofMillis(4));
@@ -467,6 +471,27 @@ class CommitBatcherTest {
         .singleElement()
         .satisfies(f -> assertThat(f.reason()).contains("escapes"));
     assertThat(outbox.deadLetters).singleElement().asString().contains("escapes");
+  }
+
+  @Test
+  void rejectsWorksWithNullPartsInsteadOfFailingTheBatch() throws Exception {
+    WorkloadGroup nullWorkload =
+        new WorkloadGroup(DOT, ".", List.of(), java.util.Arrays.asList((Workload) null));
+    WorkloadGroup nullSelector =
+        new WorkloadGroup(DOT, ".", java.util.Arrays.asList((DestinationSelector) null), List.of());
+
+    upsert(
+        resource("n1", "configure", 1, nullWorkload),
+        resource("n2", "configure", 1, nullSelector),
+        resource("ok", "configure", 1, dot("ok.yaml", "ok")));
+
+    assertThat(outbox.data(EventType.WORK_FAILED, WorkFailed.class))
+        .extracting(WorkFailed::reason)
+        .containsExactly(
+            "workload group " + DOT + " holds a null workload",
+            "workload group " + DOT + " holds a null destination selector");
+    assertThat(file("worker-1/resources/default/postgresql/ok/configure/5058f/ok.yaml"))
+        .isEqualTo("ok");
   }
 
   @Test

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pledge.contract.kratix.SecretRef;
 import io.pledge.testkit.git.GitFixtures;
+import io.pledge.testkit.git.SmartHttpGitServer;
+import io.pledge.writer.store.FolderChange;
+import io.pledge.writer.store.StateStore;
+import io.pledge.writer.store.StateStoreException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,10 +67,10 @@ class GitStateStoreHttpTest {
   void pushesOverSmartHttpWithBasicAuth() throws Exception {
     Files.writeString(secret.resolve("password"), PASSWORD + "\n");
 
-    GitStateStore.WriteResult result = store.write(change("a: 1"), "Update from: a");
+    StateStore.WriteResult result = store.write(change("a: 1"), "Update from: a");
 
     assertThat(result.committed()).isTrue();
-    assertThat(result.sha()).isEqualTo(GitFixtures.head(remote, "main"));
+    assertThat(result.version()).isEqualTo(GitFixtures.head(remote, "main"));
     assertThat(GitFixtures.readFile(remote, "main", "w/resources/ns/p/a/c/5058f/a.yaml"))
         .contains("a: 1");
   }
@@ -88,9 +92,9 @@ class GitStateStoreHttpTest {
     assertThat(server.refused()).isPositive();
 
     Files.writeString(secret.resolve("password"), PASSWORD + "\n");
-    GitStateStore.WriteResult result = store.write(change("a: 1"), "Update from: a");
+    StateStore.WriteResult result = store.write(change("a: 1"), "Update from: a");
 
-    assertThat(result.sha()).isEqualTo(GitFixtures.head(remote, "main"));
+    assertThat(result.version()).isEqualTo(GitFixtures.head(remote, "main"));
   }
 
   @Test

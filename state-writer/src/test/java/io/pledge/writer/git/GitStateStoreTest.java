@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pledge.contract.kratix.SecretRef;
 import io.pledge.testkit.git.GitFixtures;
+import io.pledge.writer.store.FolderChange;
+import io.pledge.writer.store.StateStore;
+import io.pledge.writer.store.StateStoreException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,13 +70,13 @@ class GitStateStoreTest {
 
   @Test
   void writesFilesInOneCommitAndAnswersItsSha() throws Exception {
-    GitStateStore.WriteResult result =
+    StateStore.WriteResult result =
         store.write(
             List.of(folder("worker-1/resources/ns/p/a/configure/5058f", "cm.yaml", "a: 1")),
             "Update from: ns/p/a/configure.worker-1-5058f");
 
     assertThat(result.committed()).isTrue();
-    assertThat(result.sha()).isEqualTo(GitFixtures.head(remote, "main"));
+    assertThat(result.version()).isEqualTo(GitFixtures.head(remote, "main"));
     assertThat(read("worker-1/resources/ns/p/a/configure/5058f/cm.yaml")).isEqualTo("a: 1");
     RevCommit commit = GitFixtures.log(remote, "main").get(0);
     assertThat(commit.getFullMessage().trim())
@@ -106,14 +109,76 @@ class GitStateStoreTest {
   @Test
   void makesNoCommitWhenNothingChanged() throws Exception {
     List<FolderChange> changes = List.of(folder("w/dependencies/p/5058f", "deps.yaml", "x"));
-    GitStateStore.WriteResult first = store.write(changes, "first");
+    StateStore.WriteResult first = store.write(changes, "first");
     int commits = GitFixtures.log(remote, "main").size();
 
-    GitStateStore.WriteResult again = store.write(changes, "again");
+    StateStore.WriteResult again = store.write(changes, "again");
 
     assertThat(again.committed()).isFalse();
-    assertThat(again.sha()).isEqualTo(first.sha()).isEqualTo(GitFixtures.head(remote, "main"));
+    assertThat(again.version())
+        .isEqualTo(first.version())
+        .isEqualTo(GitFixtures.head(remote, "main"));
     assertThat(GitFixtures.log(remote, "main")).hasSize(commits);
+  }
+
+  @Test
+  void stateFileTracksFlatFilesAndCleansUpStaleOnes() throws Exception {
+    String stateFile = "clusters/w/.kratix/default-p-a-c-12345.w-5058f.yaml";
+    store.write(
+        List.of(
+            new FolderChange.ReplaceListed(
+                stateFile,
+                "clusters",
+                new java.util.TreeMap<>(
+                    Map.of(
+                        "clusters/w/a.yaml",
+                        "a".getBytes(),
+                        "clusters/w/b.yaml",
+                        "b".getBytes())))),
+        "first");
+    assertThat(read(stateFile)).isEqualTo("files:\n- w/a.yaml\n- w/b.yaml\n");
+
+    store.write(
+        List.of(
+            new FolderChange.ReplaceListed(
+                stateFile, "clusters", Map.of("clusters/w/a.yaml", "a2".getBytes()))),
+        "second");
+
+    assertThat(GitFixtures.listFiles(remote, "main"))
+        .containsExactlyInAnyOrder("README.md", stateFile, "clusters/w/a.yaml");
+    assertThat(read("clusters/w/a.yaml")).isEqualTo("a2");
+
+    store.write(List.of(new FolderChange.RemoveListed(stateFile, "clusters")), "delete");
+
+    assertThat(GitFixtures.listFiles(remote, "main")).containsExactly("README.md");
+  }
+
+  @Test
+  void deletesSingleFilesAndIgnoresMissingOnes() throws Exception {
+    store.write(List.of(new FolderChange.PutFile("w/agg.yaml", "x".getBytes())), "add");
+
+    store.write(
+        List.of(
+            new FolderChange.DeleteFile("w/agg.yaml"),
+            new FolderChange.DeleteFile("w/never-there.yaml")),
+        "delete");
+
+    assertThat(GitFixtures.listFiles(remote, "main")).containsExactly("README.md");
+  }
+
+  @Test
+  void laterChangeToTheSameFileWins() throws Exception {
+    store.write(
+        List.of(
+            new FolderChange.PutFile("w/shared.yaml", "first".getBytes()),
+            new FolderChange.DeleteFile("w/shared.yaml"),
+            new FolderChange.PutFile("w/shared.yaml", "last".getBytes()),
+            new FolderChange.PutFile("w/gone.yaml", "x".getBytes()),
+            new FolderChange.DeleteFile("w/gone.yaml")),
+        "collide");
+
+    assertThat(read("w/shared.yaml")).isEqualTo("last");
+    assertThat(read("w/gone.yaml")).isNull();
   }
 
   @Test
@@ -122,7 +187,7 @@ class GitStateStoreTest {
         List.of(folder("w/resources/ns/p/a/c/5058f", "x.yaml", "x"), folder("w/other", "y", "y")),
         "add");
 
-    GitStateStore.WriteResult result =
+    StateStore.WriteResult result =
         store.write(List.of(new FolderChange.RemoveFolder("w/resources/ns/p/a")), "Delete from: a");
 
     assertThat(result.committed()).isTrue();
@@ -163,10 +228,10 @@ class GitStateStoreTest {
           }
         });
 
-    GitStateStore.WriteResult result = store.write(List.of(folder("w/a", "a.yaml", "a")), "ours");
+    StateStore.WriteResult result = store.write(List.of(folder("w/a", "a.yaml", "a")), "ours");
 
     assertThat(outsidePushes).hasValue(2);
-    assertThat(result.sha()).isEqualTo(GitFixtures.head(remote, "main"));
+    assertThat(result.version()).isEqualTo(GitFixtures.head(remote, "main"));
     assertThat(read("raced.yaml")).isEqualTo("outside");
     assertThat(read("w/a/a.yaml")).isEqualTo("a");
   }
@@ -203,10 +268,9 @@ class GitStateStoreTest {
     Path empty = tmp.resolve("empty.git");
     Git.init().setBare(true).setDirectory(empty.toFile()).call().close();
     try (GitStateStore fresh = store(empty.toString(), "main", tmp.resolve("fresh.git"))) {
-      GitStateStore.WriteResult result =
-          fresh.write(List.of(folder("w/a", "a.yaml", "a")), "first");
+      StateStore.WriteResult result = fresh.write(List.of(folder("w/a", "a.yaml", "a")), "first");
 
-      assertThat(result.sha()).isEqualTo(GitFixtures.head(empty, "main"));
+      assertThat(result.version()).isEqualTo(GitFixtures.head(empty, "main"));
       assertThat(GitFixtures.readFile(empty, "main", "w/a/a.yaml")).contains("a");
     }
   }
@@ -259,7 +323,7 @@ class GitStateStoreTest {
   @Test
   void unsupportedAuthMethodIsPermanent() {
     GitCredentials credentials =
-        new GitCredentials(tmp.resolve("secrets"), new SecretRef("k", null), "ssh");
+        new GitCredentials(tmp.resolve("secrets"), new SecretRef("k", null), "githubApp");
 
     assertThatThrownBy(credentials::provider)
         .isInstanceOfSatisfying(

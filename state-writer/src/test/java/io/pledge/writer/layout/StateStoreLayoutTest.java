@@ -132,4 +132,93 @@ class StateStoreLayoutTest {
     assertThat(StateStoreLayout.promisePipelineFolder("", "postgresql", "p"))
         .isEqualTo("dependencies/postgresql/p");
   }
+
+  @Test
+  void otherModesPutTheCanaryFilesDirectlyInTheDestinationFolder() {
+    assertThat(StateStoreLayout.canaryFiles("worker-1", "none"))
+        .containsExactly(
+            "worker-1/kratix-canary-namespace.yaml", "worker-1/kratix-canary-configmap.yaml");
+    assertThat(StateStoreLayout.canaryFiles("", "aggregatedYAML"))
+        .containsExactly("kratix-canary-namespace.yaml", "kratix-canary-configmap.yaml");
+  }
+
+  @Test
+  void aggregatedFileIsAggregatedYamlUnlessNamed() {
+    assertThat(StateStoreLayout.aggregatedFile("clusters/w", null))
+        .isEqualTo("clusters/w/aggregated.yaml");
+    assertThat(StateStoreLayout.aggregatedFile("clusters/w", "all/in-one.yaml"))
+        .isEqualTo("clusters/w/all/in-one.yaml");
+    assertThatThrownBy(() -> StateStoreLayout.aggregatedFile("w", "../out.yaml"))
+        .isInstanceOf(EscapingPathException.class);
+  }
+
+  @Test
+  void stateFileIsNamedAfterTheWorkPlacement() {
+    String name =
+        StateStoreLayout.workPlacementName(
+            "default/postgresql/example",
+            Work.RESOURCE,
+            "postgresql",
+            "example",
+            "instance-configure",
+            "worker-1",
+            DOT);
+
+    assertThat(name).matches("postgresql-example-instance-configure-[0-9a-f]{5}\\.worker-1-5058f");
+    assertThat(StateStoreLayout.stateFile("worker-1", "default", name))
+        .isEqualTo("worker-1/.kratix/default-" + name + ".yaml");
+  }
+
+  @Test
+  void workPlacementNamesFollowKratixIdentifiers() {
+    assertThat(
+            StateStoreLayout.workPlacementName(
+                "postgresql", Work.PROMISE, "postgresql", null, "promise-configure", "w", DOT))
+        .startsWith("postgresql-promise-configure-")
+        .endsWith(".w-5058f");
+    assertThat(
+            StateStoreLayout.workPlacementName(
+                "postgresql", Work.STATIC_DEPENDENCY, "postgresql", null, null, "w", DOT))
+        .startsWith("postgresql-static-deps-");
+    assertThat(StateStoreLayout.placementNamespace(Work.RESOURCE, "team-a")).isEqualTo("team-a");
+    assertThat(StateStoreLayout.placementNamespace(Work.PROMISE, null))
+        .isEqualTo("kratix-platform-system");
+  }
+
+  @Test
+  void sameWorkGetsTheSameNameAndAnotherWorkAnother() {
+    String a =
+        StateStoreLayout.workPlacementName("ns/p/a-b", Work.RESOURCE, "p", "a-b", "c", "w", DOT);
+    String b =
+        StateStoreLayout.workPlacementName("ns/p-a/b", Work.RESOURCE, "p-a", "b", "c", "w", DOT);
+
+    assertThat(a)
+        .isEqualTo(
+            StateStoreLayout.workPlacementName(
+                "ns/p/a-b", Work.RESOURCE, "p", "a-b", "c", "w", DOT));
+    // Kratix's identifiers alone would collide here ("p-a-b-c"); the hash keeps them apart.
+    assertThat(a).isNotEqualTo(b);
+  }
+
+  @Test
+  void stateFileListsPathsAsKratixWritesThem() {
+    assertThat(
+            new String(
+                KratixStateFile.render(List.of("worker-1/cm.yaml", "worker-1/a b.yaml", "true")),
+                java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("files:\n- worker-1/cm.yaml\n- worker-1/a b.yaml\n- \"true\"\n");
+    assertThat(
+            new String(KratixStateFile.render(List.of()), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("files: []\n");
+  }
+
+  @Test
+  void stateFileReadsBackWhatItWrote() {
+    List<String> files = List.of("w/cm.yaml", "w/x: y.yaml", "w/#hash.yaml", "123");
+
+    assertThat(KratixStateFile.parse(KratixStateFile.render(files))).isEqualTo(files);
+    assertThat(KratixStateFile.parse("files:\n  - a.yaml\n".getBytes())).containsExactly("a.yaml");
+    assertThat(KratixStateFile.parse("not: [valid".getBytes())).isEmpty();
+    assertThat(KratixStateFile.parse(new byte[0])).isEmpty();
+  }
 }

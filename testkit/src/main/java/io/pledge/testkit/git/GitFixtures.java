@@ -64,6 +64,28 @@ public final class GitFixtures {
     }
   }
 
+  /** The content of {@code path} in {@code commit} (a SHA), if that commit holds it. */
+  public static Optional<String> readFileAt(Path repository, String commit, String path) {
+    try (Repository repo = Git.open(repository.toFile()).getRepository();
+        RevWalk walk = new RevWalk(repo)) {
+      ObjectId id = repo.resolve(commit);
+      if (id == null) {
+        return Optional.empty();
+      }
+      try (TreeWalk tree = TreeWalk.forPath(repo, path, walk.parseCommit(id).getTree())) {
+        if (tree == null) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new String(repo.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (org.eclipse.jgit.errors.MissingObjectException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Every file path at the tip of {@code branch}. */
   public static List<String> listFiles(Path repository, String branch) {
     try (Repository repo = Git.open(repository.toFile()).getRepository();

@@ -1,4 +1,4 @@
-package io.pledge.writer.git;
+package io.pledge.testkit.git;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package io.pledge.writer.git;
+package io.pledge.writer.store;
 
 /**
  * Writing to a state store failed. Transient failures (remote down, rejected credentials, a branch
