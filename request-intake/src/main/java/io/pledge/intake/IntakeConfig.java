@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 
 /** Configuration of request-intake, under {@code pledge.intake}. */
 @ConfigMapping(prefix = "pledge.intake")
@@ -44,21 +45,63 @@ public interface IntakeConfig {
   @WithDefault("/pledge/request-intake")
   String eventSource();
 
-  /** Bearer-token authentication and per-namespace authorisation of the REST API. */
+  /**
+   * Bearer-token authentication and per-namespace authorisation of the REST API and of inbound
+   * events.
+   */
   Auth auth();
 
-  /** Bearer tokens, read from a file. */
+  /** Bearer tokens (from a file or an OIDC provider) and the systems allowed to send events. */
   interface Auth {
-    /** When false (the default) every caller may do everything, as in a single-user setup. */
+    /**
+     * When false (the default) every caller and every inbound event source may do everything, as in
+     * a single-user setup; OIDC stays off too.
+     */
     @WithDefault("false")
     boolean enabled();
 
     /**
-     * The tokens file (YAML, see README); re-read when it changes. Defaults to {@code
-     * $PLEDGE_HOME/intake/tokens.yaml}.
+     * {@code tokens}: bearer tokens from {@link #tokensFile()}; {@code oidc}: OIDC/JWT access
+     * tokens verified by quarkus-oidc ({@code quarkus.oidc.auth-server-url} or {@code
+     * quarkus.oidc.public-key}), whose default tenant is enabled only in this mode.
+     */
+    @WithDefault("tokens")
+    Mode mode();
+
+    /**
+     * The tokens file (YAML, see README); re-read when it changes. Its {@code systems:} section
+     * binds inbound event sources to roles and namespaces in both modes; its {@code tokens:} are
+     * used in mode {@code tokens} only. Defaults to {@code $PLEDGE_HOME/intake/tokens.yaml}.
      */
     @WithDefault("${PLEDGE_HOME:.pledge}/intake/tokens.yaml")
     String tokensFile();
+
+    /** How an OIDC access token's claims become a caller (mode {@code oidc}). */
+    Oidc oidc();
+
+    /** Claims read from a verified access token. */
+    interface Oidc {
+      /** The claim naming the caller (recorded as requester); {@code sub} when it is absent. */
+      @WithDefault("preferred_username")
+      String nameClaim();
+
+      /**
+       * Claims holding roles ({@code platform-admin}, {@code requester}), a list or a
+       * space-separated string; a dotted name reaches into an object ({@code realm_access.roles}).
+       */
+      @WithDefault("groups,realm_access.roles")
+      List<String> rolesClaims();
+
+      /** The claim listing the namespaces a requester may use ({@code *} for all). */
+      @WithDefault("pledge_namespaces")
+      String namespacesClaim();
+    }
+
+    /** Where bearer tokens are checked. */
+    enum Mode {
+      TOKENS,
+      OIDC
+    }
   }
 
   /** The stage output served at {@code .../logs}, replayed from {@code pledge.logs}. */

@@ -1,6 +1,6 @@
 package io.pledge.intake.auth;
 
-import io.pledge.intake.problem.ProblemException;
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.List;
 
@@ -25,18 +25,15 @@ public class CurrentCaller {
 
   /** Platform objects (Promises, Destinations, state stores) are the platform team's. */
   public void requireAdmin(String what) {
-    if (!caller.admin()) {
-      throw forbidden(caller.name() + " may not " + what + " (needs role platform-admin)");
-    }
+    Permissions.requireAdmin(caller, what);
   }
 
   public void requireNamespace(String namespace) {
-    if (!caller.mayUseNamespace(namespace)) {
-      throw forbidden(caller.name() + " may not use resource requests in namespace " + namespace);
-    }
+    Permissions.requireNamespace(caller, namespace);
   }
 
-  static ProblemException forbidden(String detail) {
-    return ProblemException.of(403, "forbidden", "Forbidden", detail, List.of());
+  /** See {@link Permissions#requireMayApply}. */
+  public void requireMayApply(List<JsonNode> documents, String defaultNamespace) {
+    Permissions.requireMayApply(caller, documents, defaultNamespace);
   }
 }

@@ -5,6 +5,7 @@ import io.pledge.contract.kratix.KratixDocuments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -12,21 +13,27 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * The bearer tokens file, re-read whenever it changes:
+ * The tokens file, re-read whenever it changes:
  *
  * <pre>
- * tokens:
+ * tokens:                      # bearer tokens (mode tokens)
  *   - name: platform-team
  *     sha256: 9f86d0...        # hex SHA-256 of the token (preferred), or
  *     roles: [platform-admin]
  *   - name: ana
  *     token: change-me         # the token itself
+ *     roles: [requester]
+ *     namespaces: [team-a]
+ * systems:                     # CloudEvent sources on pledge.requests.inbound (every mode)
+ *   - source: /billing-system
  *     roles: [requester]
  *     namespaces: [team-a]
  * </pre>
@@ -39,11 +46,15 @@ public final class TokenStore {
 
   private final Path file;
   private volatile FileTime loadedAt;
-  private volatile Map<String, Caller> bySha = Map.of();
+  private volatile Entries entries = new Entries(Map.of(), Map.of());
+  private volatile String lastProblem;
 
   public TokenStore(Path file) {
     this.file = file;
   }
+
+  /** What the file holds: callers by token digest, and systems by CloudEvent source. */
+  record Entries(Map<String, Caller> bySha, Map<String, Caller> systems) {}
 
   /** The caller a bearer token belongs to. */
   public Optional<Caller> authenticate(String token) {
@@ -53,12 +64,25 @@ public final class TokenStore {
     reloadIfChanged();
     byte[] digest = sha256Bytes(token);
     Caller found = null;
-    for (Map.Entry<String, Caller> e : bySha.entrySet()) {
+    // Every entry is compared, so the time taken does not tell how close a guess came.
+    for (Map.Entry<String, Caller> e : entries.bySha().entrySet()) {
       if (MessageDigest.isEqual(HexFormat.of().parseHex(e.getKey()), digest)) {
         found = e.getValue();
       }
     }
     return Optional.ofNullable(found);
+  }
+
+  /**
+   * The system that sends inbound events with this CloudEvent {@code source}; its name is the
+   * source.
+   */
+  public Optional<Caller> system(String source) {
+    if (source == null) {
+      return Optional.empty();
+    }
+    reloadIfChanged();
+    return Optional.ofNullable(entries.systems().get(source));
   }
 
   private void reloadIfChanged() {
@@ -71,18 +95,27 @@ public final class TokenStore {
         if (modified.equals(loadedAt)) {
           return;
         }
-        bySha = parse(Files.readString(file, StandardCharsets.UTF_8));
+        entries = parse(Files.readString(file, StandardCharsets.UTF_8));
         loadedAt = modified;
-        LOG.infof("Loaded %d bearer tokens from %s", bySha.size(), file);
+        lastProblem = null;
+        LOG.infof(
+            "Loaded %d bearer tokens and %d systems from %s",
+            entries.bySha().size(), entries.systems().size(), file);
       }
     } catch (IOException | RuntimeException e) {
       // Keep the last good set: a half-written file must not lock everyone out or let anyone in.
-      LOG.warnf("Cannot read the tokens file %s: %s", file, e.getMessage());
+      String problem =
+          e instanceof NoSuchFileException ? "it does not exist" : String.valueOf(e.getMessage());
+      if (!Objects.equals(problem, lastProblem)) {
+        lastProblem = problem;
+        LOG.warnf("Cannot read the tokens file %s: %s", file, problem);
+      }
     }
   }
 
-  static Map<String, Caller> parse(String yaml) {
+  static Entries parse(String yaml) {
     Map<String, Caller> callers = new LinkedHashMap<>();
+    Map<String, Caller> systems = new LinkedHashMap<>();
     for (JsonNode doc : KratixDocuments.readAll(yaml)) {
       for (JsonNode t : doc.path("tokens")) {
         String name = t.path("name").asText(null);
@@ -94,11 +127,22 @@ public final class TokenStore {
           throw new IllegalArgumentException("every token needs a name and a token or sha256");
         }
         callers.put(
-            sha.toLowerCase(java.util.Locale.ROOT),
+            sha.toLowerCase(Locale.ROOT),
             new Caller(name, strings(t.path("roles")), strings(t.path("namespaces"))));
       }
+      for (JsonNode s : doc.path("systems")) {
+        String source = s.path("source").asText(null);
+        if (source == null || source.isBlank()) {
+          throw new IllegalArgumentException("every system needs a source");
+        }
+        if (systems.containsKey(source)) {
+          throw new IllegalArgumentException("the system " + source + " is listed twice");
+        }
+        systems.put(
+            source, new Caller(source, strings(s.path("roles")), strings(s.path("namespaces"))));
+      }
     }
-    return Map.copyOf(callers);
+    return new Entries(Map.copyOf(callers), Map.copyOf(systems));
   }
 
   private static Set<String> strings(JsonNode list) {

@@ -10,6 +10,9 @@ import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.apply.AppliedObject;
 import io.pledge.intake.apply.ApplyService;
 import io.pledge.intake.apply.Origin;
+import io.pledge.intake.auth.Caller;
+import io.pledge.intake.auth.CallerDirectory;
+import io.pledge.intake.auth.Permissions;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.publish.EventPublisher;
 import io.smallrye.reactive.messaging.annotations.Blocking;
@@ -30,6 +33,14 @@ import org.jboss.logging.MDC;
  * id: {@code pledge.request.accepted} (also for an unchanged request) or {@code
  * pledge.request.rejected} carrying the same problem the REST API would answer.
  *
+ * <p>Authorisation: Kafka's topic ACLs decide who may write to the topic; Pledge authorises by the
+ * event's {@code source}, which the tokens file's {@code systems:} section binds to roles and
+ * namespaces, exactly as a token is bound for the REST API. An unknown source, a namespace outside
+ * the binding, or a platform document from a system without {@code platform-admin} is rejected with
+ * a 403 problem, and nothing else is published. The source is recorded as the requester. With
+ * {@code pledge.intake.auth.enabled=false} every source may do everything, as every REST caller
+ * may.
+ *
  * <p>Failure strategy: dead-letter-queue. A record that is not a CloudEvent, or whose data is not a
  * document, goes to {@code pledge.requests.inbound.dlq} with the reason in its headers; so does one
  * that could not be applied within {@code pledge.intake.inbound-retry-timeout} because the service
@@ -44,11 +55,17 @@ public class InboundRequestConsumer {
   private final ApplyService service;
   private final EventPublisher publisher;
   private final IntakeConfig config;
+  private final CallerDirectory callers;
 
-  InboundRequestConsumer(ApplyService service, EventPublisher publisher, IntakeConfig config) {
+  InboundRequestConsumer(
+      ApplyService service,
+      EventPublisher publisher,
+      IntakeConfig config,
+      CallerDirectory callers) {
     this.service = service;
     this.publisher = publisher;
     this.config = config;
+    this.callers = callers;
   }
 
   @Incoming("requests-inbound")
@@ -59,6 +76,12 @@ public class InboundRequestConsumer {
     String key = keyFor(documents, event);
     MDC.put("key", key);
     try {
+      try {
+        authorise(event, documents);
+      } catch (ProblemException e) {
+        reject(key, e, event);
+        return;
+      }
       Origin origin = new Origin(event.source(), event.id());
       Instant deadline = Instant.now().plus(config.inboundRetryTimeout());
       while (true) {
@@ -80,6 +103,23 @@ public class InboundRequestConsumer {
     } finally {
       MDC.remove("key");
     }
+  }
+
+  /** Checked before validation, as the REST API checks a token before it reads the body. */
+  private void authorise(CloudEvent event, List<JsonNode> documents) {
+    if (!config.auth().enabled()) {
+      return;
+    }
+    Caller system =
+        callers
+            .system(event.source())
+            .orElseThrow(
+                () ->
+                    Permissions.forbidden(
+                        "The source "
+                            + event.source()
+                            + " is not bound to any roles (systems: in the tokens file)"));
+    Permissions.requireMayApply(system, documents, config.defaultNamespace());
   }
 
   private void reject(String key, ProblemException e, CloudEvent event) {

@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +61,10 @@ class BearerTokenAuthTest {
             "pledge.intake.auth.enabled",
             "true",
             "pledge.intake.auth.tokens-file",
-            file.toString());
+            file.toString(),
+            // Mode tokens leaves OIDC off even when it is configured: nothing listens here.
+            "quarkus.oidc.auth-server-url",
+            "http://127.0.0.1:9/realms/unused");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -92,6 +96,17 @@ class BearerTokenAuthTest {
         .contentType(startsWith("application/problem+json"));
     given().header("Authorization", "Bearer wrong").get("/api/v1/promises").then().statusCode(401);
     apply("wrong", request(unique("x"), "requester: a")).statusCode(401);
+  }
+
+  @Test
+  void oidcStaysOffInModeTokensEvenWhenConfigured() {
+    assertThat(ConfigProvider.getConfig().getValue("quarkus.oidc.tenant-enabled", Boolean.class))
+        .isFalse();
+    given()
+        .header("Authorization", "Bearer " + ADMIN)
+        .get("/api/v1/promises")
+        .then()
+        .statusCode(200);
   }
 
   @Test

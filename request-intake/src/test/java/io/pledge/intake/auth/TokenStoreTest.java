@@ -1,6 +1,7 @@
 package io.pledge.intake.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,49 @@ class TokenStoreTest {
   }
 
   @Test
+  void bindsInboundSourcesToRolesAndNamespacesBySource() throws Exception {
+    Path file = dir.resolve("tokens.yaml");
+    Files.writeString(
+        file,
+        """
+        tokens:
+          - {name: admin, token: t1, roles: [platform-admin]}
+        systems:
+          - source: /billing-system
+            roles: [requester]
+            namespaces: [team-a]
+          - {source: "https://ci.example.com/deployer", roles: [platform-admin]}
+        """);
+    TokenStore store = new TokenStore(file);
+
+    Caller billing = store.system("/billing-system").orElseThrow();
+    assertThat(billing.name()).isEqualTo("/billing-system");
+    assertThat(billing.mayUseNamespace("team-a")).isTrue();
+    assertThat(billing.mayUseNamespace("default")).isFalse();
+    assertThat(billing.admin()).isFalse();
+    assertThat(store.system("https://ci.example.com/deployer").orElseThrow().admin()).isTrue();
+    assertThat(store.system("/unknown")).isEmpty();
+    assertThat(store.system(null)).isEmpty();
+    // A system's source is not a bearer token.
+    assertThat(store.authenticate("/billing-system")).isEmpty();
+  }
+
+  @Test
+  void refusesSystemsWithoutOrWithARepeatedSource() {
+    assertThatThrownBy(() -> TokenStore.parse("systems:\n  - {roles: [requester]}\n"))
+        .hasMessageContaining("source");
+    assertThatThrownBy(
+            () ->
+                TokenStore.parse(
+                    "systems:\n  - {source: /a, roles: [requester]}\n"
+                        + "  - {source: /a, roles: [platform-admin]}\n"))
+        .hasMessageContaining("twice");
+  }
+
+  @Test
   void nobodyGetsInWithoutAFile() {
-    assertThat(new TokenStore(dir.resolve("missing.yaml")).authenticate("t1")).isEmpty();
+    TokenStore store = new TokenStore(dir.resolve("missing.yaml"));
+    assertThat(store.authenticate("t1")).isEmpty();
+    assertThat(store.system("/billing-system")).isEmpty();
   }
 }

@@ -25,6 +25,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Authentication off (the default profile): every source may apply, as every REST caller may, and
+ * is recorded as the requester. With it on, see {@link InboundAuthorisationTest}.
+ */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 class InboundRequestConsumerTest {
@@ -55,7 +59,7 @@ class InboundRequestConsumerTest {
   }
 
   @Test
-  void appliesAnInboundRequestAndAnswersWithItsCorrelationId() {
+  void appliesAnInboundRequestFromAnySourceWhenAuthIsOffAndAnswersWithItsCorrelationId() {
     String name = IntakeTestSupport.unique("inbound");
     String key = "default/postgresql/" + name;
     CloudEvent in = inbound(request(name, "requester: backstage"));
