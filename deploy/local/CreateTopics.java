@@ -20,6 +20,7 @@ public class CreateTopics {
     Map<String, String> compacted = Map.of("cleanup.policy", "compact");
     Map<String, String> forever = Map.of("retention.ms", "-1");
     Map<String, String> day = Map.of("retention.ms", "86400000");
+    Map<String, String> hour = Map.of("retention.ms", "3600000");
     List<NewTopic> topics = new ArrayList<>();
     topics.add(topic("pledge.promises", partitions, compacted));
     topics.add(topic("pledge.destinations", partitions, compacted));
@@ -33,6 +34,14 @@ public class CreateTopics {
     topics.add(topic("pledge.status", partitions, forever));
     topics.add(topic("pledge.logs", partitions, day));
     topics.add(topic("pledge.notifications.dlq", partitions, Map.of()));
+    // Dry runs: nobody waits for one longer than an hour. Answers carry rendered files, so they
+    // may be larger than the broker's 1 MiB default.
+    topics.add(topic("pledge.dryruns", partitions, hour));
+    topics.add(
+        topic(
+            "pledge.dryruns.replies",
+            partitions,
+            Map.of("retention.ms", "3600000", "max.message.bytes", "8388608")));
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(props)) {

@@ -54,6 +54,20 @@ public final class Topics {
    */
   public static final String RUNNER_RESOURCES = "pledge.runner.resources";
 
+  /**
+   * Dry-run requests from request-intake to pipeline-runner, keyed by resource key: run a configure
+   * workflow for a proposed document and commit nothing. Short-lived (about an hour): nobody waits
+   * for a dry run longer than that.
+   */
+  public static final String DRY_RUNS = "pledge.dryruns";
+
+  /**
+   * Dry-run answers from pipeline-runner, keyed by resource key. Every request-intake instance
+   * reads every partition and takes the answers whose correlation id it waits for. Short-lived
+   * (about an hour).
+   */
+  public static final String DRY_RUN_REPLIES = "pledge.dryruns.replies";
+
   /** The dead-letter topic of {@code topic}; the reason travels in the record headers. */
   public static String deadLetter(String topic) {
     return topic + ".dlq";

@@ -3,6 +3,8 @@ package io.pledge.contract.event;
 import io.pledge.contract.Topics;
 import io.pledge.contract.destination.DestinationApplied;
 import io.pledge.contract.destination.DestinationDeleted;
+import io.pledge.contract.dryrun.DryRunCompleted;
+import io.pledge.contract.dryrun.DryRunRequested;
 import io.pledge.contract.notification.NotificationDelivered;
 import io.pledge.contract.notification.NotificationPolicyApplied;
 import io.pledge.contract.notification.NotificationPolicyDeleted;
@@ -57,7 +59,9 @@ public enum EventType {
   NOTIFICATION_POLICY_APPLIED(
       "pledge.notificationpolicy.applied", NotificationPolicyApplied.class, Topics.POLICIES),
   NOTIFICATION_POLICY_DELETED(
-      "pledge.notificationpolicy.deleted", NotificationPolicyDeleted.class, Topics.POLICIES);
+      "pledge.notificationpolicy.deleted", NotificationPolicyDeleted.class, Topics.POLICIES),
+  DRY_RUN_REQUESTED("pledge.dryrun.requested", DryRunRequested.class, Topics.DRY_RUNS),
+  DRY_RUN_COMPLETED("pledge.dryrun.completed", DryRunCompleted.class, Topics.DRY_RUN_REPLIES);
 
   /** Bumped on a breaking change only; changes within a version are additive. */
   public static final String SCHEMA_VERSION = "v1";

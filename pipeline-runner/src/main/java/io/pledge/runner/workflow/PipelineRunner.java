@@ -83,6 +83,7 @@ public final class PipelineRunner {
   private final Duration stageTimeout;
   private final int defaultBackoffLimit;
   private final JobExecutor jobs;
+  private final boolean dryRun;
 
   public PipelineRunner(
       StageExecutor executor,
@@ -106,6 +107,19 @@ public final class PipelineRunner {
       Duration stageTimeout,
       int defaultBackoffLimit,
       JobExecutor jobs) {
+    this(executor, images, inspector, runsDir, stageTimeout, defaultBackoffLimit, jobs, false);
+  }
+
+  private PipelineRunner(
+      StageExecutor executor,
+      ImageResolver images,
+      OutputInspector inspector,
+      Path runsDir,
+      Duration stageTimeout,
+      int defaultBackoffLimit,
+      JobExecutor jobs,
+      boolean dryRun) {
+    this.dryRun = dryRun;
     this.jobs = jobs;
     this.executor = executor;
     this.images = images;
@@ -115,13 +129,35 @@ public final class PipelineRunner {
     this.defaultBackoffLimit = defaultBackoffLimit;
   }
 
+  /**
+   * This runner for dry runs, with its run folders under {@code runsDir}: every object it runs for
+   * is a {@link WorkflowObject#asDryRun() dry-run object} (its stages see {@code
+   * KRATIX_DRY_RUN=true}, which their own {@code env} cannot turn off), and a failed pipeline is
+   * not retried: the person waiting for the answer wants the failure, not the same failure later.
+   */
+  public PipelineRunner forDryRuns(Path runsDir) {
+    return new PipelineRunner(
+        executor, images, inspector, runsDir, stageTimeout, defaultBackoffLimit, jobs, true);
+  }
+
   public PipelineOutcome run(Request request, Listener listener, BooleanSupplier cancelled) {
+    if (dryRun && !request.object().dryRun()) {
+      request =
+          new Request(
+              request.object().asDryRun(),
+              request.action(),
+              request.pipeline(),
+              request.status(),
+              request.promiseSelectors(),
+              request.runId());
+    }
     Integer limit =
         request.pipeline().spec() == null || request.pipeline().spec().jobOptions() == null
             ? null
             : request.pipeline().spec().jobOptions().backoffLimit();
     // A Job retries by itself, up to its backoffLimit.
-    int attempts = jobs != null ? 1 : 1 + Math.max(0, limit == null ? defaultBackoffLimit : limit);
+    int attempts =
+        jobs != null || dryRun ? 1 : 1 + Math.max(0, limit == null ? defaultBackoffLimit : limit);
     PipelineOutcome outcome = null;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       if (cancelled.getAsBoolean()) {
@@ -236,6 +272,10 @@ public final class PipelineRunner {
             env.put(var.name(), var.value() == null ? "" : var.value());
           }
         }
+      }
+      if (request.object().dryRun()) {
+        // A stage must not be able to make a dry run look like a real one.
+        env.put(WorkflowObject.DRY_RUN_ENV, "true");
       }
       StageSpec spec =
           new StageSpec(

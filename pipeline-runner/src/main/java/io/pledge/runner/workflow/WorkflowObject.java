@@ -26,6 +26,8 @@ import java.util.Map;
  * @param plural the plural of its kind
  * @param clusterScoped whether its kind is cluster-scoped
  * @param document the object as the workflow received it
+ * @param dryRun whether the run is a dry run: its stages see {@code KRATIX_DRY_RUN=true} and its
+ *     results are only shown, never committed
  */
 public record WorkflowObject(
     String key,
@@ -38,10 +40,61 @@ public record WorkflowObject(
     String namespace,
     String plural,
     boolean clusterScoped,
-    JsonNode document) {
+    JsonNode document,
+    boolean dryRun) {
 
   /** The PATH of every stage. */
   public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  /** Set to {@code true} in every container of a dry run, as Kratix does. */
+  public static final String DRY_RUN_ENV = "KRATIX_DRY_RUN";
+
+  /** An object of a normal (not dry) run. */
+  public WorkflowObject(
+      String key,
+      String workflowType,
+      String promiseName,
+      String kind,
+      String group,
+      String version,
+      String name,
+      String namespace,
+      String plural,
+      boolean clusterScoped,
+      JsonNode document) {
+    this(
+        key,
+        workflowType,
+        promiseName,
+        kind,
+        group,
+        version,
+        name,
+        namespace,
+        plural,
+        clusterScoped,
+        document,
+        false);
+  }
+
+  /** The same object, for a dry run. */
+  public WorkflowObject asDryRun() {
+    return dryRun
+        ? this
+        : new WorkflowObject(
+            key,
+            workflowType,
+            promiseName,
+            kind,
+            group,
+            version,
+            name,
+            namespace,
+            plural,
+            clusterScoped,
+            document,
+            true);
+  }
 
   /** A resource request of {@code promise}. */
   public static WorkflowObject resource(ResourceKey key, JsonNode resource, Promise promise) {
@@ -104,6 +157,9 @@ public record WorkflowObject(
     env.put("KRATIX_OBJECT_NAMESPACE", namespace);
     env.put("KRATIX_CRD_PLURAL", plural);
     env.put("KRATIX_CLUSTER_SCOPED", Boolean.toString(clusterScoped));
+    if (dryRun) {
+      env.put(DRY_RUN_ENV, "true");
+    }
     return env;
   }
 

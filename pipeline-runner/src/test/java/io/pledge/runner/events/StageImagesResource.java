@@ -13,6 +13,8 @@ public class StageImagesResource implements QuarkusTestResourceLifecycleManager 
 
   static final String CONFIGURE_IMAGE = "pledge.io/test/database-configure:v1";
   static final String DELETE_IMAGE = "pledge.io/test/database-delete:v1";
+  public static final String DRY_RUN_IMAGE = "pledge.io/test/dry-run-aware:v1";
+  public static final String FAILING_IMAGE = "pledge.io/test/quota-check:v1";
 
   @Override
   public Map<String, String> start() {
@@ -42,6 +44,32 @@ public class StageImagesResource implements QuarkusTestResourceLifecycleManager 
           """
           #!/bin/sh
           echo "message: deleting $KRATIX_OBJECT_NAME" > /kratix/metadata/status.yaml
+          """);
+      images.add(
+          DRY_RUN_IMAGE,
+          """
+          #!/bin/sh
+          set -eu
+          size=$(sed -n 's/^  size: *//p' /kratix/input/object.yaml)
+          cat > /kratix/output/database.yaml <<EOF
+          kind: ConfigMap
+          metadata:
+            name: $KRATIX_OBJECT_NAME
+          data:
+            size: "$size"
+            dryRun: "${KRATIX_DRY_RUN:-unset}"
+          EOF
+          echo "dry run: ${KRATIX_DRY_RUN:-unset}"
+          printf 'dryRun: "%s"\nmessage: rendered %s\n' "${KRATIX_DRY_RUN:-unset}" \
+            "$KRATIX_OBJECT_NAME" > /kratix/metadata/status.yaml
+          """);
+      images.add(
+          FAILING_IMAGE,
+          """
+          #!/bin/sh
+          echo "checking quota"
+          echo "quota exceeded for $KRATIX_OBJECT_NAME" >&2
+          exit 3
           """);
       return Map.of(
           "pledge.runner.image-catalogs", images.catalog().toString(),

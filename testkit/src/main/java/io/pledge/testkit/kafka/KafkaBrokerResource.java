@@ -27,7 +27,9 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
           Topics.NOTIFICATIONS_DELIVERED,
           Topics.NOTIFICATIONS_DEAD_LETTER,
           Topics.PLACEMENTS,
-          Topics.RUNNER_RESOURCES);
+          Topics.RUNNER_RESOURCES,
+          Topics.DRY_RUNS,
+          Topics.DRY_RUN_REPLIES);
 
   public static final Set<String> COMPACTED =
       Set.of(

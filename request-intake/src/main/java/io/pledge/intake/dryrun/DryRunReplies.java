@@ -1,0 +1,194 @@
+package io.pledge.intake.dryrun;
+
+import io.pledge.contract.dryrun.DryRunCompleted;
+import io.pledge.contract.event.CloudEvent;
+import io.pledge.contract.event.EventCodec;
+import io.pledge.contract.event.EventType;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads the dry-run answers topic for this instance: every partition, from its end at start-up,
+ * without a consumer group (any runner may answer on any partition, and each intake instance needs
+ * the answers to its own requests). An answer completes the future registered under its correlation
+ * id; answers for other instances, or for requests that timed out, are skipped.
+ *
+ * <p>Chosen over SmallRye's {@code KafkaRequestReply}: the correlation id travels in the event
+ * itself (the public contract, readable by any Kafka client), not in SmallRye-specific headers.
+ */
+public final class DryRunReplies implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(DryRunReplies.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration RETRY = Duration.ofSeconds(1);
+  private static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
+
+  private final Properties props = new Properties();
+  private final String topic;
+  private final Map<String, CompletableFuture<DryRunCompleted>> waiting = new ConcurrentHashMap<>();
+  private final CountDownLatch positioned = new CountDownLatch(1);
+  private final Thread thread;
+  private volatile boolean running = true;
+  private volatile KafkaConsumer<String, String> consumer;
+
+  /**
+   * @param kafka client settings (at least {@code bootstrap.servers})
+   * @param topic the answers topic
+   */
+  public DryRunReplies(Map<String, String> kafka, String topic) {
+    this.topic = topic;
+    props.putAll(kafka);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "request-intake-dry-runs");
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    thread = new Thread(this::run, "dry-run-replies");
+    thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /**
+   * Waits until the consumer holds its positions: from then on no answer to a request published
+   * afterwards can be missed.
+   */
+  public boolean awaitPositioned(Duration timeout) throws InterruptedException {
+    return positioned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The answer to {@code correlationId}, once it arrives. Call {@link #forget} when done. */
+  public CompletableFuture<DryRunCompleted> expect(String correlationId) {
+    CompletableFuture<DryRunCompleted> answer = new CompletableFuture<>();
+    waiting.put(correlationId, answer);
+    return answer;
+  }
+
+  public void forget(String correlationId) {
+    waiting.remove(correlationId);
+  }
+
+  /** Dry runs waiting for their answer. */
+  public int waiting() {
+    return waiting.size();
+  }
+
+  private void run() {
+    while (running) {
+      try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
+        consumer = c;
+        Set<TopicPartition> assigned = partitions(c);
+        if (assigned.isEmpty()) {
+          LOG.debugf("topic %s has no partitions yet", topic);
+          sleep(RETRY);
+          continue;
+        }
+        c.assign(assigned);
+        c.seekToEnd(assigned);
+        assigned.forEach(c::position); // resolves the end offsets now, not at the first poll
+        positioned.countDown();
+        LOG.infof("reading dry-run answers from %s (%d partitions)", topic, assigned.size());
+        long nextCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
+        while (running) {
+          for (ConsumerRecord<String, String> r : c.poll(POLL)) {
+            answer(r);
+          }
+          if (System.nanoTime() > nextCheck) {
+            nextCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
+            Set<TopicPartition> now = partitions(c);
+            if (!assigned.containsAll(now)) {
+              // New partitions hold only answers written since they were added: read them all.
+              Set<TopicPartition> added = new HashSet<>(now);
+              added.removeAll(assigned);
+              assigned = now;
+              c.assign(assigned);
+              c.seekToBeginning(added);
+            }
+          }
+        }
+      } catch (WakeupException e) {
+        // closing
+      } catch (RuntimeException e) {
+        if (running) {
+          LOG.warnf("reading dry-run answers failed, retrying: %s", e.toString());
+          sleep(RETRY);
+        }
+      } finally {
+        consumer = null;
+      }
+    }
+  }
+
+  private Set<TopicPartition> partitions(KafkaConsumer<String, String> c) {
+    List<PartitionInfo> infos = c.partitionsFor(topic);
+    Set<TopicPartition> partitions = new HashSet<>();
+    if (infos != null) {
+      infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+    }
+    return partitions;
+  }
+
+  private void answer(ConsumerRecord<String, String> record) {
+    if (record.value() == null || waiting.isEmpty()) {
+      return;
+    }
+    try {
+      CloudEvent event = EventCodec.read(record.value());
+      if (event.eventType().filter(EventType.DRY_RUN_COMPLETED::equals).isEmpty()) {
+        return;
+      }
+      DryRunCompleted answer = EventCodec.data(event, DryRunCompleted.class);
+      CompletableFuture<DryRunCompleted> future =
+          answer.correlationId() == null ? null : waiting.remove(answer.correlationId());
+      if (future != null) {
+        future.complete(answer);
+      }
+    } catch (RuntimeException e) {
+      // Every instance reads every answer: one that cannot be read is only logged here.
+      LOG.warnf(
+          "skipping an unreadable dry-run answer at %s-%d@%d: %s",
+          record.topic(), record.partition(), record.offset(), e.getMessage());
+    }
+  }
+
+  private void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    KafkaConsumer<String, String> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
