@@ -19,6 +19,8 @@ import io.pledge.testkit.git.GitFixtures;
 import io.pledge.testkit.kafka.EmbeddedKafka;
 import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
+import io.pledge.testkit.otel.CollectedSpan;
+import io.pledge.testkit.otel.OtlpCollector;
 import io.pledge.testkit.process.PackagedService;
 import java.io.IOException;
 import java.net.URI;
@@ -27,10 +29,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,7 +49,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The seed scenario across the four packaged services on a real broker: the Postgres Promise, a
  * Destination and a Git state store are applied over REST; a request is committed to Git at
  * Kratix's path, becomes Reconciled with the commit SHA, and Slack hears of it; a size change
- * rewrites the file in a new commit; a delete removes the folder in a further commit.
+ * rewrites the file in a new commit; a delete removes the folder in a further commit. The services
+ * export their traces to an OTLP collector stub: one request is one trace across all four.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,6 +73,7 @@ class SeedScenarioIT {
   private WireMockServer slack;
   private EventProbe probe;
   private PackagedService intake;
+  private OtlpCollector collector;
 
   @BeforeAll
   void startPledge() throws IOException {
@@ -83,6 +91,7 @@ class SeedScenarioIT {
     slack.stubFor(
         post(urlEqualTo("/services/e2e")).willReturn(aResponse().withStatus(200).withBody("ok")));
     probe = new EventProbe(kafka.bootstrapServers(), Topics.REQUESTS, Topics.STATUS);
+    collector = OtlpCollector.start();
 
     Path logs = root.resolve("end-to-end/target/e2e-logs");
     for (String module : List.of("request-intake", "pipeline-runner", "state-writer", "notifier")) {
@@ -94,7 +103,11 @@ class SeedScenarioIT {
               .env(
                   "PLEDGE_RUNNER_IMAGE_CATALOGS",
                   root.resolve("examples/postgres/images.yaml").toString())
-              .env("PLEDGE_NOTIFIER_SLACK_WEBHOOK_URL", slack.baseUrl() + "/services/e2e");
+              .env("PLEDGE_NOTIFIER_SLACK_WEBHOOK_URL", slack.baseUrl() + "/services/e2e")
+              .env("QUARKUS_OTEL_SDK_DISABLED", "false")
+              .env("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())
+              .env("QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+              .env("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "200ms");
       services.add(service.start());
     }
     services.forEach(s -> s.awaitReady(READY));
@@ -109,6 +122,9 @@ class SeedScenarioIT {
     }
     if (slack != null) {
       slack.stop();
+    }
+    if (collector != null) {
+      collector.close();
     }
   }
 
@@ -223,13 +239,113 @@ class SeedScenarioIT {
                     && (e.subject().endsWith("/huge") || e.subject().endsWith("/anonymous")));
   }
 
+  @Test
+  @Order(6)
+  void oneRequestIsOneTraceAcrossTheFourServices() throws Exception {
+    String traceId = randomHex(16);
+    String callerSpan = randomHex(8);
+    String key = "default/postgresql/traced";
+    String request = example("request.yaml").replace("name: example", "name: traced");
+    // Works that arrive together share a commit, whose push is traced in the first one's trace
+    // (and linked from the others'): with the writer idle, this request's push is in its own.
+    awaitEveryRequestReconciled();
+
+    HttpResponse<String> applied =
+        send(
+            "POST",
+            "/api/v1/apply",
+            "application/yaml",
+            request,
+            "00-" + traceId + "-" + callerSpan + "-01");
+    assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+    awaitResource(key, SeedScenarioIT::reconciled);
+    LoggedRequest post =
+        await()
+            .atMost(FLOW)
+            .until(
+                () ->
+                    slackMessages().stream()
+                        .filter(m -> m.getBodyAsString().contains("traced"))
+                        .findFirst()
+                        .orElse(null),
+                m -> m != null);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              List<CollectedSpan> trace = collector.trace(traceId);
+              assertThat(trace)
+                  .extracting(CollectedSpan::service)
+                  .contains("request-intake", "pipeline-runner", "state-writer", "notifier");
+              assertThat(trace)
+                  .as("a pipeline stage")
+                  .anyMatch(
+                      s -> s.service().equals("pipeline-runner") && s.name().startsWith("stage "));
+              assertThat(trace)
+                  .as("the Git push")
+                  .anyMatch(s -> s.service().equals("state-writer") && s.name().equals("git push"));
+              assertThat(trace)
+                  .as("the Slack call")
+                  .anyMatch(
+                      s ->
+                          s.service().equals("notifier")
+                              && s.name().equals("POST slack")
+                              && s.kind().equals("SPAN_KIND_CLIENT"));
+              // One tree: every span hangs from another span of the trace, or from the caller.
+              Set<String> ids =
+                  trace.stream().map(CollectedSpan::spanId).collect(Collectors.toSet());
+              assertThat(trace)
+                  .filteredOn(s -> !ids.contains(s.parentSpanId()))
+                  .extracting(CollectedSpan::parentSpanId)
+                  .containsOnly(callerSpan);
+            });
+    // Slack hears the trace too, and the services' log lines carry its id.
+    assertThat(post.getHeader("traceparent")).contains(traceId);
+    Path logs = root.resolve("end-to-end/target/e2e-logs");
+    for (String module : List.of("request-intake", "state-writer", "notifier")) {
+      assertThat(Files.readString(logs.resolve(module + ".log")))
+          .as("log of %s", module)
+          .contains(traceId);
+    }
+  }
+
+  private void awaitEveryRequestReconciled() {
+    await()
+        .atMost(FLOW)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              HttpResponse<String> list = get("/api/v1/resources/default/postgresql");
+              if (list.statusCode() != 200) {
+                return list.statusCode() == 404;
+              }
+              for (JsonNode item : JSON.readTree(list.body()).path("items")) {
+                if (!reconciled(item)) {
+                  return false;
+                }
+              }
+              return true;
+            });
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] random = new byte[bytes];
+    new SecureRandom().nextBytes(random);
+    return HexFormat.of().formatHex(random);
+  }
+
   private JsonNode awaitResource(Predicate<JsonNode> condition) {
+    return awaitResource(KEY, condition);
+  }
+
+  private JsonNode awaitResource(String key, Predicate<JsonNode> condition) {
     return await()
         .atMost(FLOW)
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
-              HttpResponse<String> response = get("/api/v1/resources/" + KEY);
+              HttpResponse<String> response = get("/api/v1/resources/" + key);
               return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
             },
             r -> r != null && condition.test(r));
@@ -262,10 +378,20 @@ class SeedScenarioIT {
 
   private HttpResponse<String> send(String method, String path, String contentType, String body)
       throws Exception {
+    return send(method, path, contentType, body, null);
+  }
+
+  /** With {@code traceparent} non-null, the call is part of that W3C trace. */
+  private HttpResponse<String> send(
+      String method, String path, String contentType, String body, String traceparent)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(intake.url() + path))
             .header("Accept", "application/json")
             .timeout(Duration.ofSeconds(30));
+    if (traceparent != null) {
+      request.header("traceparent", traceparent);
+    }
     Path token = home.resolve("admin.token");
     if (Files.exists(token)) {
       request.header("Authorization", "Bearer " + Files.readString(token).trim());

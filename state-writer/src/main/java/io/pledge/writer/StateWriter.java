@@ -1,14 +1,18 @@
 package io.pledge.writer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.pledge.writer.batch.CommitBatcher;
 import io.pledge.writer.batch.WorksConsumer;
 import io.pledge.writer.destination.DestinationTable;
 import io.pledge.writer.git.GitStateStores;
+import io.pledge.writer.health.StoreHealth;
 import io.pledge.writer.kafka.KafkaClients;
 import io.pledge.writer.kafka.TableFollower;
 import io.pledge.writer.kafka.WriterPublisher;
 import io.pledge.writer.scheduling.PlacementTable;
 import io.pledge.writer.store.StateStores;
+import io.pledge.writer.telemetry.WriterTelemetry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,9 +32,12 @@ public class StateWriter {
 
   @Inject WriterConfig config;
   @Inject KafkaClients kafka;
+  @Inject OpenTelemetry openTelemetry;
+  @Inject MeterRegistry meters;
 
   private final DestinationTable destinations = new DestinationTable();
   private final PlacementTable placements = new PlacementTable();
+  private final StoreHealth storeHealth = new StoreHealth();
   private TableFollower destinationsFollower;
   private TableFollower placementsFollower;
   private WriterPublisher publisher;
@@ -39,6 +46,7 @@ public class StateWriter {
 
   void start(@Observes StartupEvent event) {
     LOG.infof("State writer: local copies under %s", config.workDir().toAbsolutePath());
+    WriterTelemetry telemetry = new WriterTelemetry(openTelemetry, meters, storeHealth);
     placementsFollower =
         new TableFollower(
             config.topics().placements(),
@@ -60,14 +68,16 @@ public class StateWriter {
             kafka.producer(),
             config.topics().status(),
             config.topics().placements(),
-            placementsFollower);
+            placementsFollower,
+            telemetry);
     stores =
         new StateStores(
             new GitStateStores(
                 config.workDir(),
                 config.secretsDir(),
                 config.retry().pushAttempts(),
-                Duration.ofMillis(50)),
+                Duration.ofMillis(50),
+                telemetry),
             config.secretsDir());
     CommitBatcher batcher =
         new CommitBatcher(
@@ -76,7 +86,8 @@ public class StateWriter {
             stores,
             publisher,
             config.retry().initialBackoff(),
-            config.retry().maxBackoff());
+            config.retry().maxBackoff(),
+            telemetry);
     works =
         new WorksConsumer(
             config.topics().works(),
@@ -91,7 +102,8 @@ public class StateWriter {
             destinations,
             placements,
             destinationsFollower,
-            placementsFollower);
+            placementsFollower,
+            telemetry);
     placementsFollower.start();
     destinationsFollower.start();
     works.start();
@@ -133,5 +145,10 @@ public class StateWriter {
 
   public PlacementTable placements() {
     return placements;
+  }
+
+  /** How the writes to each state store went lately. */
+  public StoreHealth storeHealth() {
+    return storeHealth;
   }
 }

@@ -44,6 +44,13 @@ public interface WriterConfig {
   @WithDefault("60s")
   Duration reevaluateInterval();
 
+  /**
+   * How long a state store's writes must keep failing (at least twice, no success between) before
+   * readiness reports it DOWN; one transient error never does.
+   */
+  @WithDefault("60s")
+  Duration storeFailureGrace();
+
   /** Topic names; the defaults are those of {@link io.pledge.contract.Topics}. */
   interface Topics {
     /** Works in (upserted, withdrawn). */

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Kubernetes manifests under {@code deploy/kubernetes} agree with the services: images name a
- * service, ports are the services' {@code quarkus.http.port}, probes hit Quarkus health, every
- * environment variable is a configuration key of its service, every topic has a KafkaTopic.
+ * The Kubernetes manifests under {@code deploy/kubernetes} agree with the services: images are the
+ * ones each service's Jib configuration builds, ports are the services' {@code quarkus.http.port},
+ * probes hit Quarkus health, Prometheus scrapes {@code /q/metrics} on that port, every environment
+ * variable is a configuration key of its service, every topic has a KafkaTopic.
  *
  * <p>Reads the sources (application.properties, the {@code *Config.java} mappings, {@code
  * Topics.java}) rather than the classes, so it needs no service on the class path.
@@ -181,6 +182,67 @@ class ManifestConsistencyTest {
       assertThat(ports).as("container ports of %s", deployment).containsExactly(httpPort(service));
     }
     assertThat(deployed).containsExactlyInAnyOrderElementsOf(SERVICES);
+  }
+
+  @Test
+  void imagesAreTheOnesEachServiceBuilds() throws IOException {
+    String version = projectVersion();
+    Set<String> repositories = new TreeSet<>();
+    for (Doc deployment : baseDeployments()) {
+      ServiceImage built = ServiceImage.of(root, deployment.name(), version);
+      assertThat(onlyContainer(deployment).path("image").asText())
+          .as("image of %s", deployment)
+          .isEqualTo(built.reference());
+      repositories.add(built.repository());
+    }
+    for (Doc k : kustomizations()) {
+      for (JsonNode image : k.node().path("images")) {
+        assertThat(repositories)
+            .as("image in %s", deployment(k))
+            .contains(image.path("name").asText());
+        if (k.file().startsWith(deploy.resolve("overlays/dev"))) {
+          assertThat(image.path("newTag").asText())
+              .as("the dev overlay runs what `package -Dquarkus.container-image.build=true` built")
+              .isEqualTo(version);
+        }
+      }
+    }
+  }
+
+  @Test
+  void imagesAreBuiltByJibOnlyWhenAskedFor() throws IOException {
+    for (String service : SERVICES) {
+      assertThat(Files.readString(root.resolve(service).resolve("pom.xml")))
+          .as("pom of %s", service)
+          .contains("<artifactId>quarkus-container-image-jib</artifactId>");
+      assertThat(
+              ServiceConfig.properties(root, service).getProperty("quarkus.container-image.build"))
+          .as("quarkus.container-image.build of %s", service)
+          .isEqualTo("false");
+    }
+  }
+
+  @Test
+  void rejectsAnImageNoServiceBuilds() throws IOException {
+    ServiceImage notifier = ServiceImage.of(root, "notifier", "1.2.3");
+    assertThat(notifier.reference()).isEqualTo("ghcr.io/pledge-io/notifier:1.2.3");
+    assertThat(notifier.reference()).isNotEqualTo("ghcr.io/pledge-io/notifier:0.1.0-SNAPSHOT");
+    assertThat(ServiceImage.of(root, "state-writer", "1.2.3").repository())
+        .isNotEqualTo(notifier.repository());
+  }
+
+  @Test
+  void prometheusScrapesTheMetricsOnTheHttpPort() {
+    for (Doc deployment : baseDeployments()) {
+      JsonNode annotations =
+          deployment.node().path("spec").path("template").path("metadata").path("annotations");
+      assertThat(annotations.path("prometheus.io/scrape").asText())
+          .as("%s", deployment)
+          .isEqualTo("true");
+      assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/q/metrics");
+      assertThat(annotations.path("prometheus.io/port").asText())
+          .isEqualTo(Integer.toString(httpPort(deployment.name())));
+    }
   }
 
   @Test
@@ -443,6 +505,51 @@ class ManifestConsistencyTest {
   }
 
   // ---- reading the services' sources ----
+
+  private static Path deployment(Doc kustomization) {
+    return deploy.relativize(kustomization.file());
+  }
+
+  /** The project's version: the tag Jib gives an image unless told otherwise. */
+  static String projectVersion() throws IOException {
+    Matcher m =
+        Pattern.compile("<artifactId>pledge-parent</artifactId>\\s*<version>([^<]+)</version>")
+            .matcher(Files.readString(root.resolve("pom.xml")));
+    assertThat(m.find()).as("the version of pledge-parent in pom.xml").isTrue();
+    return m.group(1).trim();
+  }
+
+  /**
+   * The image Quarkus Jib builds for a service: {@code <registry>/<group>/<name>:<tag>} from its
+   * {@code quarkus.container-image.*} keys, the name defaulting to {@code quarkus.application.name}
+   * and the tag to the project version.
+   */
+  record ServiceImage(String registry, String group, String name, String tag) {
+
+    static ServiceImage of(Path root, String service, String version) {
+      Properties p = ServiceConfig.properties(root, service);
+      String registry = p.getProperty("quarkus.container-image.registry");
+      String group = p.getProperty("quarkus.container-image.group");
+      assertThat(registry).as("quarkus.container-image.registry of %s", service).isNotBlank();
+      assertThat(group).as("quarkus.container-image.group of %s", service).isNotBlank();
+      String name =
+          p.getProperty("quarkus.container-image.name", p.getProperty("quarkus.application.name"));
+      String tag = p.getProperty("quarkus.container-image.tag", version);
+      return new ServiceImage(
+          ServiceConfig.resolveDefaults(registry.trim()),
+          ServiceConfig.resolveDefaults(group.trim()),
+          ServiceConfig.resolveDefaults(name.trim()),
+          ServiceConfig.resolveDefaults(tag.trim()));
+    }
+
+    String repository() {
+      return registry + "/" + group + "/" + name;
+    }
+
+    String reference() {
+      return repository() + ":" + tag;
+    }
+  }
 
   static int httpPort(String service) {
     String port = ServiceConfig.properties(root, service).getProperty("quarkus.http.port");

@@ -7,6 +7,7 @@ import io.pledge.notifier.delivery.HttpAttempts;
 import io.pledge.notifier.delivery.Notification;
 import io.pledge.notifier.delivery.Notifier;
 import io.pledge.notifier.delivery.RateLimiter;
+import io.pledge.notifier.telemetry.NotifierTelemetry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,9 +33,23 @@ public final class BillingNotifier implements Notifier {
   private final Duration timeout;
   private final RateLimiter rateLimiter;
   private final Clock clock = Clock.systemUTC();
+  private final NotifierTelemetry telemetry;
 
   public BillingNotifier(
       URI endpoint, Optional<String> token, Duration timeout, RateLimiter rateLimiter) {
+    this(endpoint, token, timeout, rateLimiter, NotifierTelemetry.NONE);
+  }
+
+  /**
+   * @param telemetry traces each call
+   */
+  public BillingNotifier(
+      URI endpoint,
+      Optional<String> token,
+      Duration timeout,
+      RateLimiter rateLimiter,
+      NotifierTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(timeout)
@@ -62,8 +77,7 @@ public final class BillingNotifier implements Notifier {
             .POST(HttpRequest.BodyPublishers.ofString(body(event)));
     token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
     try {
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = telemetry.send(http, request, CHANNEL, endpoint);
       return HttpAttempts.classify(
           response.statusCode(),
           response.headers().firstValue("Retry-After"),

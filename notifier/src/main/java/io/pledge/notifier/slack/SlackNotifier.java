@@ -6,6 +6,7 @@ import io.pledge.notifier.delivery.HttpAttempts;
 import io.pledge.notifier.delivery.Notification;
 import io.pledge.notifier.delivery.Notifier;
 import io.pledge.notifier.delivery.RateLimiter;
+import io.pledge.notifier.telemetry.NotifierTelemetry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,11 +30,25 @@ public final class SlackNotifier implements Notifier {
   private final Duration timeout;
   private final RateLimiter rateLimiter;
   private final Clock clock;
+  private final NotifierTelemetry telemetry;
 
   /**
    * @param webhook the configured webhook, used when a notification names none
    */
   public SlackNotifier(Optional<URI> webhook, Duration timeout, RateLimiter rateLimiter) {
+    this(webhook, timeout, rateLimiter, NotifierTelemetry.NONE);
+  }
+
+  /**
+   * @param webhook the configured webhook, used when a notification names none
+   * @param telemetry traces each call
+   */
+  public SlackNotifier(
+      Optional<URI> webhook,
+      Duration timeout,
+      RateLimiter rateLimiter,
+      NotifierTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(timeout)
@@ -57,14 +72,13 @@ public final class SlackNotifier implements Notifier {
       return Attempt.permanent("no Slack webhook: none in the rule's secret, none configured");
     }
     rateLimiter.acquire(target.get().toString());
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(target.get())
             .timeout(timeout)
             .header("Content-Type", "application/json; charset=utf-8")
-            .POST(HttpRequest.BodyPublishers.ofString(body(notification)))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofString(body(notification)));
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = telemetry.send(http, request, CHANNEL, target.get());
       return HttpAttempts.classify(
           response.statusCode(),
           response.headers().firstValue("Retry-After"),

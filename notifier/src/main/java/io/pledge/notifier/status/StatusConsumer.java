@@ -1,5 +1,7 @@
 package io.pledge.notifier.status;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.pledge.notifier.NotifierConfig;
 import io.pledge.notifier.billing.BillingNotifier;
 import io.pledge.notifier.delivery.NotificationDispatcher;
@@ -11,6 +13,7 @@ import io.pledge.notifier.policy.Rule;
 import io.pledge.notifier.policy.SecretFiles;
 import io.pledge.notifier.policy.TemplateRenderer;
 import io.pledge.notifier.slack.SlackNotifier;
+import io.pledge.notifier.telemetry.NotifierTelemetry;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -57,6 +60,10 @@ public class StatusConsumer {
 
   @Inject ReactiveMailer mailer;
 
+  @Inject OpenTelemetry openTelemetry;
+
+  @Inject MeterRegistry meters;
+
   @Inject
   @Identifier("default-kafka-broker")
   Map<String, Object> kafka;
@@ -64,11 +71,15 @@ public class StatusConsumer {
   private final CountDownLatch stopping = new CountDownLatch(1);
   private volatile boolean running;
   private volatile StatusSession session;
+  private NotifierTelemetry telemetry = NotifierTelemetry.NONE;
+  // The status consumer's Kafka metrics (its lag), published for the session's life.
+  private AutoCloseable sessionMetrics;
   private Thread thread;
   private String instanceId;
 
   void onStart(@Observes StartupEvent start) {
     instanceId = config.kafka().instanceId().orElse(UUID.randomUUID().toString());
+    telemetry = new NotifierTelemetry(openTelemetry, meters);
     NotifierConfig.Delivery d = config.delivery();
     RateLimiter rateLimiter =
         new RateLimiter(d.rateLimit(), d.rateLimitBurst(), System::nanoTime, this::pause);
@@ -157,7 +168,7 @@ public class StatusConsumer {
   private List<Notifier> notifiers(RateLimiter rateLimiter) {
     Duration timeout = config.delivery().timeout();
     List<Notifier> notifiers = new ArrayList<>();
-    notifiers.add(new SlackNotifier(config.slack().webhookUrl(), timeout, rateLimiter));
+    notifiers.add(new SlackNotifier(config.slack().webhookUrl(), timeout, rateLimiter, telemetry));
     notifiers.add(
         new EmailNotifier(
             mailer, config.email().to().orElse(List.of()), config.email().from(), timeout));
@@ -167,7 +178,8 @@ public class StatusConsumer {
         .ifPresent(
             url ->
                 notifiers.add(
-                    new BillingNotifier(url, config.billing().token(), timeout, rateLimiter)));
+                    new BillingNotifier(
+                        url, config.billing().token(), timeout, rateLimiter, telemetry)));
     return notifiers;
   }
 
@@ -200,6 +212,7 @@ public class StatusConsumer {
         LOG.error("status session failed; starting a new one", e);
       } finally {
         current.close();
+        closeSessionMetrics();
       }
       if (running) {
         try {
@@ -251,9 +264,11 @@ public class StatusConsumer {
     producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
     producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
 
+    KafkaConsumer<String, String> status = new KafkaConsumer<>(statusProps);
+    sessionMetrics = telemetry.clientMetrics(status);
     return new StatusSession(
         k,
-        new KafkaConsumer<>(statusProps),
+        status,
         new KafkaConsumer<>(ledgerProps),
         new KafkaConsumer<>(policyProps),
         new KafkaConsumer<>(requestProps),
@@ -261,7 +276,19 @@ public class StatusConsumer {
         channels,
         dispatcher,
         maxPollInterval,
-        () -> running);
+        () -> running,
+        telemetry);
+  }
+
+  private void closeSessionMetrics() {
+    if (sessionMetrics != null) {
+      try {
+        sessionMetrics.close();
+      } catch (Exception e) {
+        LOG.debugf("closing the status consumer's metrics: %s", e);
+      }
+      sessionMetrics = null;
+    }
   }
 
   /** The {@code kafka.*} settings (bootstrap servers, timeouts, security) a client understands. */

@@ -1,6 +1,8 @@
 package io.pledge.notifier.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
@@ -21,6 +23,8 @@ import io.pledge.notifier.lifecycle.LifecycleDetector;
 import io.pledge.notifier.lifecycle.LifecycleEvent;
 import io.pledge.notifier.policy.NotificationPlanner;
 import io.pledge.notifier.policy.NotificationPlanner.Planned;
+import io.pledge.notifier.telemetry.NotifierTelemetry;
+import io.pledge.notifier.telemetry.TraceScope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +84,7 @@ public final class StatusProcessor {
   private final NotificationDispatcher dispatcher;
   private final DeliveryLedger ledger;
   private final Sink sink;
+  private final NotifierTelemetry telemetry;
   // Concurrent only so the health check may count while the consumer thread folds.
   private final Map<Integer, Map<String, Folded>> statuses = new ConcurrentHashMap<>();
 
@@ -97,6 +102,22 @@ public final class StatusProcessor {
       NotificationDispatcher dispatcher,
       DeliveryLedger ledger,
       Sink sink) {
+    this(notifiers, planner, tables, dispatcher, ledger, sink, NotifierTelemetry.NONE);
+  }
+
+  /**
+   * @param telemetry traces each delivery in the trace of the record that caused it, and counts the
+   *     outcomes
+   */
+  public StatusProcessor(
+      List<Notifier> notifiers,
+      NotificationPlanner planner,
+      Tables tables,
+      NotificationDispatcher dispatcher,
+      DeliveryLedger ledger,
+      Sink sink,
+      NotifierTelemetry telemetry) {
+    this.telemetry = telemetry;
     Map<String, Notifier> byChannel = new java.util.LinkedHashMap<>();
     notifiers.forEach(n -> byChannel.put(n.channel(), n));
     this.notifiers = Map.copyOf(byChannel);
@@ -132,7 +153,7 @@ public final class StatusProcessor {
       return;
     }
     MDC.put("key", record.key());
-    try {
+    try (TraceScope trace = TraceScope.enter(telemetry.extract(record.headers()))) {
       Found found;
       try {
         CloudEvent event = EventCodec.read(record.value());
@@ -247,26 +268,47 @@ public final class StatusProcessor {
         LOG.debugf("%s already sent to %s", delivery.event(), delivery.channel());
         return;
       }
-      Notifier notifier = notifiers.get(planned.channel());
-      Outcome outcome;
-      if (planned.error().isPresent()) {
-        outcome = failedAtOnce(delivery, planned.error().get());
-      } else if (notifier == null) {
-        outcome =
-            failedAtOnce(
-                delivery, "channel " + planned.channel() + " is not configured on the notifier");
-      } else {
-        outcome = dispatcher.deliver(delivery, notifier, planned.notification(), sink::retrying);
-      }
-      sink.finished(outcome, record);
-      if (outcome.sent()) {
-        ledger.recordSent(delivery);
+      Span span = telemetry.startDelivery(delivery);
+      try (TraceScope trace = TraceScope.enter(span)) {
+        Outcome outcome = attempt(delivery, planned);
+        span.setAttribute("pledge.outcome", outcome.outcome());
+        span.setAttribute("pledge.attempts", (long) outcome.attempt());
+        if (outcome.failed()) {
+          span.setStatus(StatusCode.ERROR, outcome.detail());
+        }
+        // The outcome event carries this span's trace (the sink writes the current one).
+        sink.finished(outcome, record);
+        telemetry.delivered(delivery.channel(), outcome.outcome());
+        if (outcome.sent()) {
+          ledger.recordSent(delivery);
+        }
+      } finally {
+        span.end();
       }
     } finally {
       MDC.remove("generation");
       MDC.remove("event");
       MDC.remove("channel");
     }
+  }
+
+  private Outcome attempt(Delivery delivery, Planned planned) throws InterruptedException {
+    Notifier notifier = notifiers.get(planned.channel());
+    if (planned.error().isPresent()) {
+      return failedAtOnce(delivery, planned.error().get());
+    }
+    if (notifier == null) {
+      return failedAtOnce(
+          delivery, "channel " + planned.channel() + " is not configured on the notifier");
+    }
+    return dispatcher.deliver(
+        delivery,
+        notifier,
+        planned.notification(),
+        retrying -> {
+          sink.retrying(retrying);
+          telemetry.delivered(delivery.channel(), retrying.outcome());
+        });
   }
 
   private static Outcome failedAtOnce(Delivery delivery, String why) {

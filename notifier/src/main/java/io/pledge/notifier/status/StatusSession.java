@@ -13,6 +13,7 @@ import io.pledge.notifier.policy.NotificationPlanner;
 import io.pledge.notifier.policy.PolicyBook;
 import io.pledge.notifier.request.ResourceDocuments;
 import io.pledge.notifier.table.TableReader;
+import io.pledge.notifier.telemetry.NotifierTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +70,7 @@ final class StatusSession
   private final Map<TopicPartition, Long> replayEnd = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final Duration pollBudget;
+  private final NotifierTelemetry telemetry;
   private volatile boolean assignedOnce;
   private volatile boolean ready;
 
@@ -83,6 +85,33 @@ final class StatusSession
       NotificationDispatcher dispatcher,
       Duration maxPollInterval,
       BooleanSupplier running) {
+    this(
+        topics,
+        status,
+        ledgerConsumer,
+        policyConsumer,
+        requestConsumer,
+        producer,
+        channels,
+        dispatcher,
+        maxPollInterval,
+        running,
+        NotifierTelemetry.NONE);
+  }
+
+  StatusSession(
+      NotifierConfig.Kafka topics,
+      Consumer<String, String> status,
+      Consumer<String, String> ledgerConsumer,
+      Consumer<String, String> policyConsumer,
+      Consumer<String, String> requestConsumer,
+      Producer<String, String> producer,
+      Channels channels,
+      NotificationDispatcher dispatcher,
+      Duration maxPollInterval,
+      BooleanSupplier running,
+      NotifierTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.topics = topics;
     this.pollBudget = maxPollInterval.dividedBy(2);
     this.status = status;
@@ -99,7 +128,8 @@ final class StatusSession
     NotificationPlanner planner =
         new NotificationPlanner(policies, channels.renderer(), channels.secrets());
     this.processor =
-        new StatusProcessor(channels.notifiers(), planner, this, dispatcher, ledger, this);
+        new StatusProcessor(
+            channels.notifiers(), planner, this, dispatcher, ledger, this, telemetry);
   }
 
   /** Runs until {@code running} turns false or Kafka fails (then it throws). */
@@ -362,10 +392,14 @@ final class StatusSession
 
   private ProducerRecord<String, String> statusRecord(Outcome outcome) {
     String key = outcome.delivery().key();
-    return new ProducerRecord<>(
-        topics.statusTopic(),
-        key,
-        EventCodec.write(CODEC.event(EventType.NOTIFICATION_DELIVERED, key, outcome.toEvent())));
+    ProducerRecord<String, String> record =
+        new ProducerRecord<>(
+            topics.statusTopic(),
+            key,
+            EventCodec.write(
+                CODEC.event(EventType.NOTIFICATION_DELIVERED, key, outcome.toEvent())));
+    telemetry.inject(record.headers());
+    return record;
   }
 
   private ProducerRecord<String, String> deadLetter(

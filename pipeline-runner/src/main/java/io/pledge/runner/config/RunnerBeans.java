@@ -13,6 +13,7 @@ import io.pledge.runner.sandbox.SandboxExecutor;
 import io.pledge.runner.sandbox.StageExecutor;
 import io.pledge.runner.sandbox.StageResult;
 import io.pledge.runner.sandbox.UnsandboxedExecutor;
+import io.pledge.runner.telemetry.RunnerTelemetry;
 import io.pledge.runner.workflow.JobExecutor;
 import io.pledge.runner.workflow.PipelineRunner;
 import io.pledge.runner.workflow.PromiseLedger;
@@ -79,7 +80,8 @@ public class RunnerBeans {
       StageExecutor executor,
       ImageResolver images,
       PromiseRegistry promises,
-      Instance<KubernetesClient> kubernetes) {
+      Instance<KubernetesClient> kubernetes,
+      RunnerTelemetry telemetry) {
     JobExecutor jobs = null;
     if (config.executor() == RunnerConfig.ExecutorKind.KUBERNETES) {
       RunnerConfig.Kubernetes k8s = config.kubernetes();
@@ -99,7 +101,7 @@ public class RunnerBeans {
               config.maxOutputBytes());
     }
     return new PipelineRunner(
-        executor,
+        telemetry.traced(executor),
         images,
         new OutputInspector(config.maxOutputBytes(), config.maxOutputFiles()),
         Path.of(config.workDir()).resolve("runs"),
@@ -128,8 +130,12 @@ public class RunnerBeans {
 
   @Produces
   @Singleton
-  WorkflowRunner workflows(RunnerConfig config, PipelineRunner pipelines, RunnerPublisher events) {
-    return new WorkflowRunner(pipelines, events, config.publishTimeout());
+  WorkflowRunner workflows(
+      RunnerConfig config,
+      PipelineRunner pipelines,
+      RunnerPublisher events,
+      RunnerTelemetry telemetry) {
+    return new WorkflowRunner(pipelines, events, config.publishTimeout(), telemetry);
   }
 
   @Produces

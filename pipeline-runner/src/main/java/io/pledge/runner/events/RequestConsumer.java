@@ -7,6 +7,7 @@ import io.pledge.contract.event.MalformedEventException;
 import io.pledge.contract.request.ReconcileRequested;
 import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.request.RequestDeleted;
+import io.pledge.runner.telemetry.RunnerTelemetry;
 import io.pledge.runner.workflow.PromiseRegistry;
 import io.pledge.runner.workflow.ResourceIndex;
 import io.pledge.runner.workflow.ResourceJob;
@@ -47,6 +48,8 @@ public class RequestConsumer {
       LOG.warnf("dead-lettering an unreadable request: %s", e.getMessage());
       return message.nack(e);
     }
+    // The workflow runs on the sequencer's threads, in the trace the record came with.
+    job.traceParent(RunnerTelemetry.traceOf(message));
     // Returns once the job is held, not when it is done: other keys keep flowing meanwhile.
     return sequencer.submit(job);
   }

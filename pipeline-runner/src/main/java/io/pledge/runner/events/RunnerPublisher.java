@@ -1,10 +1,12 @@
 package io.pledge.runner.events;
 
+import io.opentelemetry.context.Context;
 import io.pledge.contract.Topics;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.runner.workflow.WorkflowEvents;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -82,9 +84,12 @@ public class RunnerPublisher implements WorkflowEvents {
     if (headers != null) {
       metadata.withHeaders(headers);
     }
+    // The record continues the current trace (the workflow's or pipeline's span): the connector
+    // writes it as a traceparent header. Taken here, as the emitter may send on another thread.
     Message<String> message =
         Message.of(value)
             .addMetadata(metadata.build())
+            .addMetadata(TracingMetadata.withCurrent(Context.current()))
             .withAck(
                 () -> {
                   acked.complete(null);

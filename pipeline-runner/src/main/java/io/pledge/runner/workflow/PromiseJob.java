@@ -87,6 +87,15 @@ public final class PromiseJob implements WorkflowSequencer.Job {
   @Override
   public void run(BooleanSupplier cancelled) {
     MDC.put("generation", Long.toString(entry.generation()));
+    io.pledge.runner.telemetry.RunnerTelemetry.Traced workflow =
+        runner
+            .telemetry()
+            .workflow(
+                io.opentelemetry.context.Context.root(),
+                entry.name(),
+                "promise",
+                delete ? "delete" : "configure",
+                entry.generation());
     try {
       if (delete) {
         if (runner.deletePromise(
@@ -119,6 +128,7 @@ public final class PromiseJob implements WorkflowSequencer.Job {
       }
       onDone.accept(entry.name());
     } finally {
+      workflow.close();
       MDC.remove("generation");
     }
   }

@@ -1,7 +1,9 @@
 package io.pledge.runner.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.context.Context;
 import io.pledge.contract.ResourceKey;
+import io.pledge.runner.telemetry.RunnerTelemetry;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -30,6 +32,7 @@ public final class ResourceJob implements WorkflowSequencer.Job {
   private final boolean rerun;
   private final ResourceIndex index;
   private WorkflowRunner.Resume resume;
+  private Context trace = Context.root();
 
   /**
    * @param acknowledge called once the request is done with (finished or replaced)
@@ -79,6 +82,12 @@ public final class ResourceJob implements WorkflowSequencer.Job {
     return key;
   }
 
+  /** The trace of the request record: the workflow run is a span in it. */
+  public ResourceJob traceParent(Context parent) {
+    this.trace = parent == null ? Context.root() : parent;
+    return this;
+  }
+
   public long generation() {
     return generation;
   }
@@ -110,6 +119,15 @@ public final class ResourceJob implements WorkflowSequencer.Job {
   @Override
   public void run(BooleanSupplier cancelled) {
     MDC.put("generation", Long.toString(generation));
+    RunnerTelemetry.Traced workflow =
+        runner
+            .telemetry()
+            .workflow(
+                trace,
+                key.toString(),
+                "resource",
+                action == Action.DELETE ? "delete" : "configure",
+                generation);
     try {
       Optional<PromiseRegistry.Entry> entry = promises.get(key.promise());
       if (action == Action.DELETE) {
@@ -143,6 +161,7 @@ public final class ResourceJob implements WorkflowSequencer.Job {
         LOG.warnf("Promise %s was deleted; request %s is not configured", key.promise(), key);
       }
     } finally {
+      workflow.close();
       MDC.remove("generation");
     }
   }

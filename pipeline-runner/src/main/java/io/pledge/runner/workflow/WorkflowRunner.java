@@ -19,6 +19,7 @@ import io.pledge.contract.work.WorkWithdrawn;
 import io.pledge.contract.work.Workload;
 import io.pledge.contract.work.WorkloadGroup;
 import io.pledge.runner.sandbox.StageResult;
+import io.pledge.runner.telemetry.RunnerTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,11 +88,29 @@ public final class WorkflowRunner {
   private final PipelineRunner pipelines;
   private final WorkflowEvents events;
   private final Duration publishTimeout;
+  private final RunnerTelemetry telemetry;
 
   public WorkflowRunner(PipelineRunner pipelines, WorkflowEvents events, Duration publishTimeout) {
+    this(pipelines, events, publishTimeout, RunnerTelemetry.NONE);
+  }
+
+  /**
+   * @param telemetry traces and times the runs' pipelines
+   */
+  public WorkflowRunner(
+      PipelineRunner pipelines,
+      WorkflowEvents events,
+      Duration publishTimeout,
+      RunnerTelemetry telemetry) {
     this.pipelines = pipelines;
     this.events = events;
     this.publishTimeout = publishTimeout;
+    this.telemetry = telemetry;
+  }
+
+  /** How the runs are traced and measured (jobs open their workflow's span with it). */
+  public RunnerTelemetry telemetry() {
+    return telemetry;
   }
 
   /** A resource's configure workflow; returns whether every pipeline succeeded. */
@@ -372,6 +391,8 @@ public final class WorkflowRunner {
         throw new CancelledException();
       }
       MDC.put("pipeline", pipeline.name());
+      RunnerTelemetry.Traced traced =
+          telemetry.pipeline(object.promiseName(), pipeline.name(), index, total);
       try {
         PipelineRunner.Listener listener =
             new PipelineRunner.Listener() {
@@ -398,6 +419,7 @@ public final class WorkflowRunner {
                     trigger + "/" + ref.generation() + "/" + index + "/" + runs),
                 listener,
                 cancelled);
+        traced.outcome(outcome);
         if (outcome instanceof PipelineOutcome.Cancelled) {
           throw new CancelledException();
         } else if (outcome instanceof PipelineOutcome.Failed f) {
@@ -435,6 +457,7 @@ public final class WorkflowRunner {
         }
         return outcome;
       } finally {
+        traced.close();
         MDC.remove("pipeline");
       }
     }

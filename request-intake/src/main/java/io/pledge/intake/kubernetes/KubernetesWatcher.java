@@ -17,6 +17,7 @@ import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.apply.ApplyService;
 import io.pledge.intake.apply.Origin;
 import io.pledge.intake.problem.ProblemException;
+import io.pledge.intake.telemetry.IntakeMetrics;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PromiseEntry;
 import io.pledge.intake.view.RequestState;
@@ -80,6 +81,8 @@ public class KubernetesWatcher {
   private volatile Watched promises;
   private ScheduledExecutorService worker;
   private volatile boolean running;
+
+  @jakarta.inject.Inject IntakeMetrics metrics;
 
   KubernetesWatcher(
       IntakeConfig config,
@@ -267,10 +270,12 @@ public class KubernetesWatcher {
     MDC.put("key", key);
     try {
       service.apply(List.of(doc), origin());
+      metrics.request(IntakeMetrics.KUBERNETES, 200);
       rejections.remove(key);
       return true;
     } catch (ProblemException e) {
       retryIfUnavailable(e);
+      metrics.request(IntakeMetrics.KUBERNETES, e.problem().status());
       LOG.infof("Object %s rejected: %s", key, e.getMessage());
       rejections.put(key, EventCodec.JSON.valueToTree(e.problem()));
       return false;

@@ -1,14 +1,19 @@
 package io.pledge.intake.publish;
 
+import io.opentelemetry.context.Context;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
+import io.pledge.contract.request.RequestRejected;
 import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.problem.ProblemException;
+import io.pledge.intake.telemetry.IntakeMetrics;
 import io.pledge.intake.view.IntakeView;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -31,6 +36,8 @@ public class EventPublisher {
   private final IntakeView view;
   private final IntakeConfig config;
   private final EventCodec codec;
+
+  @Inject IntakeMetrics metrics;
 
   EventPublisher(
       @Channel("promises-out") MutinyEmitter<String> promises,
@@ -71,9 +78,12 @@ public class EventPublisher {
       event = event.withCorrelationId(correlationId);
     }
     MutinyEmitter<String> emitter = emitterFor(type);
+    // The record continues the current trace (the REST call's, or the inbound record's): the
+    // connector writes it as a traceparent header.
     Message<String> message =
         Message.of(EventCodec.write(event))
-            .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(subject).build());
+            .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(subject).build())
+            .addMetadata(TracingMetadata.withCurrent(Context.current()));
     view.expectOwn(event);
     try {
       emitter.sendMessage(message).await().atMost(config.publishTimeout());
@@ -88,7 +98,23 @@ public class EventPublisher {
               + "; retry the request");
     }
     view.applyOwn(event);
+    if (correlationId != null) {
+      countInbound(type, data);
+    }
     return event;
+  }
+
+  /** An inbound request's answer is its outcome: accepted, or rejected with the REST status. */
+  private void countInbound(EventType type, Object data) {
+    if (metrics == null) {
+      return;
+    }
+    if (type == EventType.REQUEST_ACCEPTED) {
+      metrics.request(IntakeMetrics.INBOUND, 200);
+    } else if (type == EventType.REQUEST_REJECTED && data instanceof RequestRejected rejected) {
+      metrics.request(
+          IntakeMetrics.INBOUND, rejected.problem() == null ? 400 : rejected.problem().status());
+    }
   }
 
   private MutinyEmitter<String> emitterFor(EventType type) {

@@ -1,5 +1,9 @@
 package io.pledge.writer.batch;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.BucketStateStore;
@@ -27,6 +31,8 @@ import io.pledge.writer.store.FolderChange;
 import io.pledge.writer.store.StateStore;
 import io.pledge.writer.store.StateStoreException;
 import io.pledge.writer.store.StateStores;
+import io.pledge.writer.telemetry.TraceScope;
+import io.pledge.writer.telemetry.WriterTelemetry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,6 +83,7 @@ public final class CommitBatcher {
   private final Outbox outbox;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
+  private final WriterTelemetry telemetry;
 
   public CommitBatcher(
       DestinationTable destinations,
@@ -85,6 +92,22 @@ public final class CommitBatcher {
       Outbox outbox,
       Duration initialBackoff,
       Duration maxBackoff) {
+    this(
+        destinations, placements, stores, outbox, initialBackoff, maxBackoff, WriterTelemetry.NONE);
+  }
+
+  /**
+   * @param telemetry traces each Work and each write, times the writes, tells the stores' health
+   */
+  public CommitBatcher(
+      DestinationTable destinations,
+      PlacementTable placements,
+      StateStores stores,
+      Outbox outbox,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      WriterTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.destinations = destinations;
     this.placements = placements;
     this.stores = stores;
@@ -188,7 +211,14 @@ public final class CommitBatcher {
                   files.get(0), CANARY_NAMESPACE.getBytes(StandardCharsets.UTF_8)),
               new FolderChange.PutFile(
                   files.get(1), CANARY_CONFIGMAP.getBytes(StandardCharsets.UTF_8)));
-      StateStore.WriteResult result = store.writer().write(changes, CommitMessage.CANARY);
+      StateStore.WriteResult result;
+      try {
+        result = store.writer().write(changes, CommitMessage.CANARY);
+      } catch (StateStoreException e) {
+        telemetry.canary(store.storeId(), e.getMessage());
+        throw e;
+      }
+      telemetry.canary(store.storeId(), null);
       LOG.infof(
           "Canary files of Destination %s are in %s at %s",
           destinationName, store.storeId(), result.version());
@@ -305,35 +335,66 @@ public final class CommitBatcher {
     SegmentPlan plan = new SegmentPlan();
     List<UpsertPlan> upserts = new ArrayList<>();
     List<WithdrawPlan> withdrawals = new ArrayList<>();
-    for (Command command : segment) {
-      if (command instanceof Command.Upsert upsert) {
-        UpsertPlan planned = planUpsert(upsert, plan);
-        if (planned != null) {
-          upserts.add(planned);
+    // One span per Work, in its request's trace; the events about it are sent inside it.
+    List<Span> spans = new ArrayList<>();
+    try {
+      for (Command command : segment) {
+        Span span = workSpan(command);
+        spans.add(span);
+        try (TraceScope trace = TraceScope.enter(span)) {
+          if (command instanceof Command.Upsert upsert) {
+            UpsertPlan planned = planUpsert(upsert, plan);
+            if (planned != null) {
+              planned.span = span;
+              upserts.add(planned);
+            }
+          } else if (command instanceof Command.Withdraw withdraw) {
+            WithdrawPlan planned = planWithdraw(withdraw.withdrawn(), plan);
+            planned.span = span;
+            withdrawals.add(planned);
+          }
         }
-      } else if (command instanceof Command.Withdraw withdraw) {
-        withdrawals.add(planWithdraw(withdraw.withdrawn(), plan));
       }
-    }
 
-    // Decisions are durable before any file moves, so a redo finds the same placements.
-    for (UpsertPlan upsert : upserts) {
-      upsert.records.forEach(r -> outbox.placement(r.recordKey(), PlacementTable.json(r)));
-      outbox.status(EventType.WORK_SCHEDULED, upsert.work.key(), scheduled(upsert));
-    }
-    outbox.flush();
+      // Decisions are durable before any file moves, so a redo finds the same placements.
+      for (UpsertPlan upsert : upserts) {
+        try (TraceScope trace = TraceScope.enter(upsert.span)) {
+          upsert.records.forEach(r -> outbox.placement(r.recordKey(), PlacementTable.json(r)));
+          outbox.status(EventType.WORK_SCHEDULED, upsert.work.key(), scheduled(upsert));
+        }
+      }
+      outbox.flush();
 
-    for (StoreBatch batch : plan.stores.values()) {
-      write(batch, plan.leaving, pause);
-    }
+      for (StoreBatch batch : plan.stores.values()) {
+        write(batch, plan.leaving, pause);
+      }
 
-    for (UpsertPlan upsert : upserts) {
-      report(upsert, plan.stores);
+      for (UpsertPlan upsert : upserts) {
+        try (TraceScope trace = TraceScope.enter(upsert.span)) {
+          report(upsert, plan.stores);
+        }
+      }
+      for (WithdrawPlan withdrawal : withdrawals) {
+        try (TraceScope trace = TraceScope.enter(withdrawal.span)) {
+          report(withdrawal, plan.stores);
+        }
+      }
+      outbox.flush();
+    } finally {
+      spans.forEach(Span::end);
     }
-    for (WithdrawPlan withdrawal : withdrawals) {
-      report(withdrawal, plan.stores);
+  }
+
+  /** The span of a command, in the trace its record carries (a new one for a remembered Work). */
+  private Span workSpan(Command command) {
+    Context parent =
+        telemetry.extract(command.source() == null ? null : command.source().headers());
+    if (command instanceof Command.Upsert upsert) {
+      Work work = upsert.work();
+      return telemetry.startWork(parent, "upsert", work.key(), work.generation(), work.pipeline());
     }
-    outbox.flush();
+    WorkWithdrawn withdrawn = ((Command.Withdraw) command).withdrawn();
+    return telemetry.startWork(parent, "withdraw", withdrawn.key(), withdrawn.generation(), null);
   }
 
   private UpsertPlan planUpsert(Command.Upsert command, SegmentPlan segment) {
@@ -420,12 +481,15 @@ public final class CommitBatcher {
           }
         }
       }
+      SpanContext traced = Span.current().getSpanContext();
       planned.forEach(
           (id, batch) -> {
             StoreBatch shared =
                 segment.stores.computeIfAbsent(id, k -> new StoreBatch(batch.writer));
             shared.absorb(batch);
+            shared.carries(traced);
           });
+      Span.current().setAttribute("pledge.destinations", (long) schedule.targets().size());
       segment.leaving.addAll(dropped);
       return plan;
     } catch (IllegalArgumentException e) {
@@ -536,6 +600,7 @@ public final class CommitBatcher {
             continue;
           }
           StoreBatch batch = segment.batch(store);
+          batch.carries(Span.current().getSpanContext());
           String removed;
           try {
             removed =
@@ -657,20 +722,53 @@ public final class CommitBatcher {
   /** Writes one store's changes, retrying transient failures until they succeed or we stop. */
   private void write(StoreBatch batch, Set<String> leaving, Pause pause)
       throws BatchAbandonedException {
+    String store = batch.writer.name();
+    int placementCount = batch.updates.size() + batch.deletes.size();
+    Span span = telemetry.startWrite(store, batch.works);
+    span.setAttribute("pledge.placements", (long) placementCount);
+    span.setAttribute("pledge.works", (long) batch.works.size());
+    try (TraceScope trace = TraceScope.enter(span)) {
+      write(batch, leaving, pause, store, placementCount, span);
+    } finally {
+      span.end();
+    }
+  }
+
+  private void write(
+      StoreBatch batch,
+      Set<String> leaving,
+      Pause pause,
+      String store,
+      int placementCount,
+      Span span)
+      throws BatchAbandonedException {
     String message = CommitMessage.of(batch.updates, batch.deletes);
     Duration backoff = initialBackoff;
     boolean reported = false;
     while (true) {
+      long started = System.nanoTime();
       try {
         List<FolderChange> changes = new ArrayList<>(batch.changes);
         // Built now, not when planned: the placement records of this segment are in the table.
-        batch.aggregated.forEach((name, store) -> changes.add(aggregate(name, store, leaving)));
+        batch.aggregated.forEach(
+            (name, aggregate) -> changes.add(aggregate(name, aggregate, leaving)));
+        span.setAttribute("pledge.files", (long) files(changes));
         StateStore.WriteResult result = batch.writer.write(changes, message);
         batch.version = result.version();
+        telemetry.wrote(
+            store,
+            result.committed() ? "committed" : "unchanged",
+            Duration.ofNanos(System.nanoTime() - started),
+            placementCount,
+            null);
+        span.setAttribute("pledge.committed", result.committed());
+        if (result.version() != null) {
+          span.setAttribute("pledge.version", result.version());
+        }
         if (result.committed()) {
           LOG.infof(
               "Committed %d placement(s) to %s as %s",
-              batch.updates.size() + batch.deletes.size(), batch.writer.name(), result.version());
+              placementCount, batch.writer.name(), result.version());
         } else {
           LOG.debugf("%s already holds the content at %s", batch.writer.name(), result.version());
         }
@@ -679,10 +777,15 @@ public final class CommitBatcher {
         }
         return;
       } catch (StateStoreException e) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         if (!e.isTransient()) {
+          telemetry.wrote(store, "failed", elapsed, placementCount, e.getMessage());
+          span.setStatus(StatusCode.ERROR, e.getMessage());
           batch.failure = e.getMessage();
           return;
         }
+        telemetry.wrote(store, "retrying", elapsed, placementCount, e.getMessage());
+        span.addEvent("write failed, retrying: " + e.getMessage());
         if (!reported) {
           for (WorkFailed subject : batch.failureSubjects) {
             outbox.status(
@@ -835,6 +938,7 @@ public final class CommitBatcher {
   private void reject(Command command, String reason) {
     Work work = ((Command.Upsert) command).work();
     LOG.warnf("Rejected Work: %s", reason);
+    Span.current().setStatus(StatusCode.ERROR, reason);
     outbox.status(
         EventType.WORK_FAILED,
         work.key(),
@@ -893,6 +997,21 @@ public final class CommitBatcher {
       }
     }
     return null;
+  }
+
+  /** How many files a write puts or removes (a removed folder counts as one). */
+  private static int files(List<FolderChange> changes) {
+    int files = 0;
+    for (FolderChange change : changes) {
+      if (change instanceof FolderChange.ReplaceFolder replace) {
+        files += replace.files().size();
+      } else if (change instanceof FolderChange.ReplaceListed listed) {
+        files += listed.files().size() + 1;
+      } else {
+        files++;
+      }
+    }
+    return files;
   }
 
   private String storeIdOf(String destinationName) {
@@ -1049,6 +1168,9 @@ public final class CommitBatcher {
     /** aggregatedYAML Destinations whose file is rebuilt, by name. */
     final Map<String, Resolved> aggregated = new LinkedHashMap<>();
 
+    /** The spans of the Works this write carries: its span is in the first one's trace. */
+    final List<SpanContext> works = new ArrayList<>();
+
     String version;
     String failure;
 
@@ -1062,6 +1184,13 @@ public final class CommitBatcher {
       deletes.addAll(other.deletes);
       failureSubjects.addAll(other.failureSubjects);
       aggregated.putAll(other.aggregated);
+      other.works.forEach(this::carries);
+    }
+
+    void carries(SpanContext work) {
+      if (work.isValid() && !works.contains(work)) {
+        works.add(work);
+      }
     }
   }
 
@@ -1073,6 +1202,7 @@ public final class CommitBatcher {
     final List<PlacementRecord> records = new ArrayList<>();
     final List<PlacementRecord> droppedGroups = new ArrayList<>();
     final Set<String> droppedStores = new HashSet<>();
+    Span span = Span.getInvalid();
 
     UpsertPlan(Work work, Schedule schedule) {
       this.work = work;
@@ -1084,6 +1214,7 @@ public final class CommitBatcher {
     final WorkWithdrawn withdrawn;
     final List<PlacementRecord> records = new ArrayList<>();
     final List<Written> removed = new ArrayList<>();
+    Span span = Span.getInvalid();
 
     WithdrawPlan(WorkWithdrawn withdrawn) {
       this.withdrawn = withdrawn;

@@ -12,6 +12,7 @@ import io.pledge.writer.destination.DestinationTable;
 import io.pledge.writer.kafka.TableFollower;
 import io.pledge.writer.scheduling.PlacementTable;
 import io.pledge.writer.scheduling.RememberedWork;
+import io.pledge.writer.telemetry.WriterTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ public final class WorksConsumer implements AutoCloseable {
   private final List<TableFollower> tables;
   private final TableFollower placementsFollower;
   private final Thread thread;
+  private final WriterTelemetry telemetry;
 
   private final List<ConsumerRecord<String, String>> buffer = new ArrayList<>();
   private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
@@ -72,6 +74,8 @@ public final class WorksConsumer implements AutoCloseable {
   private volatile boolean subscribed;
   private volatile boolean destinationsChanged;
   private KafkaConsumer<String, String> consumer;
+  // The consumer's own metrics (its lag among them), published while it runs.
+  private AutoCloseable clientMetrics;
   private long windowStart;
   private long nextReevaluation;
   private boolean needsCatchUp;
@@ -92,7 +96,9 @@ public final class WorksConsumer implements AutoCloseable {
       DestinationTable destinations,
       PlacementTable placements,
       TableFollower destinationsFollower,
-      TableFollower placementsFollower) {
+      TableFollower placementsFollower,
+      WriterTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.topic = topic;
     this.props = props;
     this.window = window;
@@ -155,6 +161,7 @@ public final class WorksConsumer implements AutoCloseable {
         return;
       }
       consumer = new KafkaConsumer<>(props);
+      clientMetrics = telemetry.clientMetrics(consumer);
       consumer.subscribe(List.of(topic), new Rebalance());
       subscribed = true;
       LOG.infof("Tables read; consuming %s", topic);
@@ -171,6 +178,13 @@ public final class WorksConsumer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      if (clientMetrics != null) {
+        try {
+          clientMetrics.close();
+        } catch (Exception e) {
+          LOG.debugf("closing the consumer's metrics: %s", e);
+        }
+      }
       if (consumer != null) {
         consumer.close(Duration.ofSeconds(5));
       }

@@ -1,10 +1,14 @@
 package io.pledge.writer.git;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.pledge.writer.layout.KratixStateFile;
 import io.pledge.writer.layout.StateStoreLayout;
 import io.pledge.writer.store.FolderChange;
 import io.pledge.writer.store.StateStore;
 import io.pledge.writer.store.StateStoreException;
+import io.pledge.writer.telemetry.TraceScope;
+import io.pledge.writer.telemetry.WriterTelemetry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +69,7 @@ public final class GitStateStore implements StateStore {
   private final Path localDir;
   private final int pushAttempts;
   private final Duration contentionBackoff;
+  private final WriterTelemetry telemetry;
   private Repository repository;
   // Tests push to the remote here to lose the race between our fetch and our push.
   private Runnable beforePush = () -> {};
@@ -79,6 +84,34 @@ public final class GitStateStore implements StateStore {
       Path localDir,
       int pushAttempts,
       Duration contentionBackoff) {
+    this(
+        name,
+        url,
+        branch,
+        authorName,
+        authorEmail,
+        credentials,
+        localDir,
+        pushAttempts,
+        contentionBackoff,
+        WriterTelemetry.NONE);
+  }
+
+  /**
+   * @param telemetry traces each fetch and push
+   */
+  public GitStateStore(
+      String name,
+      String url,
+      String branch,
+      String authorName,
+      String authorEmail,
+      GitCredentials credentials,
+      Path localDir,
+      int pushAttempts,
+      Duration contentionBackoff,
+      WriterTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.name = name;
     this.url = normaliseUrl(url);
     this.branch = branch;
@@ -113,7 +146,7 @@ public final class GitStateStore implements StateStore {
       GitCredentials.Auth provider = credentials.resolve();
       try {
         Repository repo = repository();
-        ObjectId base = fetch(repo, provider);
+        ObjectId base = traced("fetch", () -> fetch(repo, provider));
         ObjectId commit;
         try (ObjectInserter inserter = repo.newObjectInserter();
             ObjectReader reader = inserter.newReader();
@@ -132,7 +165,8 @@ public final class GitStateStore implements StateStore {
           inserter.flush();
         }
         beforePush.run();
-        if (push(repo, provider, commit)) {
+        ObjectId pushed = commit;
+        if (traced("push", () -> push(repo, provider, pushed))) {
           setRef(repo, Constants.R_REMOTES + ORIGIN + "/" + branch, commit);
           return new WriteResult(commit.name(), true);
         }
@@ -172,6 +206,32 @@ public final class GitStateStore implements StateStore {
             true,
             null);
       }
+    }
+  }
+
+  /** A Git operation that talks to the remote. */
+  @FunctionalInterface
+  private interface RemoteCall<T> {
+    T call() throws GitAPIException, IOException, StateStoreException;
+  }
+
+  /**
+   * Runs {@code call} as a client span ({@code git fetch}, {@code git push}) of the current trace.
+   */
+  private <T> T traced(String operation, RemoteCall<T> call)
+      throws GitAPIException, IOException, StateStoreException {
+    Span span = telemetry.startGit(operation, name, branch);
+    try (TraceScope scope = TraceScope.enter(span)) {
+      T result = call.call();
+      if (Boolean.FALSE.equals(result)) {
+        span.setAttribute("pledge.rejected", true);
+      }
+      return result;
+    } catch (GitAPIException | IOException | StateStoreException | RuntimeException e) {
+      span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      span.end();
     }
   }
 

@@ -3,6 +3,7 @@ package io.pledge.writer.git;
 import io.pledge.contract.kratix.GitStateStore.GitAuthor;
 import io.pledge.contract.kratix.GitStateStore.Spec;
 import io.pledge.writer.store.StateStoreException;
+import io.pledge.writer.telemetry.WriterTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -27,10 +28,24 @@ public final class GitStateStores implements AutoCloseable {
   private final Path secretsDir;
   private final int pushAttempts;
   private final Duration contentionBackoff;
+  private final WriterTelemetry telemetry;
   private final Map<String, Entry> stores = new ConcurrentHashMap<>();
 
   public GitStateStores(
       Path workDir, Path secretsDir, int pushAttempts, Duration contentionBackoff) {
+    this(workDir, secretsDir, pushAttempts, contentionBackoff, WriterTelemetry.NONE);
+  }
+
+  /**
+   * @param telemetry traces each store's fetches and pushes
+   */
+  public GitStateStores(
+      Path workDir,
+      Path secretsDir,
+      int pushAttempts,
+      Duration contentionBackoff,
+      WriterTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.workDir = workDir;
     this.secretsDir = secretsDir;
     this.pushAttempts = pushAttempts;
@@ -80,7 +95,8 @@ public final class GitStateStores implements AutoCloseable {
                 workDir.resolve(localName(name, spec.url(), branch) + ".ssh")),
             workDir.resolve(localName(name, spec.url(), branch) + ".git"),
             pushAttempts,
-            contentionBackoff);
+            contentionBackoff,
+            telemetry);
     stores.put(name, new Entry(spec, store));
     return store;
   }

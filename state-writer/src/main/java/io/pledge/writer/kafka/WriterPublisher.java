@@ -4,6 +4,7 @@ import io.pledge.contract.Topics;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.writer.batch.Outbox;
+import io.pledge.writer.telemetry.WriterTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class WriterPublisher implements Outbox, AutoCloseable {
   private final String statusTopic;
   private final String placementsTopic;
   private final TableFollower placements;
+  private final WriterTelemetry telemetry;
   private final List<Future<RecordMetadata>> sent = new ArrayList<>();
   private final List<Future<RecordMetadata>> placementsSent = new ArrayList<>();
 
@@ -51,7 +53,9 @@ public final class WriterPublisher implements Outbox, AutoCloseable {
       Map<String, Object> producerProps,
       String statusTopic,
       String placementsTopic,
-      TableFollower placements) {
+      TableFollower placements,
+      WriterTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.producer = new KafkaProducer<>(producerProps);
     this.statusTopic = statusTopic;
     this.placementsTopic = placementsTopic;
@@ -61,7 +65,10 @@ public final class WriterPublisher implements Outbox, AutoCloseable {
   @Override
   public void status(EventType type, String subject, Object data) {
     String value = EventCodec.write(codec.event(type, subject, data));
-    sent.add(producer.send(new ProducerRecord<>(statusTopic, subject, value)));
+    ProducerRecord<String, String> record = new ProducerRecord<>(statusTopic, subject, value);
+    // The event continues the trace of the Work it is about (the current span).
+    telemetry.inject(record.headers());
+    sent.add(producer.send(record));
   }
 
   @Override
