@@ -1,8 +1,6 @@
 package io.pledge.intake.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pledge.contract.kratix.KratixDocuments;
-import io.pledge.contract.notification.NotificationPolicyApplied;
 import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.apply.AppliedObject;
 import io.pledge.intake.apply.ApplyService;
@@ -112,16 +110,7 @@ public class ApplyResource {
     }
     boolean json = MediaTypes.isJson(headers.getMediaType());
     List<JsonNode> documents = DocumentReader.read(body, json, config.maxDocuments());
-    for (JsonNode document : documents) {
-      String apiVersion = document.path("apiVersion").asText();
-      if (KratixDocuments.API_VERSION.equals(apiVersion)
-          || NotificationPolicyApplied.API_VERSION.equals(apiVersion)) {
-        caller.requireAdmin("apply a " + document.path("kind").asText("platform document"));
-      } else {
-        caller.requireNamespace(
-            document.path("metadata").path("namespace").asText(config.defaultNamespace()));
-      }
-    }
+    caller.requireMayApply(documents, config.defaultNamespace());
     if (dryRun) {
       return dryRuns.dryRun(documents, caller.name());
     }
