@@ -24,6 +24,16 @@ SERVICES=(request-intake pipeline-runner state-writer notifier)
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# service_jar NAME: the packaged service. PLEDGE_APPS_DIR, a folder of <service>/quarkus-app copies,
+# runs a snapshot instead (bench/run does, so a rebuild of the checkout cannot change a running test).
+service_jar() {
+  if [ -n "${PLEDGE_APPS_DIR:-}" ]; then
+    echo "$PLEDGE_APPS_DIR/$1/quarkus-app/quarkus-run.jar"
+  else
+    echo "$ROOT/$1/target/quarkus-app/quarkus-run.jar"
+  fi
+}
+
 service_port() {
   case "$1" in
     request-intake) echo "$PLEDGE_INTAKE_PORT" ;;

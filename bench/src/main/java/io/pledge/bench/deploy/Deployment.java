@@ -1,0 +1,250 @@
+package io.pledge.bench.deploy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded deployment the run started with {@code deploy/local/up} under its own {@code
+ * PLEDGE_HOME}: where things are, and the levers chaos pulls (kill a process, start what is not
+ * running, make the Git remote refuse pushes, make the stubs fail). Everything it knows comes from
+ * the environment {@code bench/run} exports.
+ */
+public final class Deployment {
+
+  private final Path root;
+  private final Path home;
+  private final String bootstrap;
+  private final URI intake;
+  private final URI stubs;
+  private final Path resultsDir;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private int upRuns;
+
+  public Deployment(
+      Path root, Path home, String bootstrap, URI intake, URI stubs, Path resultsDir) {
+    this.root = root;
+    this.home = home;
+    this.bootstrap = bootstrap;
+    this.intake = intake;
+    this.stubs = stubs;
+    this.resultsDir = resultsDir;
+  }
+
+  /** From the variables bench/run exports (and deploy/local/lib.sh's defaults). */
+  public static Deployment fromEnvironment(Map<String, String> env) {
+    Path root = Path.of(require(env, "PLEDGE_ROOT"));
+    Path home = Path.of(require(env, "PLEDGE_HOME"));
+    String bootstrap =
+        env.getOrDefault(
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "127.0.0.1:" + env.getOrDefault("PLEDGE_KAFKA_PORT", "9092"));
+    URI intake = URI.create("http://127.0.0.1:" + env.getOrDefault("PLEDGE_INTAKE_PORT", "8080"));
+    URI stubs = URI.create("http://127.0.0.1:" + env.getOrDefault("PLEDGE_STUB_HTTP_PORT", "8089"));
+    Path results = Path.of(env.getOrDefault("BENCH_RUN_DIR", home.getParent().toString()));
+    return new Deployment(root, home, bootstrap, intake, stubs, results);
+  }
+
+  private static String require(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(name + " is not set: start the harness with bench/run");
+    }
+    return value;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  public String bootstrap() {
+    return bootstrap;
+  }
+
+  public URI intake() {
+    return intake;
+  }
+
+  public Path resultsDir() {
+    return resultsDir;
+  }
+
+  /** The bare repository of the GitStateStore (deploy/local/up creates it). */
+  public Path stateStore() {
+    return home.resolve("state-store.git");
+  }
+
+  public Path inbox() {
+    return home.resolve("inbox");
+  }
+
+  public Path runDir() {
+    return home.resolve("run");
+  }
+
+  public String adminToken() throws IOException {
+    return Files.readString(home.resolve("admin.token")).trim();
+  }
+
+  /** The pid recorded for {@code name} ({@code kafka} or a service), if it is alive. */
+  public Optional<ProcessHandle> process(String name) {
+    try {
+      long pid = Long.parseLong(Files.readString(runDir().resolve(name + ".pid")).trim());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The processes deploy/local/up starts; each must be alive while the load runs. */
+  public static final List<String> PROCESSES =
+      List.of(
+          "kafka",
+          "stub-receivers",
+          "request-intake",
+          "pipeline-runner",
+          "state-writer",
+          "notifier");
+
+  /** The processes that are not running (a failed start, a crash), with where their log is. */
+  public List<String> dead() {
+    return PROCESSES.stream()
+        .filter(name -> process(name).isEmpty())
+        .map(name -> name + " (see " + home.resolve("logs").resolve(name + ".log") + ")")
+        .toList();
+  }
+
+  /**
+   * Kills {@code name}: SIGKILL, or SIGTERM when {@code graceful} (then SIGKILL after 30 s). Waits
+   * until it is gone. Its log is kept as {@code <name>.log.<n>}, since a restart truncates it.
+   */
+  public void kill(String name, boolean graceful) throws InterruptedException {
+    Optional<ProcessHandle> process = process(name);
+    if (process.isEmpty()) {
+      return;
+    }
+    ProcessHandle p = process.get();
+    if (graceful) {
+      p.destroy();
+      try {
+        p.onExit().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        p.destroyForcibly();
+      }
+    } else {
+      p.destroyForcibly();
+    }
+    try {
+      p.onExit().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(name + " (pid " + p.pid() + ") did not die", e);
+    }
+    keepLog(name);
+  }
+
+  private void keepLog(String name) {
+    Path log = home.resolve("logs").resolve(name + ".log");
+    if (!Files.exists(log)) {
+      return;
+    }
+    for (int n = 1; n < 1000; n++) {
+      Path kept = home.resolve("logs").resolve(name + ".log." + n);
+      if (!Files.exists(kept)) {
+        try {
+          Files.move(log, kept, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+          // The log stays where it is; the restart overwrites it.
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Runs {@code deploy/local/up}, which starts whatever is not running and waits until every
+   * service is ready. Its output goes to {@code up-<n>.log} in the results folder.
+   */
+  public void up() throws IOException, InterruptedException {
+    Path log = resultsDir.resolve("up-" + (++upRuns) + ".log");
+    Process up =
+        new ProcessBuilder(root.resolve("deploy/local/up").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    if (!up.waitFor(10, TimeUnit.MINUTES)) {
+      up.destroy();
+      throw new IOException("deploy/local/up did not finish in 10 minutes (see " + log + ")");
+    }
+    if (up.exitValue() != 0) {
+      throw new IOException("deploy/local/up failed with " + up.exitValue() + " (see " + log + ")");
+    }
+  }
+
+  /** Makes POSTs to the stubs {@code names} answer 503 for {@code duration}. */
+  public void failStubs(List<String> names, Duration duration)
+      throws IOException, InterruptedException {
+    String body =
+        "{\"names\": ["
+            + String.join(", ", names.stream().map(n -> "\"" + n + "\"").toList())
+            + "], \"seconds\": "
+            + duration.toMillis() / 1000.0
+            + ", \"status\": 503}";
+    control("fail", body);
+  }
+
+  public void recoverStubs() throws IOException, InterruptedException {
+    control("recover", "{}");
+  }
+
+  private void control(String action, String body) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(stubs.resolve("/_control/" + action))
+                .timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("stub control " + action + " answered " + response.statusCode());
+    }
+  }
+
+  /**
+   * Makes the state store refuse pushes: holds the branch's ref lock ({@code
+   * refs/heads/main.lock}), as a server with a stuck update would. Fetches still work; every push
+   * fails with a lock error until {@link #allowPushes()}. Waits while a push holds the lock itself.
+   */
+  public void refusePushes(String branch) throws InterruptedException {
+    Path lock = stateStore().resolve("refs/heads/" + branch + ".lock");
+    for (int i = 0; i < 200; i++) {
+      try {
+        Files.createFile(lock);
+        return;
+      } catch (FileAlreadyExistsException e) {
+        Thread.sleep(25);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot lock " + lock, e);
+      }
+    }
+    throw new IllegalStateException(lock + " stayed locked by a push for 5 s");
+  }
+
+  public void allowPushes(String branch) throws IOException {
+    Files.deleteIfExists(stateStore().resolve("refs/heads/" + branch + ".lock"));
+  }
+}

@@ -1,0 +1,56 @@
+package io.pledge.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+
+  @Test
+  void defaultsAreTenThousandRequestsInTwoPhases() {
+    BenchOptions o = BenchOptions.parse();
+    assertThat(o.requests()).isEqualTo(10_000);
+    assertThat(o.twoPhases()).isTrue();
+    assertThat(o.latencyRequests()).isEqualTo(300);
+    assertThat(o.resources()).isEqualTo(10_000);
+    assertThat(o.via()).isEqualTo("both");
+    assertThat(o.bareRuns()).isEqualTo(2000);
+  }
+
+  @Test
+  void chaosPicksARateAtWhichTheLoadOutlastsTheFaults() {
+    BenchOptions o = BenchOptions.parse("--requests", "2000", "--chaos");
+    assertThat(o.twoPhases()).isFalse();
+    assertThat(o.rate()).isBetween(5.0, 10.0);
+    assertThat(o.resources()).isEqualTo(1000);
+    assertThat(o.stallTimeout()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(BenchOptions.parse("--requests", "100000", "--chaos").rate()).isEqualTo(10.0);
+    assertThat(BenchOptions.parse("--requests=200", "--chaos", "--max").rate()).isNull();
+  }
+
+  @Test
+  void servicesTakeShortNames() {
+    BenchOptions o =
+        BenchOptions.parse("--chaos", "--services", "intake,writer", "--faults", "kill");
+    assertThat(o.services()).containsExactly("request-intake", "state-writer");
+    assertThat(o.faults()).containsExactly("kill");
+  }
+
+  @Test
+  void badOptionsAreRefusedWithTheReason() {
+    assertThatThrownBy(() -> BenchOptions.parse("--rate", "5", "--max"))
+        .hasMessageContaining("exclude");
+    assertThatThrownBy(() -> BenchOptions.parse("--via", "carrier-pigeon"))
+        .hasMessageContaining("rest");
+    assertThatThrownBy(() -> BenchOptions.parse("--requests", "0"))
+        .hasMessageContaining("at least 1");
+    assertThatThrownBy(() -> BenchOptions.parse("--services", "database"))
+        .hasMessageContaining("request-intake");
+    assertThatThrownBy(() -> BenchOptions.parse("--frobnicate"))
+        .hasMessageContaining("unknown option");
+    assertThatThrownBy(() -> BenchOptions.parse("--requests"))
+        .hasMessageContaining("needs a value");
+  }
+}

@@ -1,0 +1,52 @@
+package io.pledge.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReportRendererTest {
+
+  @Test
+  void summaryShowsEveryLegTargetsAndVerdict() {
+    String out = ReportRenderer.summary(ReportFixtures.report(ReportFixtures.verdict(0, 0)));
+    assertThat(out)
+        .contains("latency", "throughput", "end-to-end", "pipeline", "visible")
+        .contains("ratio 0.63")
+        .contains("steps (latency, p50 / p99 ms): queue 3.0 / 5.0")
+        .contains("sustained throughput")
+        .contains("State store: 10 commits during the measured load")
+        .contains("400 of 600 CPU-seconds busy, 50 of them outside")
+        .contains("MISSED")
+        .contains("met")
+        .contains("Lost: 0/10 requests")
+        .contains("OK: nothing lost, nothing doubled.");
+  }
+
+  @Test
+  void aFailedVerificationSaysSoWithExamples() {
+    BenchReport r = ReportFixtures.report(ReportFixtures.verdict(1, 0));
+    assertThat(ReportRenderer.summary(r)).contains("Lost: 1/10 requests").contains("FAILED.");
+    assertThat(ReportRenderer.markdown(r)).contains("- load/bench/r-1: no manifest");
+  }
+
+  @Test
+  void markdownHasTheSectionsChartsAndTables() {
+    String md = ReportRenderer.markdown(ReportFixtures.report(ReportFixtures.verdict(0, 0)));
+    assertThat(md)
+        .startsWith("# Pledge benchmark 20260101-000000")
+        .contains("## Targets", "## Latency and throughput", "## Bare work", "## Resources")
+        .contains("## Verification", "![throughput](throughput.png)", "![latency](latency.png)")
+        .contains("| end-to-end p50 at 10 req/s | ≤ 50 ms | 42.0 ms | met | latency |")
+        .contains("**400.0 requests/s**");
+  }
+
+  @Test
+  void tablesAlignColumnsAndEscapePipes() {
+    String t =
+        ReportRenderer.table(List.of("a", "bb"), List.of(List.of("xyz", "1"), List.of("q", "100")));
+    assertThat(t.split("\n")).containsExactly("a     bb", "---  ---", "xyz    1", "q    100");
+    assertThat(ReportRenderer.markdownTable(List.of("h"), List.of(List.of("a|b"))))
+        .contains("| a\\|b |");
+  }
+}
