@@ -72,8 +72,12 @@ public interface WriterConfig {
 
   /** The commit batcher. */
   interface Batch {
-    /** How long the first Work of a batch waits for others to share its commit. */
-    @WithDefault("200ms")
+    /**
+     * How long the first Work of a batch waits for others to share its commit. Short, because
+     * batches form anyway: what arrives while a commit is pushed is all taken by the next poll. A
+     * long window only adds latency when the load is light.
+     */
+    @WithDefault("25ms")
     Duration window();
 
     /** At most this many Works in one batch (also the consumer's max.poll.records). */
