@@ -1,4 +1,4 @@
-package io.pledge.writer.telemetry;
+package io.pledge.testkit.otel;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
