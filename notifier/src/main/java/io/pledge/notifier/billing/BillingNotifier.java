@@ -3,18 +3,13 @@ package io.pledge.notifier.billing;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.notifier.delivery.Attempt;
-import io.pledge.notifier.delivery.HttpAttempts;
+import io.pledge.notifier.delivery.HttpPoster;
 import io.pledge.notifier.delivery.Notification;
 import io.pledge.notifier.delivery.Notifier;
 import io.pledge.notifier.delivery.RateLimiter;
 import io.pledge.notifier.telemetry.NotifierTelemetry;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -27,13 +22,10 @@ public final class BillingNotifier implements Notifier {
 
   public static final String CHANNEL = "billing";
 
-  private final HttpClient http;
+  private final HttpPoster poster;
   private final URI endpoint;
   private final Optional<String> token;
-  private final Duration timeout;
   private final RateLimiter rateLimiter;
-  private final Clock clock = Clock.systemUTC();
-  private final NotifierTelemetry telemetry;
 
   public BillingNotifier(
       URI endpoint, Optional<String> token, Duration timeout, RateLimiter rateLimiter) {
@@ -49,15 +41,9 @@ public final class BillingNotifier implements Notifier {
       Duration timeout,
       RateLimiter rateLimiter,
       NotifierTelemetry telemetry) {
-    this.telemetry = telemetry;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.poster = new HttpPoster(CHANNEL, timeout, telemetry);
     this.endpoint = endpoint;
     this.token = token;
-    this.timeout = timeout;
     this.rateLimiter = rateLimiter;
   }
 
@@ -70,24 +56,11 @@ public final class BillingNotifier implements Notifier {
   public Attempt attempt(Notification event) throws InterruptedException {
     rateLimiter.acquire(endpoint.toString());
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(endpoint)
-            .timeout(timeout)
-            .header("Content-Type", "application/json")
-            .header("Idempotency-Key", BillingEvent.idempotencyKey(event))
-            .POST(HttpRequest.BodyPublishers.ofString(body(event)));
+        poster
+            .request(endpoint, "application/json", body(event))
+            .header("Idempotency-Key", BillingEvent.idempotencyKey(event));
     token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-    try {
-      HttpResponse<String> response = telemetry.send(http, request, CHANNEL, endpoint);
-      return HttpAttempts.classify(
-          response.statusCode(),
-          response.headers().firstValue("Retry-After"),
-          response.body(),
-          clock);
-    } catch (HttpTimeoutException e) {
-      return Attempt.retryable("timed out after " + timeout.toMillis() + " ms");
-    } catch (IOException e) {
-      return Attempt.retryable("connection failed: " + e.getClass().getSimpleName());
-    }
+    return poster.send(endpoint, request);
   }
 
   private static String body(Notification event) {
