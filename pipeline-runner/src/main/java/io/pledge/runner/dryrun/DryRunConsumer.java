@@ -7,6 +7,7 @@ import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.event.MalformedEventException;
 import io.pledge.runner.events.PromiseTableReader;
+import io.pledge.runner.events.RunnerPublisher;
 import io.pledge.runner.workflow.PromiseRegistry;
 import io.pledge.runner.workflow.WorkflowRunner;
 import io.quarkus.runtime.ShutdownEvent;
@@ -56,7 +57,7 @@ public class DryRunConsumer {
   @Inject PromiseRegistry promises;
   @Inject PromiseTableReader table;
   @Inject DryRunWorkflow workflow;
-  @Inject DryRunPublisher publisher;
+  @Inject RunnerPublisher publisher;
 
   private final Clock clock = Clock.systemUTC();
   private volatile boolean stopping;
@@ -169,7 +170,7 @@ public class DryRunConsumer {
 
   private void send(DryRunCompleted answer) throws InterruptedException {
     try {
-      publisher.publish(answer).get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      publish(answer).get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (!tooLarge(e.getCause())) {
         LOG.warnf("the broker did not take dry-run answer %s: %s", answer.correlationId(), e);
@@ -180,8 +181,7 @@ public class DryRunConsumer {
               + e.getCause().getMessage()
               + ")";
       try {
-        publisher
-            .publish(DryRunReport.withoutFiles(answer, reason))
+        publish(DryRunReport.withoutFiles(answer, reason))
             .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException again) {
         LOG.warnf("the broker did not take dry-run answer %s: %s", answer.correlationId(), again);
@@ -189,6 +189,10 @@ public class DryRunConsumer {
     } catch (TimeoutException e) {
       LOG.warnf("the broker did not acknowledge dry-run answer %s in time", answer.correlationId());
     }
+  }
+
+  private CompletableFuture<Void> publish(DryRunCompleted answer) {
+    return publisher.publish(EventType.DRY_RUN_COMPLETED, answer.key().toString(), answer);
   }
 
   private static DryRunRequested read(String payload) {

@@ -20,8 +20,10 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
  * Publishes the runner's CloudEvents: status events on {@code pledge.status}, Works on {@code
- * pledge.works}, stage logs on {@code pledge.logs}, each keyed by its subject. The returned future
- * completes when the broker acknowledged the record (acks=all).
+ * pledge.works}, stage logs on {@code pledge.logs} and dry-run answers on {@code
+ * pledge.dryruns.replies}, each keyed by its subject. The returned future completes when the broker
+ * acknowledged the record (acks=all). Each event type's topic is fixed by the contract, so nothing
+ * a request carries (a dry run's reply topic, say) can make the runner write elsewhere.
  */
 @ApplicationScoped
 public class RunnerPublisher implements WorkflowEvents {
@@ -44,6 +46,11 @@ public class RunnerPublisher implements WorkflowEvents {
   @Channel("logs-out")
   @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
   Emitter<String> logs;
+
+  @Inject
+  @Channel("dryrun-replies-out")
+  @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 256)
+  Emitter<String> dryRunReplies;
 
   @Inject
   @Channel("promises-dlq")
@@ -72,6 +79,7 @@ public class RunnerPublisher implements WorkflowEvents {
       case Topics.WORKS -> works;
       case Topics.LOGS -> logs;
       case Topics.STATUS -> status;
+      case Topics.DRY_RUN_REPLIES -> dryRunReplies;
       default -> throw new IllegalArgumentException("the runner does not publish " + type);
     };
   }
