@@ -13,6 +13,15 @@ export PLEDGE_WRITER_PORT=${PLEDGE_WRITER_PORT:-8082}
 export PLEDGE_NOTIFIER_PORT=${PLEDGE_NOTIFIER_PORT:-8083}
 export PLEDGE_STUB_HTTP_PORT=${PLEDGE_STUB_HTTP_PORT:-8089}
 export PLEDGE_STUB_SMTP_PORT=${PLEDGE_STUB_SMTP_PORT:-2525}
+# The local OCI registry (CNCF distribution) holding the examples' pipeline images; see registry_up.
+export PLEDGE_REGISTRY_PORT=${PLEDGE_REGISTRY_PORT:-5000}
+export PLEDGE_REGISTRY=127.0.0.1:$PLEDGE_REGISTRY_PORT
+# Its storage; bench/run points it at a cache of its own, kept across runs.
+PLEDGE_REGISTRY_DIR=${PLEDGE_REGISTRY_DIR:-$PLEDGE_HOME/registry}
+# The examples' images are named under this prefix (the Promises say so); registries.conf mirrors
+# it to the local registry, where deploy/local/images pushes them.
+EXAMPLES_IMAGES=ghcr.io/pledge-io/examples
+REGISTRIES_CONF=$PLEDGE_HOME/registries.conf
 
 RUN_DIR=$PLEDGE_HOME/run
 LOG_DIR=$PLEDGE_HOME/logs
@@ -67,14 +76,28 @@ wait_for_url() {
   done
 }
 
-# ensure_packages: bubblewrap sandboxes pipeline stages; the example stages use jq and yq.
+# busybox_is_static: /bin/busybox exists and needs no shared libraries.
+busybox_is_static() {
+  case "$(ldd /bin/busybox 2>&1 || true)" in
+    *'not a dynamic executable'*) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# ensure_packages [COMMAND=PACKAGE...]: installs what is missing of what the deployment needs:
+# bubblewrap sandboxes pipeline stages on their image's root filesystem, skopeo and umoci pull and
+# unpack the images, docker-registry is the local registry, busybox-static the busybox base image;
+# jq, yq, curl and git serve these scripts. Arguments add more, e.g. kubectl=kubernetes-client.
+# shellcheck disable=SC2120 # its arguments are optional
 ensure_packages() {
-  local missing=()
-  command -v bwrap >/dev/null || missing+=(bubblewrap)
-  command -v jq >/dev/null || missing+=(jq)
-  command -v yq >/dev/null || missing+=(yq)
-  command -v curl >/dev/null || missing+=(curl)
-  command -v git >/dev/null || missing+=(git)
+  local missing=() pair
+  for pair in bwrap=bubblewrap skopeo=skopeo umoci=umoci docker-registry=docker-registry \
+      jq=jq yq=yq curl=curl git=git "$@"; do
+    command -v "${pair%%=*}" >/dev/null || missing+=("${pair#*=}")
+  done
+  # The busybox base image copies /bin/busybox, which must be the static one.
+  [ "$(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null)" = "install ok installed" ] \
+    || busybox_is_static || missing+=(busybox-static)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     log "installing ${missing[*]}"
@@ -82,4 +105,72 @@ ensure_packages() {
   else
     die "missing ${missing[*]}: install them (Debian: sudo apt-get install -y ${missing[*]})"
   fi
+}
+
+# start NAME COMMAND...: run in the background, logging to logs/NAME.log, pid in run/NAME.pid
+# (deploy/local/down stops what is recorded there).
+start() {
+  local name=$1; shift
+  if is_running "$name"; then
+    log "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"
+    return 0
+  fi
+  nohup "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/$name.pid"
+  log "started $name (pid $!)"
+}
+
+# registry_up: starts the local registry (docker-registry, CNCF distribution) on
+# 127.0.0.1:$PLEDGE_REGISTRY_PORT with its storage in $PLEDGE_REGISTRY_DIR, unless it runs
+# already, and waits until it answers GET /v2/. Plain HTTP on the loopback only.
+registry_up() {
+  local url=http://$PLEDGE_REGISTRY/v2/
+  if ! is_running registry; then
+    # Someone else's registry on the port would answer /v2/ as well, and take our pushes.
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PLEDGE_REGISTRY_PORT") 2>/dev/null; then
+      die "port $PLEDGE_REGISTRY_PORT is in use: set PLEDGE_REGISTRY_PORT to a free one (where systemd runs" \
+        "Debian's docker-registry service, it takes :5000: 'systemctl disable --now docker-registry')"
+    fi
+    mkdir -p "$PLEDGE_REGISTRY_DIR"
+    cat >"$RUN_DIR/registry.yml" <<YAML
+# Written by deploy/local (lib.sh registry_up) at each start.
+version: 0.1
+log:
+  level: info
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $PLEDGE_REGISTRY_DIR
+  delete:
+    enabled: true
+  cache:
+    blobdescriptor: inmemory
+http:
+  addr: $PLEDGE_REGISTRY
+  secret: pledge-local-registry
+YAML
+    start registry docker-registry serve "$RUN_DIR/registry.yml"
+  fi
+  wait_for_url "$url" 30 || { tail -20 "$LOG_DIR/registry.log" >&2; die "the registry did not answer $url"; }
+}
+
+# write_registries_conf: $PLEDGE_HOME/registries.conf (containers-registries.conf(5), v2) for
+# everything that pulls with skopeo here (pipeline-runner, `pledge image build`): images named
+# $EXAMPLES_IMAGES/... come from the local registry first.
+write_registries_conf() {
+  cat >"$REGISTRIES_CONF" <<TOML
+# Written by deploy/local (lib.sh write_registries_conf). The examples' pipeline images are named
+# $EXAMPLES_IMAGES/...; deploy/local/images builds them and pushes them to the local
+# registry, which serves them first as a mirror (plain HTTP on the loopback).
+unqualified-search-registries = ["docker.io"]
+
+[[registry]]
+prefix = "$EXAMPLES_IMAGES"
+location = "$EXAMPLES_IMAGES"
+
+[[registry.mirror]]
+location = "$PLEDGE_REGISTRY/${EXAMPLES_IMAGES#*/}"
+insecure = true
+TOML
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     name = "pledge",
     mixinStandardHelpOptions = true,
     version = "pledge 0.1.0",
-    description = "Apply, inspect and watch Pledge Promises and resource requests.",
+    description = "Apply, inspect and watch Pledge Promises and resource requests; build images.",
     subcommands = {
       ApplyCommand.class,
       GetCommand.class,
@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
       LogsCommand.class,
       DeleteCommand.class,
       WatchCommand.class,
+      ImageCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PledgeCommand implements Runnable {

@@ -19,6 +19,8 @@ import io.pledge.testkit.git.GitFixtures;
 import io.pledge.testkit.kafka.EmbeddedKafka;
 import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
+import io.pledge.testkit.oci.ExampleImages;
+import io.pledge.testkit.oci.OciRegistry;
 import io.pledge.testkit.otel.CollectedSpan;
 import io.pledge.testkit.otel.OtlpCollector;
 import io.pledge.testkit.process.PackagedService;
@@ -48,9 +50,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The seed scenario across the four packaged services on a real broker: the Postgres Promise, a
  * Destination and a Git state store are applied over REST; a request is committed to Git at
- * Kratix's path, becomes Reconciled with the commit SHA, and Slack hears of it; a size change
- * rewrites the file in a new commit; a delete removes the folder in a further commit. The services
- * export their traces to an OTLP collector stub: one request is one trace across all four.
+ * Kratix's path by the Promise's OCI images (pulled from a real registry), becomes Reconciled with
+ * the commit SHA, and Slack hears of it; a size change rewrites the file in a new commit; a delete
+ * removes the folder in a further commit. The services export their traces to an OTLP collector stub: one request is one trace across all four.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -93,6 +95,10 @@ class SeedScenarioIT {
     probe = new EventProbe(kafka.bootstrapServers(), Topics.REQUESTS, Topics.STATUS);
     collector = OtlpCollector.start();
 
+    // The Promise names ghcr.io/pledge-io/examples/... images; they are built from the examples'
+    // Containerfiles into a local registry, which registries.conf puts in ghcr.io's place.
+    Path registriesConf = ExampleImages.publish(OciRegistry.shared(), root);
+
     Path logs = root.resolve("end-to-end/target/e2e-logs");
     for (String module : List.of("request-intake", "pipeline-runner", "state-writer", "notifier")) {
       PackagedService service =
@@ -100,9 +106,7 @@ class SeedScenarioIT {
               .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
               .env("PLEDGE_HOME", home.toString())
               .env("PLEDGE_INTAKE_AUTH_ENABLED", "true")
-              .env(
-                  "PLEDGE_RUNNER_IMAGE_CATALOGS",
-                  root.resolve("examples/postgres/images.yaml").toString())
+              .env("CONTAINERS_REGISTRIES_CONF", registriesConf.toString())
               .env("PLEDGE_NOTIFIER_SLACK_WEBHOOK_URL", slack.baseUrl() + "/services/e2e")
               .env("QUARKUS_OTEL_SDK_DISABLED", "false")
               .env("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint())
@@ -149,6 +153,14 @@ class SeedScenarioIT {
     assertThat(resource.at("/status/message").asText()).isEqualTo("Resource requested");
     // The pipeline's second container (the image scanner) reports through status.yaml.
     assertThat(resource.at("/status/images").isArray()).as(resource.toString()).isTrue();
+    // Each container ran the registry's image, pinned by digest in the pipeline's phase.
+    JsonNode ran = resource.at("/status/kratix/workflows/pipelines/0/containers");
+    assertThat(ran.findValuesAsText("image"))
+        .as(resource.toString())
+        .containsExactly(
+            "ghcr.io/pledge-io/examples/postgres-configure:v1",
+            "ghcr.io/pledge-io/examples/image-scanner:v1");
+    assertThat(ran.findValuesAsText("imageDigest")).allMatch(d -> d.matches("sha256:[0-9a-f]{64}"));
     String manifest = GitFixtures.readFile(repo, "main", FILE).orElseThrow();
     assertThat(manifest)
         .contains("name: acid-example-postgresql")

@@ -1,42 +1,78 @@
 package io.pledge.runner;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.pledge.oci.ContainersConfig;
+import io.pledge.oci.ImageReference;
+import io.pledge.oci.LayerScanner;
+import io.pledge.oci.Skopeo;
+import io.pledge.oci.Umoci;
+import io.pledge.runner.image.ImageStore;
+import io.pledge.testkit.oci.OciRegistry;
+import io.pledge.testkit.oci.RegistriesConf;
+import io.pledge.testkit.oci.TestImages;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Writes small stage scripts as image folders plus the images.yaml that maps them. */
+/**
+ * Stage scripts as real images: each script becomes an image on the busybox base, pushed to the
+ * shared test registry, and a registries.conf remaps the names the tests use ({@code
+ * pledge.io/test/...}, short names on {@code docker.io}) to it, as a platform team remaps a
+ * registry to its mirror.
+ */
 public final class StageImages {
 
   private final Path dir;
-  private final Map<String, String> images = new LinkedHashMap<>();
+  private final TestImages images;
+  private final Map<String, String> remaps = new LinkedHashMap<>();
+  private final Path registriesConf;
 
   public StageImages(Path dir) {
     this.dir = dir;
+    OciRegistry registry = OciRegistry.shared();
+    this.images = new TestImages(registry, dir.resolve("build"));
+    this.registriesConf = dir.resolve("registries.conf");
+    RegistriesConf.remap(registriesConf, remaps);
   }
 
-  /** Maps {@code image} to a folder whose executable entrypoint is {@code script}. */
+  /** Publishes {@code image} (as the Promise names it) with {@code script} as its ENTRYPOINT. */
   public StageImages add(String image, String script) {
-    String folder = image.replaceAll("[^A-Za-z0-9]", "-");
-    try {
-      Path d = Files.createDirectories(dir.resolve(folder));
-      Path entrypoint = d.resolve("entrypoint");
-      Files.writeString(entrypoint, script);
-      Files.setPosixFilePermissions(entrypoint, PosixFilePermissions.fromString("rwxr-xr-x"));
-      images.put(image, folder);
-      StringBuilder yaml = new StringBuilder("images:\n");
-      images.forEach((k, v) -> yaml.append("  \"").append(k).append("\": ").append(v).append('\n'));
-      Files.writeString(catalog(), yaml.toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    ImageReference ref = ImageReference.parse(image);
+    String location = images.registry().host() + "/" + ref.registry();
+    remaps.put(ref.registry(), location);
+    RegistriesConf.remap(registriesConf, remaps);
+    String target = location + "/" + ref.repository() + ":" + ref.tag();
+    String built = images.script(target.substring(images.registry().host().length() + 1), script);
+    if (!built.equals(target)) {
+      throw new IllegalStateException(built + " != " + target);
     }
     return this;
   }
 
-  public Path catalog() {
-    return dir.resolve("images.yaml");
+  /** The registries.conf that resolves the added images. */
+  public Path registriesConf() {
+    return registriesConf;
+  }
+
+  /** An image cache under this folder that pulls through {@link #registriesConf()}. */
+  public ImageStore store() {
+    return store(dir.resolve("cache"), Duration.ofSeconds(30));
+  }
+
+  public ImageStore store(Path root, Duration pullTimeout) {
+    return store(
+        root,
+        pullTimeout,
+        ContainersConfig.fromEnvironment(Map.of()).withRegistriesConf(registriesConf));
+  }
+
+  /** A store with these containers settings. */
+  public static ImageStore store(Path root, Duration pullTimeout, ContainersConfig config) {
+    return new ImageStore(
+        new Skopeo(Path.of("/usr/bin/skopeo"), config),
+        new Umoci(Path.of("/usr/bin/umoci"), pullTimeout),
+        new LayerScanner(100_000, 1L << 30),
+        new ImageStore.Options(
+            root, 1L << 32, 1L << 30, 4 << 20, pullTimeout, Duration.ofMillis(200)));
   }
 }

@@ -52,11 +52,13 @@ public record Pipeline(String apiVersion, String kind, ObjectMeta metadata, Spec
    * One container of a pipeline.
    *
    * @param name its name
-   * @param image the image; the local sandbox maps it to an entrypoint through the image catalog
-   * @param command overrides the image's entrypoint
-   * @param args arguments
-   * @param env variables added after Kratix's own
+   * @param image the OCI image reference (tag or {@code @sha256:} digest)
+   * @param command replaces the image's ENTRYPOINT, as in Kubernetes
+   * @param args replace the image's CMD
+   * @param env variables added after the image's own
    * @param workingDir the working directory
+   * @param imagePullPolicy {@code Always}, {@code IfNotPresent} or {@code Never}; null for
+   *     Kubernetes' default ({@code Always} for {@code :latest}, else {@code IfNotPresent})
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -66,7 +68,20 @@ public record Pipeline(String apiVersion, String kind, ObjectMeta metadata, Spec
       List<String> command,
       List<String> args,
       List<EnvVar> env,
-      String workingDir) {}
+      String workingDir,
+      String imagePullPolicy) {
+
+    /** A container with the default pull policy. */
+    public Container(
+        String name,
+        String image,
+        List<String> command,
+        List<String> args,
+        List<EnvVar> env,
+        String workingDir) {
+      this(name, image, command, args, env, workingDir, null);
+    }
+  }
 
   /**
    * @param name the variable's name; @param value its value (valueFrom is not modelled)

@@ -1,5 +1,7 @@
 package io.pledge.contract.pipeline;
 
+import java.util.List;
+
 /**
  * A pipeline failed after its retries; later pipelines of the workflow do not run.
  *
@@ -9,6 +11,7 @@ package io.pledge.contract.pipeline;
  * @param exitCode its exit code, if it exited
  * @param reason why, in words (timeout, unknown image, escaping output path, ...)
  * @param stderrTail the last lines of the container's standard error
+ * @param containers the image each container that got one ran, in order, or null
  */
 public record PipelineFailed(
     WorkflowRef workflow,
@@ -16,4 +19,17 @@ public record PipelineFailed(
     String container,
     Integer exitCode,
     String reason,
-    String stderrTail) {}
+    String stderrTail,
+    List<ContainerImage> containers) {
+
+  /** Without container images. */
+  public PipelineFailed(
+      WorkflowRef workflow,
+      String pipeline,
+      String container,
+      Integer exitCode,
+      String reason,
+      String stderrTail) {
+    this(workflow, pipeline, container, exitCode, reason, stderrTail, null);
+  }
+}

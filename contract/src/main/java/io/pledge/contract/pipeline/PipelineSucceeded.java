@@ -1,6 +1,7 @@
 package io.pledge.contract.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 
 /**
  * A pipeline finished with every container exiting 0.
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param workloadGroups how many workload groups its Work carries (0: no Work was produced)
  * @param notifications the pipeline's {@code /kratix/metadata/notifications.yaml} (a list of
  *     notifications it asks for), as JSON, or null
+ * @param containers the image each container ran, in order, or null (Kubernetes Jobs)
  */
 public record PipelineSucceeded(
     WorkflowRef workflow,
@@ -21,7 +23,20 @@ public record PipelineSucceeded(
     int total,
     JsonNode status,
     int workloadGroups,
-    JsonNode notifications) {
+    JsonNode notifications,
+    List<ContainerImage> containers) {
+
+  /** Without container images. */
+  public PipelineSucceeded(
+      WorkflowRef workflow,
+      String pipeline,
+      int index,
+      int total,
+      JsonNode status,
+      int workloadGroups,
+      JsonNode notifications) {
+    this(workflow, pipeline, index, total, status, workloadGroups, notifications, null);
+  }
 
   /** A pipeline that asked for no notification. */
   public PipelineSucceeded(
@@ -31,6 +46,6 @@ public record PipelineSucceeded(
       int total,
       JsonNode status,
       int workloadGroups) {
-    this(workflow, pipeline, index, total, status, workloadGroups, null);
+    this(workflow, pipeline, index, total, status, workloadGroups, null, null);
   }
 }

@@ -6,6 +6,7 @@ import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.notification.NotificationDelivered;
+import io.pledge.contract.pipeline.ContainerImage;
 import io.pledge.contract.pipeline.PipelineFailed;
 import io.pledge.contract.pipeline.PipelineStarted;
 import io.pledge.contract.pipeline.PipelineSucceeded;
@@ -118,7 +119,7 @@ public final class StatusFold {
   private static void startRun(ResourceStatus.Builder s, Instant now) {
     s.message = PENDING;
     s.expectedWorks = null;
-    s.pipelines.replaceAll(p -> phase(p, PipelinePhase.PENDING, null, now));
+    s.pipelines.replaceAll(p -> phase(p, PipelinePhase.PENDING, null, now, null));
     setCondition(
         s,
         Condition.CONFIGURE_WORKFLOW_COMPLETED,
@@ -157,7 +158,7 @@ public final class StatusFold {
     if (stale(s, p.workflow())) {
       return false;
     }
-    putPhase(s, p.pipeline(), PipelinePhase.SUCCEEDED, null, now);
+    putPhase(s, p.pipeline(), PipelinePhase.SUCCEEDED, null, now, p.containers());
     if (p.status() != null && p.status().isObject()) {
       mergeStatus(s, (ObjectNode) p.status(), now);
     }
@@ -199,7 +200,7 @@ public final class StatusFold {
     if (stale(s, ref)) {
       return false;
     }
-    putPhase(s, f.pipeline(), PipelinePhase.FAILED, f.reason(), now);
+    putPhase(s, f.pipeline(), PipelinePhase.FAILED, f.reason(), now, f.containers());
     s.lastFailure =
         new Failure(f.pipeline(), f.container(), f.exitCode(), f.reason(), f.stderrTail(), now);
     if (WorkflowRef.DELETE.equals(ref.action())) {
@@ -419,18 +420,31 @@ public final class StatusFold {
 
   private static void putPhase(
       ResourceStatus.Builder s, String pipeline, String phase, String message, Instant now) {
+    putPhase(s, pipeline, phase, message, now, null);
+  }
+
+  /** {@code containers} null keeps the images the phase already names. */
+  private static void putPhase(
+      ResourceStatus.Builder s,
+      String pipeline,
+      String phase,
+      String message,
+      Instant now,
+      List<ContainerImage> containers) {
     for (int i = 0; i < s.pipelines.size(); i++) {
       PipelinePhase p = s.pipelines.get(i);
       if (p.name().equals(pipeline)) {
-        s.pipelines.set(i, phase(p, phase, message, now));
+        s.pipelines.set(i, phase(p, phase, message, now, containers));
         return;
       }
     }
-    s.pipelines.add(new PipelinePhase(pipeline, phase, message, now));
+    s.pipelines.add(new PipelinePhase(pipeline, phase, message, now, containers));
   }
 
-  private static PipelinePhase phase(PipelinePhase p, String phase, String message, Instant now) {
+  private static PipelinePhase phase(
+      PipelinePhase p, String phase, String message, Instant now, List<ContainerImage> containers) {
     Instant time = phase.equals(p.phase()) ? p.lastTransitionTime() : now;
-    return new PipelinePhase(p.name(), phase, message, time);
+    return new PipelinePhase(
+        p.name(), phase, message, time, containers != null ? containers : p.containers());
   }
 }

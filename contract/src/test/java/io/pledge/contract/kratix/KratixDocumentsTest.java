@@ -39,7 +39,7 @@ class KratixDocumentsTest {
     List<Pipeline> configure = promise.pipelines("resource", "configure");
     assertThat(configure).extracting(Pipeline::name).containsExactly("instance-configure");
     assertThat(configure.get(0).containers().get(0).image())
-        .isEqualTo("pledge.io/examples/postgres-configure:v1");
+        .isEqualTo("ghcr.io/pledge-io/examples/postgres-configure:v1");
     assertThat(promise.pipelines("resource", "delete")).isEmpty();
   }
 

@@ -2,17 +2,18 @@ package io.pledge.runner.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.pledge.oci.ContainersConfig;
+import io.pledge.oci.LayerScanner;
+import io.pledge.oci.Skopeo;
+import io.pledge.oci.Umoci;
 import io.pledge.runner.events.RunnerPublisher;
-import io.pledge.runner.image.CatalogLocator;
-import io.pledge.runner.image.ImageCatalog;
-import io.pledge.runner.image.ImageResolver;
+import io.pledge.runner.image.ImageStore;
 import io.pledge.runner.kubernetes.KubernetesJobExecutor;
 import io.pledge.runner.kubernetes.PipelineJobFactory;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
 import io.pledge.runner.sandbox.StageExecutor;
 import io.pledge.runner.sandbox.StageResult;
-import io.pledge.runner.sandbox.UnsandboxedExecutor;
 import io.pledge.runner.telemetry.RunnerTelemetry;
 import io.pledge.runner.workflow.JobExecutor;
 import io.pledge.runner.workflow.PipelineRunner;
@@ -28,7 +29,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /** Builds the plain-Java parts of the runner from {@link RunnerConfig}. */
@@ -45,32 +45,51 @@ public class RunnerBeans {
       return (spec, cancelled) ->
           StageResult.notStarted("stages run as Kubernetes Jobs, not on the runner's host");
     }
-    if (config.executor() == RunnerConfig.ExecutorKind.UNSANDBOXED) {
-      LOG.warn(
-          "stages run UNSANDBOXED, with this service's full rights: for development only"
-              + " (pledge.runner.executor=unsandboxed)");
-      return new UnsandboxedExecutor(config.maxLogBytes());
-    }
     SandboxExecutor sandbox =
-        new SandboxExecutor(Path.of(config.bwrapPath()), config.maxLogBytes());
+        new SandboxExecutor(
+            Path.of(config.bwrapPath()),
+            config.maxLogBytes(),
+            Path.of(config.workDir()).resolve("sandbox-etc"));
     if (sandbox.unavailableReason() != null) {
       LOG.error(sandbox.unavailableReason());
     }
     return sandbox;
   }
 
-  @Produces
-  @Singleton
-  ImageResolver images(RunnerConfig config) {
-    List<String> patterns = config.imageCatalogs();
-    Path base = Path.of("").toAbsolutePath();
-    return new ImageResolver(
-        () -> {
-          List<Path> files = CatalogLocator.locate(patterns, base);
-          ImageCatalog catalog = ImageCatalog.load(files);
-          LOG.debugf("image catalogs %s map %d images", files, catalog.images().size());
-          return catalog;
-        });
+  /**
+   * The image cache, or null with the Kubernetes executor (the kubelet pulls). Registries, mirrors
+   * and credentials come from the containers ecosystem's own files (see {@link ContainersConfig}).
+   */
+  static ImageStore imageStore(RunnerConfig config) {
+    if (config.executor() == RunnerConfig.ExecutorKind.KUBERNETES) {
+      return null;
+    }
+    ContainersConfig containers = ContainersConfig.fromEnvironment(System.getenv());
+    if (config.registriesConf().isPresent()) {
+      containers = containers.withRegistriesConf(Path.of(config.registriesConf().get()));
+    }
+    if (config.authFile().isPresent()) {
+      containers = containers.withAuthFile(Path.of(config.authFile().get()));
+    }
+    LOG.infof(
+        "images are pulled with %s (registries.conf %s, credentials %s)",
+        config.skopeoPath(),
+        containers.registriesConf() == null
+            ? "/etc/containers/registries.conf"
+            : containers.registriesConf(),
+        containers.authFile() == null ? "none" : containers.authFile());
+    return new ImageStore(
+        new Skopeo(Path.of(config.skopeoPath()), containers),
+        new Umoci(Path.of(config.umociPath()), config.pullTimeout()),
+        // An image may hold many small files, never more than ~1M or 8x its compressed bytes.
+        new LayerScanner(1_000_000, Math.multiplyExact(config.imageMaxBytes(), 8)),
+        new ImageStore.Options(
+            Path.of(config.workDir()).resolve("images"),
+            config.imageCacheMaxBytes(),
+            config.imageMaxBytes(),
+            config.imageManifestMaxBytes(),
+            config.pullTimeout(),
+            config.pullRetryBackoff()));
   }
 
   @Produces
@@ -78,7 +97,6 @@ public class RunnerBeans {
   PipelineRunner pipelines(
       RunnerConfig config,
       StageExecutor executor,
-      ImageResolver images,
       PromiseRegistry promises,
       Instance<KubernetesClient> kubernetes,
       RunnerTelemetry telemetry) {
@@ -102,7 +120,7 @@ public class RunnerBeans {
     }
     return new PipelineRunner(
         telemetry.traced(executor),
-        images,
+        imageStore(config),
         new OutputInspector(config.maxOutputBytes(), config.maxOutputFiles()),
         Path.of(config.workDir()).resolve("runs"),
         config.stageTimeout(),

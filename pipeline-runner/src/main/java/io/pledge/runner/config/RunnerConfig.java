@@ -3,7 +3,7 @@ package io.pledge.runner.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 
 /** Configuration of the pipeline runner; every key lives under {@code pledge.runner}. */
 @ConfigMapping(prefix = "pledge.runner")
@@ -11,34 +11,67 @@ public interface RunnerConfig {
 
   /** Where stages run. */
   enum ExecutorKind {
-    /** Under bubblewrap: read-only host system, no network, only the three Kratix folders. */
-    SANDBOX,
     /**
-     * Development only: the stage runs as a plain child process with the host's full access. Paths
-     * under {@code /kratix} and {@code /pledge/image} in its command are rewritten to the run's
-     * folders, which it also finds in {@code KRATIX_INPUT}, {@code KRATIX_OUTPUT}, {@code
-     * KRATIX_METADATA} and {@code PLEDGE_IMAGE}.
+     * Under bubblewrap, on the container image's own root filesystem (read-only), no network, only
+     * the three Kratix folders writable.
      */
-    UNSANDBOXED,
+    SANDBOX,
     /**
      * One Kubernetes Job per pipeline run, laid out as Kratix lays it out; see {@link Kubernetes}.
      */
     KUBERNETES
   }
 
-  /**
-   * {@code sandbox} (default, bubblewrap), {@code kubernetes} (a Job per pipeline run) or {@code
-   * unsandboxed} (development only).
-   */
+  /** {@code sandbox} (default, bubblewrap on the image) or {@code kubernetes} (a Job per run). */
   @WithDefault("sandbox")
   ExecutorKind executor();
 
   /**
-   * Image catalogs: YAML files mapping an image name to a folder (relative to the catalog) that
-   * holds an executable {@code entrypoint}. Paths or globs, relative to the working directory.
+   * Most bytes of pulled images (unpacked root filesystems plus their blobs) kept under {@code
+   * <work-dir>/images}; past it, images no running stage uses are evicted, least recently used
+   * first.
    */
-  @WithDefault("examples/*/images.yaml")
-  List<String> imageCatalogs();
+  @WithDefault("4294967296")
+  long imageCacheMaxBytes();
+
+  /** Largest image pulled: its compressed layers and configuration, as the manifest declares. */
+  @WithDefault("2147483648")
+  long imageMaxBytes();
+
+  /** Largest manifest or image index read from a registry. */
+  @WithDefault("4194304")
+  long imageManifestMaxBytes();
+
+  /**
+   * Longest a pull may take, retries of an unreachable registry included; then the pipeline fails
+   * naming the image and the registry's answer.
+   */
+  @WithDefault("2m")
+  Duration pullTimeout();
+
+  /** First pause before retrying a registry that did not answer (doubles, at most 10 s). */
+  @WithDefault("500ms")
+  Duration pullRetryBackoff();
+
+  /**
+   * The registries.conf (v2) to pull with; unset: {@code CONTAINERS_REGISTRIES_CONF}, else {@code
+   * /etc/containers/registries.conf}, as for podman and skopeo (their {@code --registries-conf}).
+   */
+  Optional<String> registriesConf();
+
+  /**
+   * The registry credentials file; unset: {@code REGISTRY_AUTH_FILE}, else {@code
+   * $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json} (skopeo's {@code --authfile}).
+   */
+  Optional<String> authFile();
+
+  /** Path of skopeo (registry access: registries.conf, auth files, manifests, blobs). */
+  @WithDefault("/usr/bin/skopeo")
+  String skopeoPath();
+
+  /** Path of umoci (unpacking layers into a root filesystem). */
+  @WithDefault("/usr/bin/umoci")
+  String umociPath();
 
   /** Root of the per-run folders and of the runner's own small records. */
   @WithDefault("${PLEDGE_HOME:.pledge}/runner")

@@ -3,9 +3,12 @@ package io.pledge.runner.workflow;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.kratix.Pipeline;
+import io.pledge.contract.pipeline.ContainerImage;
 import io.pledge.contract.pipeline.WorkflowRef;
 import io.pledge.contract.work.WorkloadGroup;
-import io.pledge.runner.image.ImageResolver;
+import io.pledge.runner.image.ImagePullException;
+import io.pledge.runner.image.ImageStore;
+import io.pledge.runner.image.LaunchPlan;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.OutputTree;
 import io.pledge.runner.sandbox.RunFolders;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +81,10 @@ public final class PipelineRunner {
   }
 
   private final StageExecutor executor;
-  private final ImageResolver images;
+
+  /** Null when pipelines run as Jobs: the cluster pulls their images. */
+  private final ImageStore images;
+
   private final OutputInspector inspector;
   private final Path runsDir;
   private final Duration stageTimeout;
@@ -87,7 +94,7 @@ public final class PipelineRunner {
 
   public PipelineRunner(
       StageExecutor executor,
-      ImageResolver images,
+      ImageStore images,
       OutputInspector inspector,
       Path runsDir,
       Duration stageTimeout,
@@ -101,7 +108,7 @@ public final class PipelineRunner {
    */
   public PipelineRunner(
       StageExecutor executor,
-      ImageResolver images,
+      ImageStore images,
       OutputInspector inspector,
       Path runsDir,
       Duration stageTimeout,
@@ -112,7 +119,7 @@ public final class PipelineRunner {
 
   private PipelineRunner(
       StageExecutor executor,
-      ImageResolver images,
+      ImageStore images,
       OutputInspector inspector,
       Path runsDir,
       Duration stageTimeout,
@@ -251,77 +258,127 @@ public final class PipelineRunner {
           false);
     }
     boolean network = wantsNetwork(pipeline);
+    List<ContainerImage> ran = new ArrayList<>();
     for (Pipeline.Container container : containers) {
       if (cancelled.getAsBoolean()) {
         return new Attempt(new PipelineOutcome.Cancelled(), false);
       }
-      ImageResolver.Resolved resolved;
+      ImageStore.Lease lease;
       try {
-        resolved = images.resolve(container);
-      } catch (ImageResolver.UnknownImageException e) {
+        lease = images.acquire(container.image(), container.imagePullPolicy(), cancelled);
+      } catch (ImagePullException e) {
+        // Transient registry failures were retried inside the pull, up to the pull timeout.
         return new Attempt(
-            new PipelineOutcome.Failed(container.name(), null, e.getMessage(), null), false);
+            new PipelineOutcome.Failed(container.name(), null, e.getMessage(), null, ran), false);
       }
-      Map<String, String> env = new LinkedHashMap<>();
-      env.put("PATH", WorkflowObject.PATH);
-      env.put("HOME", "/tmp");
-      env.putAll(request.object().kratixEnv(request.action(), pipeline.name()));
-      if (container.env() != null) {
-        for (Pipeline.EnvVar var : container.env()) {
-          if (var.name() != null && !var.name().isBlank()) {
-            env.put(var.name(), var.value() == null ? "" : var.value());
-          }
+      try (lease) {
+        ImageStore.Image image = lease.image();
+        ran.add(new ContainerImage(container.name(), container.image(), image.digest()));
+        Attempt failed =
+            runContainer(request, listener, attempt, cancelled, folders, network, container, image);
+        if (failed != null) {
+          return failed.outcome() instanceof PipelineOutcome.Failed f
+              ? new Attempt(f.withContainers(List.copyOf(ran)), failed.retryable())
+              : failed;
         }
-      }
-      if (request.object().dryRun()) {
-        // A stage must not be able to make a dry run look like a real one.
-        env.put(WorkflowObject.DRY_RUN_ENV, "true");
-      }
-      StageSpec spec =
-          new StageSpec(
-              container.name(),
-              resolved.command(),
-              resolved.imageFolder(),
-              env,
-              container.workingDir(),
-              folders,
-              network,
-              stageTimeout);
-      StageResult result = executor.run(spec, cancelled);
-      listener.containerFinished(container.name(), result, attempt);
-      if (result.cancelled()) {
-        return new Attempt(new PipelineOutcome.Cancelled(), false);
-      }
-      if (!result.succeeded()) {
-        return new Attempt(
-            new PipelineOutcome.Failed(
-                container.name(),
-                result.exitCode(),
-                result.failureReason(container.name(), stageTimeout),
-                stderrTail(result.stderr())),
-            result.startError() == null);
-      }
-      Optional<String> violation =
-          inspector
-              .violation(folders.output(), RunFolders.OUTPUT)
-              .or(() -> inspector.violation(folders.metadata(), RunFolders.METADATA));
-      if (violation.isPresent()) {
-        return new Attempt(
-            new PipelineOutcome.Failed(
-                container.name(), result.exitCode(), violation.get(), stderrTail(result.stderr())),
-            true);
       }
     }
     try {
-      return new Attempt(collect(request, folders), true);
+      PipelineOutcome outcome = collect(request, folders);
+      return new Attempt(
+          outcome instanceof PipelineOutcome.Succeeded s
+              ? s.withContainers(List.copyOf(ran))
+              : outcome,
+          true);
     } catch (PipelineFailure e) {
-      return new Attempt(new PipelineOutcome.Failed(null, null, e.getMessage(), null), true);
+      return new Attempt(new PipelineOutcome.Failed(null, null, e.getMessage(), null, ran), true);
     } catch (IOException e) {
       return new Attempt(
           new PipelineOutcome.Failed(
-              null, null, "cannot read the pipeline's output: " + e.getMessage(), null),
+              null, null, "cannot read the pipeline's output: " + e.getMessage(), null, ran),
           true);
     }
+  }
+
+  /** Runs one container on its image; null when it succeeded and left valid output. */
+  private Attempt runContainer(
+      Request request,
+      Listener listener,
+      int attempt,
+      BooleanSupplier cancelled,
+      RunFolders folders,
+      boolean network,
+      Pipeline.Container container,
+      ImageStore.Image image) {
+    Map<String, String> containerEnv = new LinkedHashMap<>();
+    if (container.env() != null) {
+      for (Pipeline.EnvVar var : container.env()) {
+        if (var.name() != null && !var.name().isBlank()) {
+          containerEnv.put(var.name(), var.value() == null ? "" : var.value());
+        }
+      }
+    }
+    Map<String, String> pledgeEnv =
+        new LinkedHashMap<>(
+            request.object().kratixEnv(request.action(), request.pipeline().name()));
+    if (request.object().dryRun()) {
+      // A stage must not be able to make a dry run look like a real one.
+      pledgeEnv.put(WorkflowObject.DRY_RUN_ENV, "true");
+    }
+    LaunchPlan plan;
+    try {
+      plan =
+          LaunchPlan.of(
+              image.config(),
+              container.command(),
+              container.args(),
+              containerEnv,
+              container.workingDir(),
+              pledgeEnv,
+              image.rootfs());
+    } catch (LaunchPlan.LaunchException e) {
+      return new Attempt(
+          new PipelineOutcome.Failed(
+              container.name(), null, "image " + container.image() + ": " + e.getMessage(), null),
+          false);
+    }
+    StageSpec spec =
+        new StageSpec(
+            container.name(),
+            plan.argv(),
+            image.rootfs(),
+            plan.env(),
+            plan.workingDir(),
+            folders,
+            network,
+            stageTimeout,
+            plan.uid(),
+            plan.gid());
+    StageResult result = executor.run(spec, cancelled);
+    listener.containerFinished(container.name(), result, attempt);
+    if (result.cancelled()) {
+      return new Attempt(new PipelineOutcome.Cancelled(), false);
+    }
+    if (!result.succeeded()) {
+      return new Attempt(
+          new PipelineOutcome.Failed(
+              container.name(),
+              result.exitCode(),
+              result.failureReason(container.name(), stageTimeout),
+              stderrTail(result.stderr())),
+          result.startError() == null);
+    }
+    Optional<String> violation =
+        inspector
+            .violation(folders.output(), RunFolders.OUTPUT)
+            .or(() -> inspector.violation(folders.metadata(), RunFolders.METADATA));
+    if (violation.isPresent()) {
+      return new Attempt(
+          new PipelineOutcome.Failed(
+              container.name(), result.exitCode(), violation.get(), stderrTail(result.stderr())),
+          true);
+    }
+    return null;
   }
 
   /** Reads what the pipeline left, once every container is done. */

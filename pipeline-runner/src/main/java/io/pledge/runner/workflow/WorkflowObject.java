@@ -43,9 +43,6 @@ public record WorkflowObject(
     JsonNode document,
     boolean dryRun) {
 
-  /** The PATH of every stage. */
-  public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
   /** Set to {@code true} in every container of a dry run, as Kratix does. */
   public static final String DRY_RUN_ENV = "KRATIX_DRY_RUN";
 

@@ -188,7 +188,15 @@ public final class WorkflowRunner {
       }
       run.publish(
           EventType.PIPELINE_SUCCEEDED,
-          new PipelineSucceeded(ref, deletes.get(0).name(), 0, 1, succeeded.status(), 0));
+          new PipelineSucceeded(
+              ref,
+              deletes.get(0).name(),
+              0,
+              1,
+              succeeded.status(),
+              0,
+              null,
+              succeeded.containers()));
     }
     run.publish(
         EventType.WORK_WITHDRAWN,
@@ -252,7 +260,14 @@ public final class WorkflowRunner {
       run.publish(
           EventType.PIPELINE_SUCCEEDED,
           new PipelineSucceeded(
-              ref, deletes.get(0).name(), 0, 1, StatusMerge.promiseStatus(succeeded.status()), 0));
+              ref,
+              deletes.get(0).name(),
+              0,
+              1,
+              StatusMerge.promiseStatus(succeeded.status()),
+              0,
+              null,
+              succeeded.containers()));
     }
     for (String workType : List.of(Work.PROMISE, Work.STATIC_DEPENDENCY)) {
       run.publish(
@@ -345,7 +360,8 @@ public final class WorkflowRunner {
                 list.size(),
                 written,
                 succeeded.groups().size(),
-                succeeded.notifications()));
+                succeeded.notifications(),
+                succeeded.containers()));
         if (!publishWork(works.work(pipeline.name(), succeeded.groups()), pipeline.name())) {
           return false;
         }
@@ -427,7 +443,13 @@ public final class WorkflowRunner {
           publish(
               EventType.PIPELINE_FAILED,
               new PipelineFailed(
-                  ref, pipeline.name(), f.container(), f.exitCode(), f.reason(), f.stderrTail()));
+                  ref,
+                  pipeline.name(),
+                  f.container(),
+                  f.exitCode(),
+                  f.reason(),
+                  f.stderrTail(),
+                  f.containers()));
         } else if (outcome instanceof PipelineOutcome.Suspended s) {
           // The contract has no "suspended" event yet: report it as a failure whose reason
           // starts with "suspended", and produce no Work, as Kratix does.

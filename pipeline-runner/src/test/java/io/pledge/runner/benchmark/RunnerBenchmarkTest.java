@@ -1,7 +1,6 @@
 package io.pledge.runner.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.ResourceKey;
@@ -11,8 +10,9 @@ import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.kratix.Promise;
 import io.pledge.contract.work.Work;
-import io.pledge.runner.image.ImageCatalog;
-import io.pledge.runner.image.ImageResolver;
+import io.pledge.runner.StageImages;
+import io.pledge.runner.image.ImageStore;
+import io.pledge.runner.image.LaunchPlan;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.RunFolders;
 import io.pledge.runner.sandbox.SandboxExecutor;
@@ -21,6 +21,9 @@ import io.pledge.runner.sandbox.StageSpec;
 import io.pledge.runner.workflow.PipelineRunner;
 import io.pledge.runner.workflow.WorkflowEvents;
 import io.pledge.runner.workflow.WorkflowRunner;
+import io.pledge.testkit.oci.ExampleImages;
+import io.pledge.testkit.oci.OciRegistry;
+import io.pledge.testkit.oci.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,58 +57,114 @@ class RunnerBenchmarkTest {
   @TempDir Path dir;
 
   @Test
-  void sandboxStartOverheadPerContainer() throws Exception {
-    assumeTrue(Files.isExecutable(BWRAP), "bubblewrap is not installed");
-    int runs = 200;
-    SandboxExecutor sandbox = new SandboxExecutor(BWRAP, 8192);
+  void cachedImageStageOverheadAndFirstPull() throws Exception {
+    StageImages images = new StageImages(dir.resolve("images"));
+    String script = "#!/bin/sh\necho x > /kratix/output/x\n";
+    images.add("pledge.io/bench/stage:v1", script);
+    ImageStore store = images.store();
+    SandboxExecutor sandbox = new SandboxExecutor(BWRAP, 8192, dir.resolve("etc"));
     RunFolders folders = RunFolders.create(dir, "bench");
-    StageSpec spec =
+    String rootfs;
+    try (ImageStore.Lease lease = store.acquire("pledge.io/bench/stage:v1", null, () -> false)) {
+      rootfs = lease.image().rootfs().toString();
+    }
+    // Bare: the same script, the same sandbox, the same root filesystem, no image handling.
+    StageSpec bare =
         new StageSpec(
-            "true",
-            List.of("/usr/bin/true"),
-            null,
-            Map.of("PATH", "/usr/bin:/bin"),
+            "bare",
+            List.of("/usr/local/bin/entrypoint"),
+            Path.of(rootfs),
+            Map.of("PATH", "/usr/local/bin:/usr/bin:/bin"),
             null,
             folders,
             false,
-            Duration.ofSeconds(10));
-    for (int i = 0; i < 20; i++) {
-      sandbox.run(spec, () -> false);
-      plain();
-    }
-    long[] sandboxed = new long[runs];
+            Duration.ofSeconds(10),
+            0,
+            0);
+    int runs = 200;
+    long[] viaImage = new long[runs];
     long[] direct = new long[runs];
-    for (int i = 0; i < runs; i++) {
+    for (int i = -20; i < runs; i++) {
       long t0 = System.nanoTime();
-      StageResult result = sandbox.run(spec, () -> false);
-      sandboxed[i] = System.nanoTime() - t0;
-      assertThat(result.succeeded()).as("%s", result).isTrue();
+      try (ImageStore.Lease lease = store.acquire("pledge.io/bench/stage:v1", null, () -> false)) {
+        LaunchPlan plan =
+            LaunchPlan.of(
+                lease.image().config(),
+                null,
+                null,
+                Map.of(),
+                null,
+                Map.of(),
+                lease.image().rootfs());
+        StageResult result =
+            sandbox.run(
+                new StageSpec(
+                    "stage",
+                    plan.argv(),
+                    lease.image().rootfs(),
+                    plan.env(),
+                    plan.workingDir(),
+                    folders,
+                    false,
+                    Duration.ofSeconds(10),
+                    plan.uid(),
+                    plan.gid()),
+                () -> false);
+        assertThat(result.succeeded()).as("%s", result).isTrue();
+      }
       long t1 = System.nanoTime();
-      plain();
-      direct[i] = System.nanoTime() - t1;
+      assertThat(sandbox.run(bare, () -> false).succeeded()).isTrue();
+      long t2 = System.nanoTime();
+      if (i >= 0) {
+        viaImage[i] = t1 - t0;
+        direct[i] = t2 - t1;
+      }
     }
-    double sandboxMedian = median(sandboxed);
-    double directMedian = median(direct);
     System.out.printf(
-        "BENCHMARK sandbox start, %d runs of `true`: bwrap median %.2f ms (p90 %.2f), plain"
-            + " spawn median %.2f ms (p90 %.2f), overhead median %.2f ms per container%n",
+        "BENCHMARK stage on a cached image, %d runs: median %.2f ms (p90 %.2f); the same script"
+            + " bare in the same sandbox: median %.2f ms (p90 %.2f); overhead median %.2f ms%n",
         runs,
-        sandboxMedian,
-        p90(sandboxed),
-        directMedian,
+        median(viaImage),
+        p90(viaImage),
+        median(direct),
         p90(direct),
-        sandboxMedian - directMedian);
-  }
+        median(viaImage) - median(direct));
 
-  private static void plain() throws Exception {
-    Process p = new ProcessBuilder("/usr/bin/true").start();
-    assertThat(p.waitFor()).isZero();
+    // First pull: a fresh cache each time, an image with a 5 MB layer that does not compress.
+    byte[] random = new byte[5 << 20];
+    new java.util.Random(42).nextBytes(random);
+    Path context = Files.createDirectories(dir.resolve("big"));
+    Files.write(context.resolve("blob.bin"), random);
+    TestImages builder = new TestImages(OciRegistry.shared(), dir.resolve("big-build"));
+    Files.writeString(
+        context.resolve("Containerfile"), "FROM " + builder.busybox() + "\nCOPY blob.bin /data/\n");
+    builder.build(context, OciRegistry.shared().reference("pledge-bench/five-mb:v1"));
+    int pulls = 10;
+    long[] pullTimes = new long[pulls];
+    for (int i = 0; i < pulls; i++) {
+      ImageStore fresh =
+          StageImages.store(
+              dir.resolve("fresh-" + i),
+              Duration.ofMinutes(1),
+              io.pledge.oci.ContainersConfig.fromEnvironment(Map.of()));
+      long t0 = System.nanoTime();
+      try (ImageStore.Lease lease =
+          fresh.acquire(
+              OciRegistry.shared().reference("pledge-bench/five-mb:v1"), null, () -> false)) {
+        pullTimes[i] = System.nanoTime() - t0;
+        assertThat(lease.image().rootfs().resolve("data/blob.bin")).hasSize(5 << 20);
+      }
+    }
+    System.out.printf(
+        "BENCHMARK first pull of a 5 MB image (busybox base + 5 MiB random layer) from the"
+            + " loopback registry into an empty cache, %d pulls: median %.0f ms (p90 %.0f)%n",
+        pulls, median(pullTimes), p90(pullTimes));
   }
 
   @Test
   void postgresConfigureRunsPerSecond() throws Exception {
-    assumeTrue(Files.isExecutable(BWRAP), "bubblewrap is not installed");
-    assumeTrue(Files.isRegularFile(EXAMPLE.resolve("promise.yaml")), "no Postgres example");
+    Path registriesConf =
+        ExampleImages.publish(OciRegistry.shared(), EXAMPLE.getParent().getParent());
     JsonNode promiseDoc =
         KratixDocuments.readAll(Files.readString(EXAMPLE.resolve("promise.yaml"))).get(0);
     JsonNode request =
@@ -126,8 +185,12 @@ class RunnerBenchmarkTest {
     WorkflowRunner runner =
         new WorkflowRunner(
             new PipelineRunner(
-                new SandboxExecutor(BWRAP, 65536),
-                new ImageResolver(() -> ImageCatalog.load(List.of(EXAMPLE.resolve("images.yaml")))),
+                new SandboxExecutor(BWRAP, 65536, dir.resolve("etc")),
+                StageImages.store(
+                    dir.resolve("cache"),
+                    Duration.ofMinutes(1),
+                    io.pledge.oci.ContainersConfig.fromEnvironment(Map.of())
+                        .withRegistriesConf(registriesConf)),
                 new OutputInspector(10 << 20, 1000),
                 dir.resolve("runs"),
                 Duration.ofSeconds(60),

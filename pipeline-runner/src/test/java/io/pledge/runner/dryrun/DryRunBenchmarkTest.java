@@ -15,6 +15,8 @@ import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
+import io.pledge.testkit.oci.ExampleImages;
+import io.pledge.testkit.oci.OciRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,7 +45,7 @@ import org.junit.jupiter.api.Test;
 @Tag("benchmark")
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
-// Restricted: an unrestricted test resource would give every test of the module this catalog.
+// Restricted: an unrestricted test resource would give every test of the module these images.
 @QuarkusTestResource(
     value = DryRunBenchmarkTest.PostgresExample.class,
     restrictToAnnotatedClass = true)
@@ -51,13 +53,18 @@ class DryRunBenchmarkTest {
 
   static final Path EXAMPLE = Path.of("..", "examples", "postgres").toAbsolutePath().normalize();
 
-  /** The runner under test maps the example's images, with a work dir of its own. */
+  /**
+   * The runner under test pulls the example's images from the test registry, into a work dir of its
+   * own.
+   */
   public static class PostgresExample implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
       try {
         return Map.of(
-            "pledge.runner.image-catalogs", EXAMPLE.resolve("images.yaml").toString(),
+            "pledge.runner.registries-conf",
+                ExampleImages.publish(OciRegistry.shared(), EXAMPLE.getParent().getParent())
+                    .toString(),
             "pledge.runner.work-dir",
                 Files.createTempDirectory("pledge-dry-run-bench").resolve("runner").toString());
       } catch (IOException e) {

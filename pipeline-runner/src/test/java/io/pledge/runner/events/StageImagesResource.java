@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Gives the service under test its own image catalog of small stage scripts and a work dir. */
+/**
+ * Gives the service under test small stage images (scripts on busybox, in the test registry, named
+ * by registries.conf) and a work dir.
+ */
 public class StageImagesResource implements QuarkusTestResourceLifecycleManager {
 
   static final String CONFIGURE_IMAGE = "pledge.io/test/database-configure:v1";
@@ -72,7 +75,7 @@ public class StageImagesResource implements QuarkusTestResourceLifecycleManager 
           exit 3
           """);
       return Map.of(
-          "pledge.runner.image-catalogs", images.catalog().toString(),
+          "pledge.runner.registries-conf", images.registriesConf().toString(),
           "pledge.runner.work-dir", dir.resolve("runner").toString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -64,7 +64,6 @@ class KubernetesJobFlowTest {
           "pledge.runner.executor", "kubernetes",
           "pledge.runner.kubernetes.poll-interval", "100ms",
           "pledge.runner.kubernetes.handback-grace", "5s",
-          "pledge.runner.image-catalogs", "no-catalog-needed.yaml",
           "pledge.runner.work-dir", "target/k8s-runner-" + System.nanoTime());
     }
   }

@@ -1,8 +1,9 @@
 package io.pledge.runner.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pledge.runner.image.RootfsPreparation;
+import io.pledge.testkit.oci.TestImages;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The sandbox itself, on a busybox root filesystem (the image cache's part is tested apart). */
 class SandboxExecutorTest {
 
   private static final Path BWRAP = Path.of("/usr/bin/bwrap");
@@ -23,11 +25,14 @@ class SandboxExecutorTest {
 
   private SandboxExecutor sandbox;
   private RunFolders folders;
+  private Path rootfs;
 
   @BeforeEach
   void setUp() throws Exception {
-    assumeTrue(Files.isExecutable(BWRAP), "bubblewrap is not installed");
-    sandbox = new SandboxExecutor(BWRAP, 4096);
+    rootfs = dir.resolve("rootfs");
+    TestImages.writeBusyboxRootfs(rootfs);
+    RootfsPreparation.prepare(rootfs, null);
+    sandbox = new SandboxExecutor(BWRAP, 4096, dir.resolve("etc"));
     folders = RunFolders.create(dir.resolve("runs"), "test");
     Files.writeString(
         folders.input().resolve("object.yaml"), "kind: Thing\nspec:\n  size: small\n");
@@ -40,7 +45,16 @@ class SandboxExecutorTest {
     all.put("HOME", "/tmp");
     all.putAll(env);
     return new StageSpec(
-        "stage", List.of("/bin/bash", "-c", script), null, all, null, folders, network, timeout);
+        "stage",
+        List.of("/bin/sh", "-c", script),
+        rootfs,
+        all,
+        null,
+        folders,
+        network,
+        timeout,
+        0,
+        0);
   }
 
   private StageResult run(String script) {
@@ -64,6 +78,30 @@ class SandboxExecutorTest {
     assertThat(lines[1].trim().split(" "))
         .contains("KRATIX_PROMISE_NAME", "PATH", "HOME")
         .isSubsetOf("HOME", "KRATIX_PROMISE_NAME", "PATH", "PWD", "SHLVL", "_", "OLDPWD");
+  }
+
+  @Test
+  void runsOnTheImageRootAsTheMappedUserWithAPodsEtcFiles() throws Exception {
+    StageResult result =
+        sandbox.run(
+            new StageSpec(
+                "stage",
+                List.of("/bin/sh", "-c", "id -u; id -g; cat /etc/hosts; ls /; touch /x; echo x=$?"),
+                rootfs,
+                Map.of("PATH", "/bin"),
+                "/tmp",
+                folders,
+                false,
+                Duration.ofSeconds(20),
+                1234,
+                2345),
+            () -> false);
+
+    assertThat(result.succeeded()).as(result.stderr()).isTrue();
+    assertThat(result.stdout())
+        .startsWith("1234\n2345\n")
+        .contains("127.0.0.1\tlocalhost", "kratix", "x=1")
+        .doesNotContain("lost+found", "home\n");
   }
 
   @Test
@@ -102,7 +140,9 @@ class SandboxExecutorTest {
   @Test
   void hasNoNetworkUnlessThePipelineOptsIn() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      String connect = "exec 3<>/dev/tcp/127.0.0.1/" + server.getLocalPort() + " && echo connected";
+      String connect =
+          // busybox nc -e: connect, run the program, hang up; no wait for the server to close.
+          "nc -w 2 127.0.0.1 " + server.getLocalPort() + " -e true && echo connected";
 
       StageResult isolated = run(connect);
       StageResult networked =
@@ -161,7 +201,8 @@ class SandboxExecutorTest {
 
   @Test
   void refusesToRunWithoutBubblewrap() {
-    SandboxExecutor missing = new SandboxExecutor(dir.resolve("no-bwrap"), 4096);
+    SandboxExecutor missing =
+        new SandboxExecutor(dir.resolve("no-bwrap"), 4096, dir.resolve("etc2"));
 
     StageResult result =
         missing.run(bash("true", false, Duration.ofSeconds(5), Map.of()), () -> false);

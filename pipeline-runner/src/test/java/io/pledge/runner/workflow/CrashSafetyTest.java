@@ -13,14 +13,11 @@ import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.kratix.Promise;
 import io.pledge.contract.work.Work;
 import io.pledge.runner.StageImages;
-import io.pledge.runner.image.ImageCatalog;
-import io.pledge.runner.image.ImageResolver;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -63,8 +60,8 @@ class CrashSafetyTest {
   private WorkflowRunner runner(StageImages images, WorkflowEvents events, String runs) {
     return new WorkflowRunner(
         new PipelineRunner(
-            new SandboxExecutor(Path.of("/usr/bin/bwrap"), 8192),
-            new ImageResolver(() -> ImageCatalog.load(List.of(images.catalog()))),
+            new SandboxExecutor(Path.of("/usr/bin/bwrap"), 8192, dir.resolve("etc")),
+            images.store(),
             new OutputInspector(1_000_000, 100),
             dir.resolve(runs),
             Duration.ofSeconds(20),

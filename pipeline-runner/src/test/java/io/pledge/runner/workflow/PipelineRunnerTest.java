@@ -11,8 +11,6 @@ import io.pledge.contract.ResourceKey;
 import io.pledge.contract.kratix.Pipeline;
 import io.pledge.contract.work.WorkloadGroup;
 import io.pledge.runner.StageImages;
-import io.pledge.runner.image.ImageCatalog;
-import io.pledge.runner.image.ImageResolver;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
 import io.pledge.runner.sandbox.StageResult;
@@ -76,8 +74,8 @@ class PipelineRunnerTest {
     images = new StageImages(dir.resolve("images"));
     runner =
         new PipelineRunner(
-            new SandboxExecutor(Path.of("/usr/bin/bwrap"), 8192),
-            new ImageResolver(() -> ImageCatalog.load(List.of(images.catalog()))),
+            new SandboxExecutor(Path.of("/usr/bin/bwrap"), 8192, dir.resolve("etc")),
+            images.store(),
             new OutputInspector(1_000_000, 5),
             dir.resolve("runs"),
             Duration.ofSeconds(20),

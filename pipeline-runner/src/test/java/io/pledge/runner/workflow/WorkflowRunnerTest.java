@@ -18,8 +18,6 @@ import io.pledge.contract.pipeline.WorkflowCompleted;
 import io.pledge.contract.work.Work;
 import io.pledge.contract.work.WorkWithdrawn;
 import io.pledge.runner.StageImages;
-import io.pledge.runner.image.ImageCatalog;
-import io.pledge.runner.image.ImageResolver;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +49,8 @@ class WorkflowRunnerTest {
     events = new RecordingEvents();
     PipelineRunner pipelines =
         new PipelineRunner(
-            new SandboxExecutor(Path.of("/usr/bin/bwrap"), 8192),
-            new ImageResolver(() -> ImageCatalog.load(List.of(images.catalog()))),
+            new SandboxExecutor(Path.of("/usr/bin/bwrap"), 8192, dir.resolve("etc")),
+            images.store(),
             new OutputInspector(1_000_000, 100),
             dir.resolve("runs"),
             Duration.ofSeconds(20),
@@ -77,7 +75,7 @@ class WorkflowRunnerTest {
     images
         .add(
             "one:v1",
-            "#!/bin/sh\necho 'message: one\\nport: 5432' > /kratix/metadata/status.yaml\n"
+            "#!/bin/sh\nprintf 'message: one\\nport: 5432\\n' > /kratix/metadata/status.yaml\n"
                 + "echo '- {channel: slack, message: port open}' > /kratix/metadata/notifications.yaml\n"
                 + "echo a > /kratix/output/a.yaml\n")
         .add("two:v1", "#!/bin/sh\ngrep -q 'port: 5432' /kratix/input/object.yaml || exit 9\n");
@@ -284,7 +282,7 @@ class WorkflowRunnerTest {
     images.add(
         "promise:v1",
         "#!/bin/sh\necho \"$KRATIX_OBJECT_KIND $KRATIX_CLUSTER_SCOPED\" > /kratix/output/p.txt\n"
-            + "echo 'message: ready\\nextra: dropped' > /kratix/metadata/status.yaml\n");
+            + "printf 'message: ready\\nextra: dropped\\n' > /kratix/metadata/status.yaml\n");
     JsonNode document =
         yaml(
             """

@@ -14,8 +14,6 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.kratix.Promise;
 import io.pledge.runner.StageImages;
-import io.pledge.runner.image.ImageCatalog;
-import io.pledge.runner.image.ImageResolver;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.StageExecutor;
 import io.pledge.runner.sandbox.StageResult;
@@ -86,7 +84,7 @@ class WorkflowTelemetryTest {
     PipelineRunner pipelines =
         new PipelineRunner(
             telemetry.traced(executor),
-            new ImageResolver(() -> ImageCatalog.load(List.of(images.catalog()))),
+            images.store(),
             new OutputInspector(1_000_000, 100),
             dir.resolve("runs"),
             Duration.ofSeconds(20),
