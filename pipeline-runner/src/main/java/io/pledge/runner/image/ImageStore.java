@@ -170,12 +170,35 @@ public final class ImageStore {
     Lease lease;
     try {
       lease = acquireLocked(ref, policy, cancelled);
-    } finally {
+    } catch (ImagePullException e) {
       evictionLock.readLock().unlock();
       lock.unlock();
+      dropRefusedBlobs();
+      throw e;
+    } catch (RuntimeException | Error e) {
+      evictionLock.readLock().unlock();
+      lock.unlock();
+      throw e;
     }
+    evictionLock.readLock().unlock();
+    lock.unlock();
     evictIfOver();
     return lease;
+  }
+
+  /**
+   * A refused image (a layer escaping the root, a digest mismatch) may have left downloaded blobs
+   * that no cached image uses: nothing of it stays. Blobs are only removed with no pull running.
+   */
+  private void dropRefusedBlobs() {
+    evictionLock.writeLock().lock();
+    try {
+      deleteUnreferencedBlobs();
+    } catch (IOException e) {
+      LOG.warnf("could not remove a refused image's blobs: %s", e.getMessage());
+    } finally {
+      evictionLock.writeLock().unlock();
+    }
   }
 
   private Lease acquireLocked(ImageReference ref, PullPolicy policy, BooleanSupplier cancelled)
@@ -204,9 +227,13 @@ public final class ImageStore {
       } catch (ToolException e) {
         Duration left = Duration.between(Instant.now(), deadline);
         if (!e.isTransient() || left.compareTo(pause) <= 0 || cancelled.getAsBoolean()) {
+          // The tools' messages do not always say which image they were working on.
+          String message =
+              e.getMessage().contains(ref.toString())
+                  ? e.getMessage()
+                  : "image " + ref + ": " + e.getMessage();
           throw new ImagePullException(
-              e.getMessage()
-                  + (e.isTransient() ? " (gave up after " + options.pullTimeout() + ")" : ""));
+              message + (e.isTransient() ? " (gave up after " + options.pullTimeout() + ")" : ""));
         }
         LOG.warnf("%s; retrying in %s", e.getMessage(), pause);
         sleep(pause);

@@ -1,7 +1,6 @@
 package io.pledge.runner.dryrun;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.ResourceKey;
@@ -87,8 +86,6 @@ class DryRunBenchmarkTest {
 
   @Test
   void postgresDryRunLatency() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "bubblewrap is not installed");
-    assumeTrue(Files.isRegularFile(EXAMPLE.resolve("promise.yaml")), "no Postgres example");
     EventCodec intake = new EventCodec("/pledge/request-intake");
     JsonNode promise =
         KratixDocuments.readAll(Files.readString(EXAMPLE.resolve("promise.yaml"))).get(0);

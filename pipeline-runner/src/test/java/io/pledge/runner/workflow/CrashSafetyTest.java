@@ -3,7 +3,6 @@ package io.pledge.runner.workflow;
 import static io.pledge.runner.workflow.Pipelines.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.ResourceKey;
@@ -15,7 +14,6 @@ import io.pledge.contract.work.Work;
 import io.pledge.runner.StageImages;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -72,7 +70,6 @@ class CrashSafetyTest {
 
   @Test
   void aRunKilledBeforeItsAcknowledgementIsRedoneWithAByteIdenticalWork() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "bubblewrap is not installed");
     StageImages images =
         new StageImages(dir.resolve("images"))
             .add(

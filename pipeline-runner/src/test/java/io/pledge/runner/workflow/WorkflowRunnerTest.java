@@ -3,7 +3,6 @@ package io.pledge.runner.workflow;
 import static io.pledge.runner.workflow.Pipelines.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.ResourceKey;
@@ -21,7 +20,6 @@ import io.pledge.runner.StageImages;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +42,6 @@ class WorkflowRunnerTest {
 
   @BeforeEach
   void setUp() {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "bubblewrap is not installed");
     images = new StageImages(dir.resolve("images"));
     events = new RecordingEvents();
     PipelineRunner pipelines =
