@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,9 @@ public final class LayerScanner {
       super(message);
     }
   }
+
+  /** Links followed in one path before giving up, as Linux does (ELOOP). */
+  private static final int MAX_LINKS = 40;
 
   private final long maxEntries;
   private final long maxUnpackedBytes;
@@ -63,12 +67,13 @@ public final class LayerScanner {
           }
           String path = inside(layer, entry.getName());
           String name = path.substring(path.lastIndexOf('/') + 1);
+          // Where the entry really lands once the links unpacked so far are followed; links are
+          // remembered by that real path, since that is where later entries find them.
+          String dir = realParent(layer, "entry '" + path + "' would be written", path, symlinks);
+          String real = dir + name;
           if (name.startsWith(".wh.")) {
             // A whiteout removes a lower entry (an opaque one, everything in the folder).
-            String gone =
-                name.equals(".wh..wh..opq")
-                    ? parentOf(path)
-                    : parentOf(path) + name.substring(".wh.".length());
+            String gone = name.equals(".wh..wh..opq") ? dir : dir + name.substring(".wh.".length());
             symlinks
                 .keySet()
                 .removeIf(
@@ -78,14 +83,18 @@ public final class LayerScanner {
                             || (gone.endsWith("/") && p.startsWith(gone)));
             continue;
           }
-          checkParents(layer, path, symlinks);
           if (entry.isLink()) {
-            inside(layer, entry.getLinkName());
+            String target = inside(layer, entry.getLinkName());
+            realParent(
+                layer,
+                "hard link '" + path + "' to '" + entry.getLinkName() + "' would point",
+                target,
+                symlinks);
           }
           if (entry.isSymbolicLink()) {
-            symlinks.put(path, entry.getLinkName());
+            symlinks.put(real, entry.getLinkName());
           } else {
-            symlinks.remove(path);
+            symlinks.remove(real);
           }
         }
       } catch (IOException e) {
@@ -126,46 +135,51 @@ public final class LayerScanner {
     return String.join("/", parts);
   }
 
-  /** Refuses a path whose parent is a symbolic link leaving the root or pointing to "/...". */
-  private static void checkParents(Manifest.Layer layer, String path, Map<String, String> links)
+  /**
+   * The folder {@code path} lands in ({@code ""} for the root, else ending in {@code /}) once the
+   * symbolic links seen so far are followed, as the kernel would; refuses a path that this takes
+   * out of the root, or through a link to an absolute path (the host's, to a careless unpacker).
+   */
+  private static String realParent(
+      Manifest.Layer layer, String what, String path, Map<String, String> links)
       throws RefusedLayerException {
-    int slash = path.indexOf('/');
-    while (slash > 0) {
-      String prefix = path.substring(0, slash);
-      String target = links.get(prefix);
-      if (target != null && (target.startsWith("/") || escapes(prefix, target))) {
-        throw refused(
-            layer,
-            "entry '"
-                + path
-                + "' would be written through the symbolic link '"
-                + prefix
-                + "' -> '"
-                + target
-                + "'");
+    Deque<String> pending = new ArrayDeque<>(Arrays.asList(path.split("/")));
+    pending.pollLast(); // the entry itself is replaced, not followed
+    Deque<String> real = new ArrayDeque<>();
+    String via = null;
+    int hops = 0;
+    while (!pending.isEmpty()) {
+      String part = pending.removeFirst();
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
       }
-      slash = path.indexOf('/', slash + 1);
-    }
-  }
-
-  private static boolean escapes(String linkPath, String target) {
-    int depth = linkPath.split("/").length - 1;
-    for (String part : target.split("/")) {
       if (part.equals("..")) {
-        depth--;
-      } else if (!part.isEmpty() && !part.equals(".")) {
-        depth++;
+        // Only a link's target can climb: entry names are normalized by inside().
+        if (real.pollLast() == null) {
+          throw refused(layer, what + " through the symbolic link " + via);
+        }
+        continue;
       }
-      if (depth < 0) {
-        return true;
+      real.addLast(part);
+      String prefix = String.join("/", real);
+      String target = links.get(prefix);
+      if (target == null) {
+        continue;
+      }
+      via = "'" + prefix + "' -> '" + target + "'";
+      if (target.startsWith("/")) {
+        throw refused(layer, what + " through the symbolic link " + via);
+      }
+      if (++hops > MAX_LINKS) {
+        throw refused(layer, what + " through more than " + MAX_LINKS + " symbolic links");
+      }
+      real.removeLast();
+      String[] parts = target.split("/");
+      for (int i = parts.length - 1; i >= 0; i--) {
+        pending.addFirst(parts[i]);
       }
     }
-    return false;
-  }
-
-  private static String parentOf(String path) {
-    int slash = path.lastIndexOf('/');
-    return slash < 0 ? "" : path.substring(0, slash + 1);
+    return real.isEmpty() ? "" : String.join("/", real) + "/";
   }
 
   private static RefusedLayerException refused(Manifest.Layer layer, String why) {

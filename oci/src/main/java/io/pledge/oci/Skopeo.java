@@ -173,6 +173,7 @@ public final class Skopeo {
         || a.contains("503")
         || a.contains("504")
         || a.contains("too many requests")
+        || a.contains("toomanyrequests") // Docker Hub's rate limit error code
         || a.contains("did not finish");
   }
 }

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The part of the Dockerfile language that needs no container runtime: {@code FROM} (an image or
@@ -121,6 +123,20 @@ public record Containerfile(String from, List<Step> steps) {
       throws InvalidContainerfileException {
     String chmod = null;
     List<String> words = new ArrayList<>();
+    // Options come first and may be followed by the JSON form: COPY --chmod=644 ["a b", "/c"].
+    String[] split = rest.split("\\s+", 2);
+    while (split[0].startsWith("--")) {
+      String w = split[0];
+      if (w.startsWith("--chmod=")) {
+        chmod = w.substring("--chmod=".length());
+      } else if (w.startsWith("--chown=") || w.startsWith("--link")) {
+        // Ownership is not recorded by a rootless build; links change nothing here.
+      } else {
+        throw invalid(where, "option " + w + " is not supported");
+      }
+      rest = split.length > 1 ? split[1] : "";
+      split = rest.split("\\s+", 2);
+    }
     if (rest.startsWith("[")) {
       words.addAll(jsonArray(rest, where));
     } else {
@@ -197,7 +213,7 @@ public record Containerfile(String from, List<Step> steps) {
       if (eq <= 0) {
         throw invalid(where, "expected NAME=value, got '" + word + "'");
       }
-      values.put(word.substring(0, eq), unquote(word.substring(eq + 1)));
+      values.put(unquote(word.substring(0, eq)), unquote(word.substring(eq + 1)));
     }
     return values;
   }
@@ -244,7 +260,9 @@ public record Containerfile(String from, List<Step> steps) {
       result =
           result
               .replace("${" + arg.getKey() + "}", arg.getValue())
-              .replaceAll("\\$" + arg.getKey() + "(?![A-Za-z0-9_])", arg.getValue());
+              .replaceAll(
+                  "\\$" + Pattern.quote(arg.getKey()) + "(?![A-Za-z0-9_])",
+                  Matcher.quoteReplacement(arg.getValue()));
     }
     return result;
   }

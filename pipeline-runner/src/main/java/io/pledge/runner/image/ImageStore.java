@@ -118,6 +118,9 @@ public final class ImageStore {
   // Pulls share it; eviction (which deletes blobs an unfinished pull may be using) takes it alone.
   private final ReentrantReadWriteLock evictionLock = new ReentrantReadWriteLock();
   private final AtomicInteger pulls = new AtomicInteger();
+  // Bytes of each unpacked image (by folder name): an image never changes once in images/, so its
+  // tree is walked once per process, not on every acquire.
+  private final Map<String, Long> imageBytes = new ConcurrentHashMap<>();
 
   public ImageStore(Skopeo skopeo, Umoci umoci, LayerScanner scanner, Options options) {
     this.skopeo = skopeo;
@@ -331,7 +334,7 @@ public final class ImageStore {
       try {
         Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-        // Another runner process sharing this folder finished the same image first.
+        // A pull of the same digest under another reference finished first; its copy serves.
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("the image cache needs one file system under " + options.root(), e);
       }
@@ -424,17 +427,19 @@ public final class ImageStore {
       return; // a pull is running; the next acquire evicts
     }
     try {
-      long total = Trees.size(images) + Trees.size(blobs);
+      List<Path> cached;
+      try (Stream<Path> dirs = Files.list(images)) {
+        cached = dirs.filter(d -> Files.isRegularFile(d.resolve("record.json"))).toList();
+      }
+      long total = Trees.size(blobs);
+      for (Path dir : cached) {
+        total += bytesOf(dir);
+      }
       if (total <= options.maxCacheBytes()) {
         return;
       }
-      List<Path> byAge;
-      try (Stream<Path> dirs = Files.list(images)) {
-        byAge =
-            dirs.filter(d -> Files.isRegularFile(d.resolve("record.json")))
-                .sorted((a, b) -> lastUsed(a).compareTo(lastUsed(b)))
-                .toList();
-      }
+      List<Path> byAge =
+          cached.stream().sorted((a, b) -> lastUsed(a).compareTo(lastUsed(b))).toList();
       for (Path dir : byAge) {
         if (total <= options.maxCacheBytes()) {
           break;
@@ -444,7 +449,8 @@ public final class ImageStore {
         if (held != null && held.get() > 0) {
           continue;
         }
-        long size = Trees.size(dir);
+        long size = bytesOf(dir);
+        imageBytes.remove(dir.getFileName().toString());
         Path doomed = tmp.resolve("evicted-" + dir.getFileName() + "-" + UUID.randomUUID());
         Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
         Trees.delete(doomed);
@@ -457,6 +463,10 @@ public final class ImageStore {
     } finally {
       evictionLock.writeLock().unlock();
     }
+  }
+
+  private long bytesOf(Path imageDir) {
+    return imageBytes.computeIfAbsent(imageDir.getFileName().toString(), k -> Trees.size(imageDir));
   }
 
   private long deleteUnreferencedBlobs() throws IOException {

@@ -115,13 +115,11 @@ class KratixCoreTestPromiseTest {
     assertThat(files(groups.get(0)))
         .containsOnlyKeys("dest1/configmap.yaml")
         .hasValueSatisfying(
-            new Condition<>(
-                v -> v.contains("name: ksystest-cm-1"), "config map 1"));
+            new Condition<>(v -> v.contains("name: ksystest-cm-1"), "config map 1"));
     assertThat(files(groups.get(1)))
         .containsOnlyKeys("dest2/configmap.yaml")
         .hasValueSatisfying(
-            new Condition<>(
-                v -> v.contains("name: ksystest-cm-2"), "config map 2"));
+            new Condition<>(v -> v.contains("name: ksystest-cm-2"), "config map 2"));
     assertThat(labels(groups.get(0))).contains(Map.of("target", "worker-1"));
     assertThat(labels(groups.get(1))).contains(Map.of("target", "worker-2"));
 
