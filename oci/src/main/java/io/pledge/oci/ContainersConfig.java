@@ -28,6 +28,14 @@ public record ContainersConfig(Path registriesConf, Path authFile, boolean polic
 
   /** Reads the conventions from {@code env} (normally {@link System#getenv()}). */
   public static ContainersConfig fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, SYSTEM_POLICY);
+  }
+
+  /** The system-wide signature policy skopeo reads. */
+  static final Path SYSTEM_POLICY = Path.of("/etc/containers/policy.json");
+
+  /** The same, with the system-wide policy at {@code systemPolicy}. */
+  static ContainersConfig fromEnvironment(Map<String, String> env, Path systemPolicy) {
     Path registries = pathOf(env.get("CONTAINERS_REGISTRIES_CONF"));
     Path home = pathOf(env.getOrDefault("HOME", System.getProperty("user.home")));
     Path auth = pathOf(env.get("REGISTRY_AUTH_FILE"));
@@ -38,7 +46,7 @@ public record ContainersConfig(Path registriesConf, Path authFile, boolean polic
       auth = existing(home.resolve(".docker/config.json"));
     }
     boolean policy =
-        Files.isRegularFile(Path.of("/etc/containers/policy.json"))
+        Files.isRegularFile(systemPolicy)
             || (home != null
                 && Files.isRegularFile(home.resolve(".config/containers/policy.json")));
     return new ContainersConfig(registries, auth, policy);

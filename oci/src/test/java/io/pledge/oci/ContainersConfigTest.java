@@ -1,7 +1,6 @@
 package io.pledge.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -126,15 +125,19 @@ class ContainersConfigTest {
   void aPolicyInTheHomeFolderIsNoticed() throws Exception {
     write(home.resolve(".config/containers/policy.json"));
 
-    assertThat(ContainersConfig.fromEnvironment(env()).policyPresent()).isTrue();
+    // No system-wide policy, so that only the home folder's can make it true.
+    assertThat(
+            ContainersConfig.fromEnvironment(env(), home.resolve("no-such-policy.json"))
+                .policyPresent())
+        .isTrue();
   }
 
   @Test
   void withoutAnyPolicyFileImagesAreAcceptedUnsigned() {
-    // The system-wide policy would make this true whatever the fake home holds.
-    assumeFalse(Files.exists(Path.of("/etc/containers/policy.json")));
+    // The system-wide policy is looked for where this test says: nowhere.
+    Path noSystemPolicy = home.resolve("no-such-policy.json");
 
-    assertThat(ContainersConfig.fromEnvironment(env()).policyPresent()).isFalse();
+    assertThat(ContainersConfig.fromEnvironment(env(), noSystemPolicy).policyPresent()).isFalse();
   }
 
   @Test

@@ -1,8 +1,5 @@
 package io.pledge.runner.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.oci.ImageConfig;
 import io.pledge.oci.ImageReference;
 import io.pledge.oci.LayerScanner;
@@ -11,29 +8,21 @@ import io.pledge.oci.PullPolicy;
 import io.pledge.oci.Skopeo;
 import io.pledge.oci.ToolException;
 import io.pledge.oci.Umoci;
+import io.pledge.runner.sandbox.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,8 +46,12 @@ import org.jboss.logging.Logger;
 public final class ImageStore {
 
   private static final Logger LOG = Logger.getLogger(ImageStore.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String TAG = "pulled";
+
+  /** The file in each image's folder that names its blobs; its time is the image's last use. */
+  static final String RECORD = "record.json";
+
+  /** The image's configuration document, beside its rootfs. */
+  static final String IMAGE_CONFIG = "image-config.json";
 
   /**
    * Bounds and timing.
@@ -105,8 +98,6 @@ public final class ImageStore {
   }
 
   private final Skopeo skopeo;
-  private final Umoci umoci;
-  private final LayerScanner scanner;
   private final Options options;
   private final Path blobs;
   private final Path images;
@@ -118,14 +109,12 @@ public final class ImageStore {
   // Pulls share it; eviction (which deletes blobs an unfinished pull may be using) takes it alone.
   private final ReentrantReadWriteLock evictionLock = new ReentrantReadWriteLock();
   private final AtomicInteger pulls = new AtomicInteger();
-  // Bytes of each unpacked image (by folder name): an image never changes once in images/, so its
-  // tree is walked once per process, not on every acquire.
-  private final Map<String, Long> imageBytes = new ConcurrentHashMap<>();
+  private final CacheSpace space;
+  private final ResolvedTags tags;
+  private final ImageFetcher fetcher;
 
   public ImageStore(Skopeo skopeo, Umoci umoci, LayerScanner scanner, Options options) {
     this.skopeo = skopeo;
-    this.umoci = umoci;
-    this.scanner = scanner;
     this.options = options;
     Path root = options.root();
     this.blobs = root.resolve("blobs");
@@ -133,6 +122,9 @@ public final class ImageStore {
     this.refs = root.resolve("refs");
     this.tmp = root.resolve("tmp");
     this.layouts = root.resolve("layouts");
+    this.space = new CacheSpace(images, blobs, tmp, options.maxCacheBytes());
+    this.tags = new ResolvedTags(refs);
+    this.fetcher = new ImageFetcher(skopeo, umoci, scanner, blobs, layouts, tmp, images);
     try {
       // What a killed pull left behind is incomplete by construction: never renamed into images/.
       Trees.delete(tmp);
@@ -167,26 +159,29 @@ public final class ImageStore {
     } catch (IllegalArgumentException e) {
       throw new ImagePullException(e.getMessage());
     }
+    Lease lease;
+    try {
+      lease = acquireUnderLocks(ref, policy, cancelled);
+    } catch (ImagePullException e) {
+      dropRefusedBlobs();
+      throw e;
+    }
+    evictIfOver();
+    return lease;
+  }
+
+  /** Pulls of one reference take turns; eviction waits for every pull to end. */
+  private Lease acquireUnderLocks(ImageReference ref, PullPolicy policy, BooleanSupplier cancelled)
+      throws ImagePullException {
     ReentrantLock lock = pulling.computeIfAbsent(ref.toString(), k -> new ReentrantLock());
     lock.lock();
     evictionLock.readLock().lock();
-    Lease lease;
     try {
-      lease = acquireLocked(ref, policy, cancelled);
-    } catch (ImagePullException e) {
+      return acquireLocked(ref, policy, cancelled);
+    } finally {
       evictionLock.readLock().unlock();
       lock.unlock();
-      dropRefusedBlobs();
-      throw e;
-    } catch (RuntimeException | Error e) {
-      evictionLock.readLock().unlock();
-      lock.unlock();
-      throw e;
     }
-    evictionLock.readLock().unlock();
-    lock.unlock();
-    evictIfOver();
-    return lease;
   }
 
   /**
@@ -196,7 +191,7 @@ public final class ImageStore {
   private void dropRefusedBlobs() {
     evictionLock.writeLock().lock();
     try {
-      deleteUnreferencedBlobs();
+      space.deleteUnreferencedBlobs();
     } catch (IOException e) {
       LOG.warnf("could not remove a refused image's blobs: %s", e.getMessage());
     } finally {
@@ -225,7 +220,7 @@ public final class ImageStore {
         if (image == null) {
           image = fetch(ref, manifest, deadline);
         }
-        remember(ref, manifest.digest());
+        tags.remember(ref, manifest.digest());
         return new Lease(image);
       } catch (ToolException e) {
         Duration left = Duration.between(Instant.now(), deadline);
@@ -294,93 +289,24 @@ public final class ImageStore {
   /** Downloads, checks and unpacks one manifest's image into images/. */
   private Image fetch(ImageReference ref, Manifest manifest, Instant deadline)
       throws ToolException, ImagePullException {
-    String hex = hex(manifest.digest());
-    Path layout = layouts.resolve(hex + "-" + UUID.randomUUID());
-    Path staging = tmp.resolve(hex + "-" + UUID.randomUUID());
-    try {
-      long started = System.nanoTime();
-      skopeo.pull(ref.withDigest(manifest.digest()), layout, TAG, blobs, remaining(deadline));
-      // umoci reads blobs from the layout itself: point it at the shared folder.
-      Files.deleteIfExists(layout.resolve("blobs"));
-      Files.createSymbolicLink(layout.resolve("blobs"), blobs);
-      JsonNode stored = storedManifest(layout);
-      List<Manifest.Layer> layers = new ArrayList<>();
-      for (JsonNode l : stored.path("layers")) {
-        layers.add(
-            new Manifest.Layer(
-                l.path("digest").asText(), l.path("size").asLong(), l.path("mediaType").asText()));
-      }
-      try {
-        scanner.check(layers, blobs);
-      } catch (LayerScanner.RefusedLayerException e) {
-        throw new ImagePullException("image " + ref + ": " + e.getMessage());
-      }
-      umoci.unpack(layout, TAG, staging);
-      Path configBlob =
-          blobs.resolve(stored.path("config").path("digest").asText().replace(':', '/'));
-      Files.copy(configBlob, staging.resolve("image-config.json"));
-      ImageConfig config = ImageConfig.read(staging.resolve("image-config.json"));
-      RootfsPreparation.prepare(staging.resolve("rootfs"), config.workingDir());
-      List<String> used = new ArrayList<>();
-      used.add(stored.path("config").path("digest").asText());
-      layers.forEach(l -> used.add(l.digest()));
-      used.add(indexManifestDigest(layout));
-      ObjectNode record = JSON.createObjectNode();
-      record.put("reference", ref.toString());
-      record.put("digest", manifest.digest());
-      record.set("blobs", JSON.valueToTree(used));
-      Files.write(staging.resolve("record.json"), JSON.writeValueAsBytes(record));
-      Path target = images.resolve(hex);
-      try {
-        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-        // A pull of the same digest under another reference finished first; its copy serves.
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("the image cache needs one file system under " + options.root(), e);
-      }
-      pulls.incrementAndGet();
-      LOG.infof(
-          "pulled %s (%s, %d layers) in %d ms",
-          ref, manifest.digest(), layers.size(), (System.nanoTime() - started) / 1_000_000);
-      Image image = load(manifest.digest(), ref.toString());
-      if (image == null) {
-        throw new ImagePullException("image " + ref + " vanished from the cache after unpacking");
-      }
-      return image;
-    } catch (IOException e) {
-      throw new ImagePullException("image " + ref + " cannot be stored: " + e.getMessage());
-    } finally {
-      quietlyDelete(layout);
-      quietlyDelete(staging);
+    fetcher.fetch(ref, manifest, remaining(deadline));
+    pulls.incrementAndGet();
+    Image image = load(manifest.digest(), ref.toString());
+    if (image == null) {
+      throw new ImagePullException("image " + ref + " vanished from the cache after unpacking");
     }
-  }
-
-  private static JsonNode storedManifest(Path layout) throws IOException, ImagePullException {
-    JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
-    String digest = index.path("manifests").path(0).path("digest").asText("");
-    if (!digest.startsWith("sha256:")) {
-      throw new ImagePullException("the pulled layout names no manifest");
-    }
-    return JSON.readTree(layout.resolve("blobs").resolve(digest.replace(':', '/')).toFile());
-  }
-
-  private static String indexManifestDigest(Path layout) throws IOException {
-    return JSON.readTree(layout.resolve("index.json").toFile())
-        .path("manifests")
-        .path(0)
-        .path("digest")
-        .asText();
+    return image;
   }
 
   /** The cached image for {@code ref}: by its digest, or by the digest its tag last had. */
   private Image cached(ImageReference ref) {
     String digest = ref.digest();
     if (digest != null) {
-      String platform = rememberedDigest(ref);
+      String platform = tags.digestOf(ref);
       Image image = load(platform != null ? platform : digest, ref.toString());
       return image != null ? image : load(digest, ref.toString());
     }
-    String remembered = rememberedDigest(ref);
+    String remembered = tags.digestOf(ref);
     return remembered == null ? null : load(remembered, ref.toString());
   }
 
@@ -391,32 +317,10 @@ public final class ImageStore {
       return null;
     }
     try {
-      Files.setLastModifiedTime(dir.resolve("record.json"), FileTime.from(Instant.now()));
-      return new Image(
-          reference, digest, rootfs, ImageConfig.read(dir.resolve("image-config.json")));
+      Files.setLastModifiedTime(dir.resolve(RECORD), FileTime.from(Instant.now()));
+      return new Image(reference, digest, rootfs, ImageConfig.read(dir.resolve(IMAGE_CONFIG)));
     } catch (IOException e) {
       LOG.warnf("cached image %s is unreadable (%s); pulling it again", digest, e.getMessage());
-      return null;
-    }
-  }
-
-  private void remember(ImageReference ref, String digest) throws ImagePullException {
-    Path file = refs.resolve(hex(Manifest.digestOf(ref.toString())));
-    Path part = refs.resolve(file.getFileName() + "." + UUID.randomUUID() + ".part");
-    try {
-      Files.writeString(part, digest);
-      Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      quietlyDelete(part);
-      throw new ImagePullException("image " + ref + ": cannot record its digest: " + e);
-    }
-  }
-
-  private String rememberedDigest(ImageReference ref) {
-    Path file = refs.resolve(hex(Manifest.digestOf(ref.toString())));
-    try {
-      return Files.isRegularFile(file) ? Files.readString(file).trim() : null;
-    } catch (IOException e) {
       return null;
     }
   }
@@ -427,79 +331,15 @@ public final class ImageStore {
       return; // a pull is running; the next acquire evicts
     }
     try {
-      List<Path> cached;
-      try (Stream<Path> dirs = Files.list(images)) {
-        cached = dirs.filter(d -> Files.isRegularFile(d.resolve("record.json"))).toList();
-      }
-      long total = Trees.size(blobs);
-      for (Path dir : cached) {
-        total += bytesOf(dir);
-      }
-      if (total <= options.maxCacheBytes()) {
-        return;
-      }
-      List<Path> byAge =
-          cached.stream().sorted((a, b) -> lastUsed(a).compareTo(lastUsed(b))).toList();
-      for (Path dir : byAge) {
-        if (total <= options.maxCacheBytes()) {
-          break;
-        }
-        String digest = "sha256:" + dir.getFileName();
-        AtomicInteger held = leases.get(digest);
-        if (held != null && held.get() > 0) {
-          continue;
-        }
-        long size = bytesOf(dir);
-        imageBytes.remove(dir.getFileName().toString());
-        Path doomed = tmp.resolve("evicted-" + dir.getFileName() + "-" + UUID.randomUUID());
-        Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-        Trees.delete(doomed);
-        total -= size;
-        LOG.infof("evicted image %s (%d bytes) from the cache", digest, size);
-      }
-      total -= deleteUnreferencedBlobs();
+      space.evictIfOver(
+          digest -> {
+            AtomicInteger held = leases.get(digest);
+            return held != null && held.get() > 0;
+          });
     } catch (IOException e) {
       LOG.warnf("image cache eviction failed: %s", e.getMessage());
     } finally {
       evictionLock.writeLock().unlock();
-    }
-  }
-
-  private long bytesOf(Path imageDir) {
-    return imageBytes.computeIfAbsent(imageDir.getFileName().toString(), k -> Trees.size(imageDir));
-  }
-
-  private long deleteUnreferencedBlobs() throws IOException {
-    Set<String> used = new HashSet<>();
-    try (Stream<Path> dirs = Files.list(images)) {
-      for (Path dir : dirs.toList()) {
-        Path record = dir.resolve("record.json");
-        if (Files.isRegularFile(record)) {
-          JSON.readTree(record.toFile()).path("blobs").forEach(b -> used.add(hex(b.asText())));
-        }
-      }
-    }
-    long freed = 0;
-    Path sha = blobs.resolve("sha256");
-    if (!Files.isDirectory(sha)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.list(sha)) {
-      for (Path blob : files.toList()) {
-        if (!used.contains(blob.getFileName().toString())) {
-          freed += Files.size(blob);
-          Files.deleteIfExists(blob);
-        }
-      }
-    }
-    return freed;
-  }
-
-  private static FileTime lastUsed(Path dir) {
-    try {
-      return Files.getLastModifiedTime(dir.resolve("record.json"));
-    } catch (IOException e) {
-      return FileTime.fromMillis(0);
     }
   }
 
@@ -508,7 +348,7 @@ public final class ImageStore {
     return left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
   }
 
-  private static String hex(String digest) {
+  static String hex(String digest) {
     return digest.substring(digest.indexOf(':') + 1);
   }
 
@@ -517,14 +357,6 @@ public final class ImageStore {
       Thread.sleep(pause.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void quietlyDelete(Path path) {
-    try {
-      Trees.delete(path);
-    } catch (IOException e) {
-      LOG.debugf("could not remove %s: %s", path, e.getMessage());
     }
   }
 }

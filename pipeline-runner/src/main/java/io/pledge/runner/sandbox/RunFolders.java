@@ -1,11 +1,8 @@
 package io.pledge.runner.sandbox;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The host folders behind {@code /kratix/input}, {@code /kratix/output} and {@code
@@ -33,40 +30,7 @@ public record RunFolders(Path root, Path input, Path output, Path metadata) {
 
   /** Removes the folders; links inside them are removed, never followed. */
   public void delete() throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-              throws IOException {
-            // A stage may leave folders without write permission; give it back so they empty.
-            dir.toFile().setWritable(true, true);
-            dir.toFile().setExecutable(true, true);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-            Files.deleteIfExists(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+    Trees.delete(root);
   }
 
   private static String sanitize(String prefix) {

@@ -12,6 +12,7 @@ import io.pledge.oci.LayerScanner;
 import io.pledge.oci.Manifest;
 import io.pledge.oci.Skopeo;
 import io.pledge.oci.Umoci;
+import io.pledge.runner.sandbox.Trees;
 import io.pledge.testkit.oci.OciRegistry;
 import io.pledge.testkit.oci.RegistriesConf;
 import io.pledge.testkit.oci.TestImages;

@@ -1,4 +1,4 @@
-package io.pledge.runner.image;
+package io.pledge.runner.sandbox;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -9,13 +9,15 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Folder trees in the cache: removed without following links, measured in bytes. */
-final class Trees {
+/**
+ * Folder trees (run folders, unpacked images): removed without following links, measured in bytes.
+ */
+public final class Trees {
 
   private Trees() {}
 
   /** Removes {@code root} and everything under it; links are removed, never followed. */
-  static void delete(Path root) throws IOException {
+  public static void delete(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
@@ -28,7 +30,8 @@ final class Trees {
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            // Unpacked images may hold read-only folders; give write back so they empty.
+            // Stages and unpacked images may leave read-only folders; give write back to empty
+            // them.
             dir.toFile().setWritable(true, true);
             dir.toFile().setExecutable(true, true);
             return FileVisitResult.CONTINUE;
@@ -56,7 +59,7 @@ final class Trees {
   }
 
   /** Bytes of the regular files under {@code root} (links not followed). */
-  static long size(Path root) {
+  public static long size(Path root) {
     AtomicLong total = new AtomicLong();
     if (!Files.exists(root)) {
       return 0;
