@@ -6,6 +6,7 @@ import io.pledge.bench.bare.BareStage;
 import io.pledge.bench.chaos.ChaosMonkey;
 import io.pledge.bench.chaos.ChaosPlan;
 import io.pledge.bench.chaos.Fault;
+import io.pledge.bench.chaos.PoisonEvents;
 import io.pledge.bench.deploy.Deployment;
 import io.pledge.bench.load.InboundPublisher;
 import io.pledge.bench.load.IntakeClient;
@@ -115,12 +116,13 @@ public final class BenchMain {
     LoadDriver driver =
         new LoadDriver(intake, inbound, options.concurrency(), options.payloadBytes());
     ChaosMonkey monkey = null;
+    PoisonEvents poison = new PoisonEvents(inbound);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   try {
-                    deployment.allowPushes("main");
+                    deployment.allowPushes();
                     deployment.recoverStubs();
                   } catch (Exception e) {
                     // best effort on the way out
@@ -155,7 +157,7 @@ public final class BenchMain {
                 f ->
                     System.out.printf(
                         "[chaos]   at %5.1f s: %s%n", f.atMillis() / 1000.0, f.describe()));
-            monkey = new ChaosMonkey(deployment, faults);
+            monkey = new ChaosMonkey(deployment, poison, faults);
             monkey.start();
           }
         }
@@ -179,6 +181,7 @@ public final class BenchMain {
       // The notifications are part of the work the load caused: the window closes once they are
       // out.
       waitForNotifications(records, tracker);
+      checkPoisonRefused(poison, tracker);
       sampler.mark("load-end");
       long loadEnd = Clock.micros();
 
@@ -358,6 +361,24 @@ public final class BenchMain {
         return;
       }
       Thread.sleep(250);
+    }
+  }
+
+  /**
+   * Each oversized poison event must have been refused as a whole: one rejection correlated to its
+   * id, none of its documents accepted. (That the load behind it was not held up, the drain and the
+   * verification show.)
+   */
+  private void checkPoisonRefused(PoisonEvents poison, StatusTracker tracker) {
+    for (String id : poison.oversizedIds()) {
+      StatusTracker.Correlation c = tracker.correlation(id);
+      if (c == null) {
+        problems.add("poison event " + id + " got no answer on pledge.status");
+      } else if (!c.rejected()) {
+        problems.add("poison event " + id + " was accepted (" + c.key() + "), not refused");
+      } else {
+        System.out.printf("[verify] poison event %s refused: %s%n", id, c.detail());
+      }
     }
   }
 
@@ -591,11 +612,12 @@ public final class BenchMain {
         faults.add(
             String.format(
                 Locale.ROOT,
-                "+%.1f s: %s (took %.1f s)%s",
+                "+%.1f s: %s (took %.1f s)%s%s",
                 (i.startMicros() - loadStart) / 1e6,
                 i.fault().describe(),
                 (i.endMicros() - i.startMicros()) / 1e6,
-                i.error() == null ? "" : " FAILED: " + i.error()));
+                i.error() == null ? "" : " FAILED: " + i.error(),
+                i.note() == null ? "" : " — " + i.note()));
       }
     }
     BenchReport.ChaosReport chaos =

@@ -51,7 +51,8 @@ public record BenchOptions(
   public static final List<String> ALL_SERVICES =
       List.of("request-intake", "pipeline-runner", "state-writer", "notifier");
 
-  public static final List<String> ALL_FAULTS = List.of("kill", "broker", "git", "stubs");
+  public static final List<String> ALL_FAULTS =
+      List.of("kill", "broker", "git", "stubs", "push-kill", "poison");
 
   private static final List<String> VALUED =
       List.of(
@@ -71,7 +72,7 @@ public record BenchOptions(
   public static final String USAGE =
       """
       usage: bench/run [--requests N] [--rate R | --max] [--resources K] [--via rest|inbound|both]
-                       [--chaos] [--services a,b] [--faults kill,broker,git,stubs] [--warmup W]
+                       [--chaos] [--services a,b] [--faults kill,broker,git,...] [--warmup W]
                        [--concurrency C] [--payload-bytes B] [--bare-runs M] [--seed S]
                        [--stall-timeout SECONDS] [--keep] [--profile]
 
@@ -84,10 +85,11 @@ public record BenchOptions(
         --via              rest, inbound (CloudEvents on pledge.requests.inbound) or both (default:
                            both, half of the resources each)
         --chaos            SIGKILL services and restart them, restart the broker, make the Git remote
-                           refuse pushes and the Slack/billing stubs answer 503, then verify that
-                           nothing was lost or doubled
+                           refuse pushes and the Slack/billing stubs answer 503, SIGKILL the writer
+                           inside a push, send poison inbound events, then verify that nothing was
+                           lost or doubled
+        --faults           kinds of fault: kill, broker, git, stubs, push-kill, poison (default: all)
         --services         services chaos may kill (default: all four)
-        --faults           kinds of fault (default: all)
         --warmup W         requests before measuring, on their own resources (default 50)
         --concurrency C    REST requests in flight (default 16)
         --payload-bytes B  filler in each spec (default 256)

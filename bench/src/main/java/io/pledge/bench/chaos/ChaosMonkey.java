@@ -14,20 +14,30 @@ import java.util.List;
  */
 public final class ChaosMonkey implements AutoCloseable {
 
-  /** A fault as it happened. */
-  public record Injected(Fault fault, long startMicros, long endMicros, String error) {}
+  /**
+   * A fault as it happened.
+   *
+   * @param note what the fault found, where that matters (whether a push-kill left a lock behind)
+   */
+  public record Injected(
+      Fault fault, long startMicros, long endMicros, String error, String note) {}
+
+  /** How often a push-kill tries to kill the writer while the lock is still there. */
+  static final int PUSH_KILL_ATTEMPTS = 3;
 
   private static final String BRANCH = "main";
 
   private final Deployment deployment;
+  private final PoisonEvents poison;
   private final List<Fault> plan;
   private final List<Injected> injected = new ArrayList<>();
   private final Thread thread;
   private volatile boolean stopped;
   private volatile long startMicros;
 
-  public ChaosMonkey(Deployment deployment, List<Fault> plan) {
+  public ChaosMonkey(Deployment deployment, PoisonEvents poison, List<Fault> plan) {
     this.deployment = deployment;
+    this.poison = poison;
     this.plan = plan;
     this.thread = new Thread(this::run, "bench-chaos");
     thread.setDaemon(true);
@@ -54,25 +64,30 @@ public final class ChaosMonkey implements AutoCloseable {
       }
       long t0 = Clock.micros();
       String error = null;
+      String note = null;
       System.out.printf("[chaos] %s%n", fault.describe());
       try {
-        inject(fault);
+        note = inject(fault);
+        if (note != null) {
+          System.out.printf("[chaos] %s: %s%n", fault.kind(), note);
+        }
       } catch (InterruptedException e) {
-        record(fault, t0, "interrupted");
+        record(fault, t0, "interrupted", null);
         return;
       } catch (Exception e) {
         error = e.toString();
         System.out.printf("[chaos] %s failed: %s%n", fault.kind(), error);
       }
-      record(fault, t0, error);
+      record(fault, t0, error, note);
     }
   }
 
-  private synchronized void record(Fault fault, long t0, String error) {
-    injected.add(new Injected(fault, t0, Clock.micros(), error));
+  private synchronized void record(Fault fault, long t0, String error, String note) {
+    injected.add(new Injected(fault, t0, Clock.micros(), error, note));
   }
 
-  private void inject(Fault fault) throws Exception {
+  /** Injects {@code fault} and heals it; answers what it found, or null. */
+  private String inject(Fault fault) throws Exception {
     Duration d = Duration.ofMillis(fault.durationMillis());
     switch (fault.kind()) {
       case "kill" -> {
@@ -90,15 +105,42 @@ public final class ChaosMonkey implements AutoCloseable {
         try {
           Thread.sleep(d.toMillis());
         } finally {
-          deployment.allowPushes(BRANCH);
+          deployment.allowPushes();
         }
       }
       case "stubs" -> {
         deployment.failStubs(List.of("slack", "billing"), d);
         Thread.sleep(d.toMillis());
       }
+      case "push-kill" -> {
+        return pushKill(fault.target(), d);
+      }
+      case "poison" -> {
+        return "event " + poison.send() + " sent";
+      }
       default -> throw new IllegalArgumentException("unknown fault " + fault.kind());
     }
+    return null;
+  }
+
+  /**
+   * Kills {@code service} inside a push until it leaves the ref lock behind (the window is short,
+   * so a kill may land just after it), restarting it after each kill. The restarted writer must
+   * recover from that lock on its own: the harness never removes it.
+   */
+  private String pushKill(String service, Duration pause) throws Exception {
+    for (int attempt = 1; attempt <= PUSH_KILL_ATTEMPTS; attempt++) {
+      Deployment.PushKill kill = deployment.killInsidePush(service, BRANCH, Duration.ofSeconds(60));
+      if (!kill.killed()) {
+        throw new IllegalStateException(service + " did not push for 60 s");
+      }
+      Thread.sleep(pause.toMillis());
+      deployment.up();
+      if (kill.lockLeft()) {
+        return "killed holding the ref lock (attempt " + attempt + "); restarted";
+      }
+    }
+    return "the ref lock was gone before each of " + PUSH_KILL_ATTEMPTS + " kills; restarted";
   }
 
   /** Waits until every planned fault was injected (or {@code timeout} passed). */
@@ -110,7 +152,7 @@ public final class ChaosMonkey implements AutoCloseable {
   /** Undoes whatever is still in effect: releases the Git lock, recovers the stubs, starts all. */
   public void heal() {
     try {
-      deployment.allowPushes(BRANCH);
+      deployment.allowPushes();
       deployment.recoverStubs();
       deployment.up();
     } catch (Exception e) {

@@ -20,6 +20,12 @@ public final class ChaosPlan {
   /** A broker restart: controlled shutdown, start, every service reconnecting. */
   static final long BROKER_RESTART_MILLIS = 25_000;
 
+  /** Under load the writer pushes several times a second; a push is seldom far away. */
+  static final long PUSH_WAIT_MILLIS = 2_000;
+
+  /** Producing a 5,000-document event and a malformed record. */
+  static final long POISON_MILLIS = 2_000;
+
   private ChaosPlan() {}
 
   public static List<Fault> plan(
@@ -39,6 +45,12 @@ public final class ChaosPlan {
     }
     if (faults.contains("stubs")) {
       kinds.add(new Fault(0, "stubs", null, 3_000 + random.nextInt(5_000)));
+    }
+    if (faults.contains("push-kill")) {
+      kinds.add(new Fault(0, "push-kill", "state-writer", 500 + random.nextInt(2_500)));
+    }
+    if (faults.contains("poison")) {
+      kinds.add(new Fault(0, "poison", null, 0));
     }
     Collections.shuffle(kinds, random);
     if (kinds.isEmpty()) {
@@ -80,6 +92,12 @@ public final class ChaosPlan {
     if (faults.contains("stubs")) {
       total += 5_500;
     }
+    if (faults.contains("push-kill")) {
+      total += PUSH_WAIT_MILLIS + RESTART_MILLIS + 1_750;
+    }
+    if (faults.contains("poison")) {
+      total += POISON_MILLIS;
+    }
     return total;
   }
 
@@ -88,6 +106,8 @@ public final class ChaosPlan {
     return switch (f.kind()) {
       case "kill" -> f.durationMillis() + RESTART_MILLIS;
       case "broker" -> f.durationMillis() + BROKER_RESTART_MILLIS;
+      case "push-kill" -> PUSH_WAIT_MILLIS + f.durationMillis() + RESTART_MILLIS;
+      case "poison" -> POISON_MILLIS;
       default -> f.durationMillis();
     };
   }

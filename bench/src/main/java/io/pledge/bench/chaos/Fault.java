@@ -5,9 +5,10 @@ package io.pledge.bench.chaos;
  *
  * @param atMillis when, after the chaos phase started
  * @param kind {@code kill} (SIGKILL a service, then restart it), {@code broker} (stop and restart
- *     the broker), {@code git} (the remote refuses pushes) or {@code stubs} (Slack and billing
- *     answer 503)
- * @param target the service killed ({@code kill} only)
+ *     the broker), {@code git} (the remote refuses pushes), {@code stubs} (Slack and billing answer
+ *     503), {@code push-kill} (SIGKILL the writer while it holds the branch's ref lock, then
+ *     restart it) or {@code poison} (an oversized and a malformed inbound event)
+ * @param target the service killed ({@code kill} and {@code push-kill})
  * @param durationMillis how long it lasts: the wait before the restart, or the refusal's length
  */
 public record Fault(long atMillis, String kind, String target, long durationMillis) {
@@ -18,6 +19,9 @@ public record Fault(long atMillis, String kind, String target, long durationMill
       case "broker" -> "restart the broker (down " + durationMillis + " ms)";
       case "git" -> "Git remote refuses pushes for " + durationMillis + " ms";
       case "stubs" -> "Slack and billing answer 503 for " + durationMillis + " ms";
+      case "push-kill" ->
+          "SIGKILL " + target + " inside a push, restart after " + durationMillis + " ms";
+      case "poison" -> "a " + PoisonEvents.DOCUMENTS + "-document and a malformed inbound event";
       default -> kind;
     };
   }

@@ -9,6 +9,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,7 @@ public final class Deployment {
   private final Path resultsDir;
   private final HttpClient http = HttpClient.newHttpClient();
   private int upRuns;
+  private volatile Path heldLock;
 
   public Deployment(
       Path root, Path home, String bootstrap, URI intake, URI stubs, Path resultsDir) {
@@ -149,12 +153,16 @@ public final class Deployment {
     } else {
       p.destroyForcibly();
     }
+    awaitDeath(name, p);
+    keepLog(name);
+  }
+
+  private static void awaitDeath(String name, ProcessHandle p) {
     try {
       p.onExit().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(name + " (pid " + p.pid() + ") did not die", e);
     }
-    keepLog(name);
   }
 
   private void keepLog(String name) {
@@ -227,13 +235,14 @@ public final class Deployment {
   /**
    * Makes the state store refuse pushes: holds the branch's ref lock ({@code
    * refs/heads/main.lock}), as a server with a stuck update would. Fetches still work; every push
-   * fails with a lock error until {@link #allowPushes()}. Waits while a push holds the lock itself.
+   * fails with a lock error until {@link #allowPushes}. Waits while a push holds the lock itself.
    */
   public void refusePushes(String branch) throws InterruptedException {
     Path lock = stateStore().resolve("refs/heads/" + branch + ".lock");
     for (int i = 0; i < 200; i++) {
       try {
         Files.createFile(lock);
+        heldLock = lock;
         return;
       } catch (FileAlreadyExistsException e) {
         Thread.sleep(25);
@@ -244,7 +253,54 @@ public final class Deployment {
     throw new IllegalStateException(lock + " stayed locked by a push for 5 s");
   }
 
-  public void allowPushes(String branch) throws IOException {
-    Files.deleteIfExists(stateStore().resolve("refs/heads/" + branch + ".lock"));
+  /** What {@link #killInsidePush} saw: whether the killed service left the branch's lock behind. */
+  public record PushKill(boolean killed, boolean lockLeft) {}
+
+  /**
+   * Kills {@code name} with SIGKILL at the moment it takes the branch's ref lock in the state store
+   * ({@code refs/heads/<branch>.lock} appears: a push is updating the branch), so the kill lands
+   * inside the push window. The lock is seen through inotify (the JDK's Linux {@code WatchService})
+   * and the kill is a direct {@code kill(2)}; the window is short, so the lock may already be gone
+   * when the process dies: {@link PushKill#lockLeft()} tells. Gives up after {@code timeout}
+   * without a push (nothing killed).
+   */
+  public PushKill killInsidePush(String name, String branch, Duration timeout)
+      throws IOException, InterruptedException {
+    ProcessHandle p =
+        process(name).orElseThrow(() -> new IllegalStateException(name + " is not running"));
+    Path refs = stateStore().resolve("refs/heads");
+    Path lock = refs.resolve(branch + ".lock");
+    try (WatchService watch = refs.getFileSystem().newWatchService()) {
+      refs.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        WatchKey key = watch.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (key == null) {
+          break;
+        }
+        boolean locked =
+            key.pollEvents().stream().anyMatch(e -> lock.getFileName().equals(e.context()));
+        key.reset();
+        if (locked) {
+          p.destroyForcibly();
+          awaitDeath(name, p);
+          keepLog(name);
+          return new PushKill(true, Files.exists(lock));
+        }
+      }
+    }
+    return new PushKill(false, false);
+  }
+
+  /**
+   * Releases the lock {@link #refusePushes} took, and only that one: a lock a killed writer left
+   * behind is the writer's to recover from (the {@code push-kill} fault checks that it does).
+   */
+  public void allowPushes() throws IOException {
+    Path lock = heldLock;
+    if (lock != null) {
+      Files.deleteIfExists(lock);
+      heldLock = null;
+    }
   }
 }

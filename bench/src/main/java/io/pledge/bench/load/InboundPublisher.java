@@ -71,6 +71,14 @@ public final class InboundPublisher implements AutoCloseable {
         (metadata, e) -> done.accept(e));
   }
 
+  /**
+   * Sends {@code value} as it is (poison records of the chaos {@code poison} fault) and waits until
+   * the broker has it.
+   */
+  public void sendRaw(String key, String value) throws Exception {
+    producer.send(new ProducerRecord<>(topic, key, value)).get();
+  }
+
   public void flush() {
     producer.flush();
   }

@@ -12,10 +12,14 @@ class ChaosPlanTest {
   void killsEveryServiceAndInjectsEveryOtherFaultOnce() {
     List<Fault> plan =
         ChaosPlan.plan(BenchOptions.ALL_FAULTS, BenchOptions.ALL_SERVICES, 200_000, 7);
-    assertThat(plan).hasSize(7);
+    assertThat(plan).hasSize(9);
     assertThat(plan.stream().filter(f -> f.kind().equals("kill")).map(Fault::target))
         .containsExactlyInAnyOrderElementsOf(BenchOptions.ALL_SERVICES);
-    assertThat(plan).extracting(Fault::kind).contains("broker", "git", "stubs");
+    assertThat(plan)
+        .extracting(Fault::kind)
+        .contains("broker", "git", "stubs", "push-kill", "poison");
+    assertThat(plan.stream().filter(f -> f.kind().equals("push-kill")).map(Fault::target))
+        .containsExactly("state-writer");
   }
 
   @Test
