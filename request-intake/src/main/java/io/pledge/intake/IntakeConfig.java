@@ -79,6 +79,21 @@ public interface IntakeConfig {
     /** How an OIDC access token's claims become a caller (mode {@code oidc}). */
     Oidc oidc();
 
+    /**
+     * Signed inbound events. {@code optional}: the events of a system the tokens file gives a
+     * {@code publicKey} must carry a valid signature, the others are trusted by their claimed
+     * source (for a topic only trusted producers may write). {@code required}: every inbound event
+     * must be signed by its system's key; a system without one can send nothing.
+     */
+    @WithDefault("optional")
+    Signatures inboundSignatures();
+
+    /** See {@link #inboundSignatures()}. */
+    enum Signatures {
+      OPTIONAL,
+      REQUIRED
+    }
+
     /** Claims read from a verified access token. */
     interface Oidc {
       /** The claim naming the caller (recorded as requester); {@code sub} when it is absent. */

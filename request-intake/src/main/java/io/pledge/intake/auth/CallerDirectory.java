@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -63,5 +64,10 @@ public class CallerDirectory {
   /** The system bound to an inbound CloudEvent {@code source}, in every mode. */
   public Optional<Caller> system(String source) {
     return file.system(source);
+  }
+
+  /** The public key that signs the events of {@code source}, if the tokens file gives one. */
+  public Optional<PublicKey> systemKey(String source) {
+    return file.systemKey(source);
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -36,6 +37,10 @@ import org.jboss.logging.Logger;
  *   - source: /billing-system
  *     roles: [requester]
  *     namespaces: [team-a]
+ *     publicKey: |             # optional: its events must then be signed ({@link EventSignatures})
+ *       -----BEGIN PUBLIC KEY-----
+ *       MCowBQYDK2VwAyEA...
+ *       -----END PUBLIC KEY-----
  * </pre>
  *
  * Tokens are only ever compared as SHA-256 digests, in constant time, and never logged.
@@ -46,15 +51,19 @@ public final class TokenStore {
 
   private final Path file;
   private volatile FileTime loadedAt;
-  private volatile Entries entries = new Entries(Map.of(), Map.of());
+  private volatile Entries entries = new Entries(Map.of(), Map.of(), Map.of());
   private volatile String lastProblem;
 
   public TokenStore(Path file) {
     this.file = file;
   }
 
-  /** What the file holds: callers by token digest, and systems by CloudEvent source. */
-  record Entries(Map<String, Caller> bySha, Map<String, Caller> systems) {}
+  /**
+   * What the file holds: callers by token digest, systems by CloudEvent source, and the public keys
+   * of the systems that sign their events.
+   */
+  record Entries(
+      Map<String, Caller> bySha, Map<String, Caller> systems, Map<String, PublicKey> keys) {}
 
   /** The caller a bearer token belongs to. */
   public Optional<Caller> authenticate(String token) {
@@ -83,6 +92,15 @@ public final class TokenStore {
     }
     reloadIfChanged();
     return Optional.ofNullable(entries.systems().get(source));
+  }
+
+  /** The public key that signs the events of the system with this {@code source}, if it has one. */
+  public Optional<PublicKey> systemKey(String source) {
+    if (source == null) {
+      return Optional.empty();
+    }
+    reloadIfChanged();
+    return Optional.ofNullable(entries.keys().get(source));
   }
 
   private void reloadIfChanged() {
@@ -116,6 +134,7 @@ public final class TokenStore {
   static Entries parse(String yaml) {
     Map<String, Caller> callers = new LinkedHashMap<>();
     Map<String, Caller> systems = new LinkedHashMap<>();
+    Map<String, PublicKey> keys = new LinkedHashMap<>();
     for (JsonNode doc : KratixDocuments.readAll(yaml)) {
       for (JsonNode t : doc.path("tokens")) {
         String name = t.path("name").asText(null);
@@ -140,9 +159,16 @@ public final class TokenStore {
         }
         systems.put(
             source, new Caller(source, strings(s.path("roles")), strings(s.path("namespaces"))));
+        if (s.hasNonNull("publicKey")) {
+          try {
+            keys.put(source, EventSignatures.publicKey(s.get("publicKey").asText()));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("system " + source + ": " + e.getMessage());
+          }
+        }
       }
     }
-    return new Entries(Map.copyOf(callers), Map.copyOf(systems));
+    return new Entries(Map.copyOf(callers), Map.copyOf(systems), Map.copyOf(keys));
   }
 
   private static Set<String> strings(JsonNode list) {

@@ -7,20 +7,25 @@ import io.pledge.contract.event.EventType;
 import io.pledge.contract.event.MalformedEventException;
 import io.pledge.contract.request.RequestRejected;
 import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.IntakeConfig.Auth.Signatures;
 import io.pledge.intake.apply.AppliedObject;
 import io.pledge.intake.apply.ApplyService;
 import io.pledge.intake.apply.Origin;
 import io.pledge.intake.auth.Caller;
 import io.pledge.intake.auth.CallerDirectory;
+import io.pledge.intake.auth.EventSignatures;
 import io.pledge.intake.auth.Permissions;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.publish.EventPublisher;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -39,7 +44,9 @@ import org.jboss.logging.MDC;
  * the binding, or a platform document from a system without {@code platform-admin} is rejected with
  * a 403 problem, and nothing else is published. The source is recorded as the requester. With
  * {@code pledge.intake.auth.enabled=false} every source may do everything, as every REST caller
- * may.
+ * may. A claimed source can be proven: a system with a {@code publicKey} in the tokens file signs
+ * its events ({@link EventSignatures}), and an event without a valid signature is rejected with a
+ * 401 problem ({@code pledge.intake.auth.inbound-signatures=required} demands it of every source).
  *
  * <p>Failure strategy: dead-letter-queue. A record that is not a CloudEvent, or whose data is not a
  * document, goes to {@code pledge.requests.inbound.dlq} with the reason in its headers; so does one
@@ -77,6 +84,7 @@ public class InboundRequestConsumer {
     MDC.put("key", key);
     try {
       try {
+        authenticate(record, event);
         authorise(event, documents);
       } catch (ProblemException e) {
         reject(key, e, event);
@@ -103,6 +111,45 @@ public class InboundRequestConsumer {
     } finally {
       MDC.remove("key");
     }
+  }
+
+  /**
+   * The event's claimed source is proven by its signature when the source has a public key (or when
+   * every source must sign); see {@link EventSignatures}.
+   */
+  private void authenticate(ConsumerRecord<String, String> record, CloudEvent event) {
+    if (!config.auth().enabled()) {
+      return;
+    }
+    Optional<PublicKey> key = callers.systemKey(event.source());
+    if (key.isEmpty()) {
+      if (config.auth().inboundSignatures() == Signatures.REQUIRED) {
+        throw unauthenticated(
+            "Inbound events must be signed (pledge.intake.auth.inbound-signatures=required) and"
+                + " the source "
+                + event.source()
+                + " has no publicKey in the tokens file");
+      }
+      return;
+    }
+    Optional<String> signature =
+        Optional.ofNullable(record.headers().lastHeader(EventSignatures.HEADER))
+            .map(h -> new String(h.value(), StandardCharsets.US_ASCII));
+    if (!EventSignatures.verifies(key.get(), record.value(), signature)) {
+      throw unauthenticated(
+          signature.isEmpty()
+              ? "The event is not signed (header "
+                  + EventSignatures.HEADER
+                  + ") and its source "
+                  + event.source()
+                  + " signs its events"
+              : "The event's signature does not verify with the public key of its source "
+                  + event.source());
+    }
+  }
+
+  private static ProblemException unauthenticated(String detail) {
+    return ProblemException.of(401, "unauthorized", "Unauthorized", detail, List.of());
   }
 
   /** Checked before validation, as the REST API checks a token before it reads the body. */

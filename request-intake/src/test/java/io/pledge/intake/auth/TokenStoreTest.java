@@ -97,6 +97,30 @@ class TokenStoreTest {
   }
 
   @Test
+  void readsASystemsPublicKeyAndRefusesOneThatIsNot() throws Exception {
+    var pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    String pem =
+        "-----BEGIN PUBLIC KEY-----\n"
+            + java.util.Base64.getEncoder().encodeToString(pair.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----";
+    Path file = dir.resolve("keys.yaml");
+    Files.writeString(
+        file,
+        "systems:\n  - source: /bank\n    roles: [requester]\n    publicKey: |\n"
+            + pem.indent(6)
+            + "  - {source: /legacy, roles: [requester]}\n");
+    TokenStore store = new TokenStore(file);
+
+    assertThat(store.systemKey("/bank")).contains(pair.getPublic());
+    assertThat(store.systemKey("/legacy")).isEmpty();
+    assertThatThrownBy(
+            () ->
+                TokenStore.parse(
+                    "systems:\n  - {source: /bank, roles: [requester], publicKey: nonsense}\n"))
+        .hasMessageContaining("system /bank");
+  }
+
+  @Test
   void nobodyGetsInWithoutAFile() {
     TokenStore store = new TokenStore(dir.resolve("missing.yaml"));
     assertThat(store.authenticate("t1")).isEmpty();

@@ -2,9 +2,11 @@ package io.pledge.testkit.kafka;
 
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -100,9 +102,16 @@ public final class EventProbe implements AutoCloseable {
 
   /** Publishes {@code value} to {@code topic} under {@code key}, waiting for the broker's ack. */
   public void publish(String topic, String key, String value) {
+    publish(topic, key, value, Map.of());
+  }
+
+  /** Like {@link #publish(String, String, String)}, with record headers (UTF-8 values). */
+  public void publish(String topic, String key, String value, Map<String, String> headers) {
     producer();
+    ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, value);
+    headers.forEach((name, v) -> record.headers().add(name, v.getBytes(StandardCharsets.UTF_8)));
     try {
-      producer.send(new ProducerRecord<>(topic, key, value)).get();
+      producer.send(record).get();
     } catch (Exception e) {
       throw new IllegalStateException("could not publish to " + topic, e);
     }
