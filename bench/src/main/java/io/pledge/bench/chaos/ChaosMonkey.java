@@ -124,9 +124,9 @@ public final class ChaosMonkey implements AutoCloseable {
   }
 
   /**
-   * Kills {@code service} inside a push until it leaves the ref lock behind (the window is short,
-   * so a kill may land just after it), restarting it after each kill. The restarted writer must
-   * recover from that lock on its own: the harness never removes it.
+   * Kills {@code service} inside a push, holding the ref lock, and restarts it (again if, against
+   * expectation, the lock was gone). The restarted writer must recover from that lock on its own:
+   * the harness never removes it.
    */
   private String pushKill(String service, Duration pause) throws Exception {
     for (int attempt = 1; attempt <= PUSH_KILL_ATTEMPTS; attempt++) {

@@ -257,12 +257,14 @@ public final class Deployment {
   public record PushKill(boolean killed, boolean lockLeft) {}
 
   /**
-   * Kills {@code name} with SIGKILL at the moment it takes the branch's ref lock in the state store
-   * ({@code refs/heads/<branch>.lock} appears: a push is updating the branch), so the kill lands
-   * inside the push window. The lock is seen through inotify (the JDK's Linux {@code WatchService})
-   * and the kill is a direct {@code kill(2)}; the window is short, so the lock may already be gone
-   * when the process dies: {@link PushKill#lockLeft()} tells. Gives up after {@code timeout}
-   * without a push (nothing killed).
+   * Kills {@code name} with SIGKILL while it holds the branch's ref lock in the state store, as a
+   * crash in the middle of a push would. To make that moment last, the branch's reflog in the bare
+   * repository is swapped for a named pipe (with {@code core.logAllRefUpdates} on): Git writes the
+   * reflog after it took {@code refs/heads/<branch>.lock}, so the next push blocks there, lock
+   * held, until the kill. The lock's appearance is seen through inotify (the JDK's Linux {@code
+   * WatchService}). The pipe and the setting are undone afterwards; the lock is left for the
+   * restarted writer to recover from. Gives up after {@code timeout} without a push (nothing
+   * killed).
    */
   public PushKill killInsidePush(String name, String branch, Duration timeout)
       throws IOException, InterruptedException {
@@ -270,22 +272,22 @@ public final class Deployment {
         process(name).orElseThrow(() -> new IllegalStateException(name + " is not running"));
     Path refs = stateStore().resolve("refs/heads");
     Path lock = refs.resolve(branch + ".lock");
-    try (WatchService watch = refs.getFileSystem().newWatchService()) {
+    try (WatchService watch = refs.getFileSystem().newWatchService();
+        ReflogPipe pipe = ReflogPipe.install(stateStore(), branch)) {
       refs.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
-        WatchKey key = watch.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (key == null) {
-          break;
-        }
-        boolean locked =
-            key.pollEvents().stream().anyMatch(e -> lock.getFileName().equals(e.context()));
-        key.reset();
-        if (locked) {
+        if (Files.exists(lock)) {
           p.destroyForcibly();
           awaitDeath(name, p);
           keepLog(name);
           return new PushKill(true, Files.exists(lock));
+        }
+        WatchKey key =
+            watch.poll(Math.min(deadline - System.nanoTime(), 200_000_000L), TimeUnit.NANOSECONDS);
+        if (key != null) {
+          key.pollEvents();
+          key.reset();
         }
       }
     }
