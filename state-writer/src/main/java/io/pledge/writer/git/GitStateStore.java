@@ -58,6 +58,7 @@ import org.jboss.logging.Logger;
  * and {@code reset --hard}, without a working tree to clean). A write that changes nothing makes no
  * commit and answers the SHA that already holds the content. A push rejected because the branch
  * moved is redone on the new head, a bounded number of times. Writes to one store are serialised.
+ * Lock files that a writer killed mid-write left behind are cleared by {@link RefLockRecovery}.
  */
 public final class GitStateStore implements StateStore {
 
@@ -188,6 +189,9 @@ public final class GitStateStore implements StateStore {
         }
         beforePush.run();
         ObjectId pushed = commit;
+        // Marks the push window, e.g. for a chaos test that kills the writer inside it.
+        LOG.debugf(
+            "%s: pushing %s to branch %s (attempt %d)", name, commit.name(), branch, attempt);
         if (traced("push", () -> push(repo, provider, pushed))) {
           setRef(repo, Constants.R_REMOTES + ORIGIN + "/" + branch, commit);
           return new WriteResult(commit.name(), true);

@@ -67,7 +67,7 @@ final class RefLockRecovery {
    *
    * @throws StateStoreException (transient) naming the lock and why it stays
    */
-  void lockRefused(String reason) throws StateStoreException, IOException {
+  void lockRefused(String reason) throws StateStoreException {
     String ref = "refs/heads/" + branch;
     String where = StateStoreException.redact(url);
     if (remoteGitDir == null) {
@@ -86,10 +86,25 @@ final class RefLockRecovery {
           true);
     }
     Path lock = remoteGitDir.resolve(ref + ".lock");
-    GitLockFiles.Outcome outcome = GitLockFiles.removeIfStale(lock, rule, clock.instant());
+    GitLockFiles.Outcome outcome;
+    try {
+      outcome = GitLockFiles.removeIfStale(lock, rule, clock.instant());
+    } catch (IOException e) {
+      throw new StateStoreException(
+          "push to "
+              + where
+              + " branch "
+              + branch
+              + " refused for the lock "
+              + lock
+              + ", which cannot be looked at or removed: "
+              + e.getMessage(),
+          true,
+          e);
+    }
     if (outcome instanceof GitLockFiles.Removed removed) {
       LOG.warnf(
-          "%s: removed the stale lock %s (%d s old, unchanged for longer than the %d s"
+          "%s: removed the stale lock %s (%d s old, unchanged for at least the %d s"
               + " pledge.writer.stale-lock-age; a ref update holds its lock for milliseconds): a"
               + " writer killed mid-push left it; pushing again",
           store, lock, removed.age().toSeconds(), rule.staleAfter().toSeconds());

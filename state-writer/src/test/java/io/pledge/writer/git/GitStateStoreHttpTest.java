@@ -124,8 +124,7 @@ class GitStateStoreHttpTest {
     // Left there an hour ago by a push the server lost; the writer cannot tell, nor reach it.
     Path lock = remote.resolve("refs/heads/main.lock");
     Files.writeString(lock, "");
-    Files.setLastModifiedTime(
-        lock, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+    Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
 
     assertThatThrownBy(() -> store.write(change("a: 1"), "Update from: a"))
         .isInstanceOfSatisfying(
