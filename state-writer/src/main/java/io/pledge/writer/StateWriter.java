@@ -77,6 +77,7 @@ public class StateWriter {
                 config.secretsDir(),
                 config.retry().pushAttempts(),
                 Duration.ofMillis(50),
+                config.staleLockAge(),
                 telemetry),
             config.secretsDir());
     CommitBatcher batcher =

@@ -51,6 +51,16 @@ public interface WriterConfig {
   @WithDefault("60s")
   Duration storeFailureGrace();
 
+  /**
+   * How long a ref lock ({@code refs/heads/<branch>.lock}) in a Git state store on this machine
+   * ({@code file://} or a path) must stand unchanged before the writer takes it for one that a
+   * writer killed mid-push left, and removes it. A live push holds the lock for milliseconds; other
+   * writers may share the repository, so this stays far above that. Locks in the writer's own local
+   * copies are removed at once: no other process can hold them.
+   */
+  @WithDefault("60s")
+  Duration staleLockAge();
+
   /** Topic names; the defaults are those of {@link io.pledge.contract.Topics}. */
   interface Topics {
     /** Works in (upserted, withdrawn). */

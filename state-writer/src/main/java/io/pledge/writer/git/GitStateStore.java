@@ -12,11 +12,14 @@ import io.pledge.writer.telemetry.WriterTelemetry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -37,10 +40,12 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.TrackingRefUpdate;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.jboss.logging.Logger;
 
@@ -53,12 +58,23 @@ import org.jboss.logging.Logger;
  * and {@code reset --hard}, without a working tree to clean). A write that changes nothing makes no
  * commit and answers the SHA that already holds the content. A push rejected because the branch
  * moved is redone on the new head, a bounded number of times. Writes to one store are serialised.
+ * Lock files that a writer killed mid-write left behind are cleared by {@link RefLockRecovery}.
  */
 public final class GitStateStore implements StateStore {
 
   private static final Logger LOG = Logger.getLogger(GitStateStore.class);
   private static final String ORIGIN = "origin";
   private static final String EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+  /** Far above the milliseconds a ref update holds its lock, even on a slow shared disk. */
+  public static final Duration DEFAULT_STALE_LOCK_AGE = Duration.ofSeconds(60);
+
+  private static final Set<RefUpdate.Result> UPDATED =
+      EnumSet.of(
+          RefUpdate.Result.NEW,
+          RefUpdate.Result.FAST_FORWARD,
+          RefUpdate.Result.FORCED,
+          RefUpdate.Result.NO_CHANGE);
 
   private final String name;
   private final String url;
@@ -70,7 +86,9 @@ public final class GitStateStore implements StateStore {
   private final int pushAttempts;
   private final Duration contentionBackoff;
   private final WriterTelemetry telemetry;
+  private final RefLockRecovery locks;
   private Repository repository;
+  private LocalCopyLease lease;
   // Tests push to the remote here to lose the race between our fetch and our push.
   private Runnable beforePush = () -> {};
 
@@ -94,10 +112,13 @@ public final class GitStateStore implements StateStore {
         localDir,
         pushAttempts,
         contentionBackoff,
+        DEFAULT_STALE_LOCK_AGE,
         WriterTelemetry.NONE);
   }
 
   /**
+   * @param staleLockAge how long a lock in a remote on this machine must stand unchanged before it
+   *     is taken for one that a killed writer left
    * @param telemetry traces each fetch and push
    */
   public GitStateStore(
@@ -110,6 +131,7 @@ public final class GitStateStore implements StateStore {
       Path localDir,
       int pushAttempts,
       Duration contentionBackoff,
+      Duration staleLockAge,
       WriterTelemetry telemetry) {
     this.telemetry = telemetry;
     this.name = name;
@@ -121,6 +143,7 @@ public final class GitStateStore implements StateStore {
     this.localDir = localDir;
     this.pushAttempts = Math.max(1, pushAttempts);
     this.contentionBackoff = contentionBackoff;
+    this.locks = new RefLockRecovery(name, this.url, branch, new StaleLockRule(staleLockAge));
   }
 
   /** {@code GitStateStore/<name>}, as placements name it. */
@@ -166,6 +189,9 @@ public final class GitStateStore implements StateStore {
         }
         beforePush.run();
         ObjectId pushed = commit;
+        // Marks the push window, e.g. for a chaos test that kills the writer inside it.
+        LOG.debugf(
+            "%s: pushing %s to branch %s (attempt %d)", name, commit.name(), branch, attempt);
         if (traced("push", () -> push(repo, provider, pushed))) {
           setRef(repo, Constants.R_REMOTES + ORIGIN + "/" + branch, commit);
           return new WriteResult(commit.name(), true);
@@ -321,15 +347,17 @@ public final class GitStateStore implements StateStore {
   private ObjectId fetch(Repository repo, GitCredentials.Auth auth)
       throws GitAPIException, IOException {
     String tracking = Constants.R_REMOTES + ORIGIN + "/" + branch;
+    FetchResult fetched;
     try {
-      Git.wrap(repo)
-          .fetch()
-          .setRemote(ORIGIN)
-          .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + branch + ":" + tracking))
-          .setTagOpt(TagOpt.NO_TAGS)
-          .setCredentialsProvider(auth.credentials())
-          .setTransportConfigCallback(auth.transport())
-          .call();
+      fetched =
+          Git.wrap(repo)
+              .fetch()
+              .setRemote(ORIGIN)
+              .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + branch + ":" + tracking))
+              .setTagOpt(TagOpt.NO_TAGS)
+              .setCredentialsProvider(auth.credentials())
+              .setTransportConfigCallback(auth.transport())
+              .call();
     } catch (TransportException e) {
       if (e.getMessage() == null || !e.getMessage().contains("does not have")) {
         throw e;
@@ -341,6 +369,13 @@ public final class GitStateStore implements StateStore {
         delete.delete();
       }
       return null;
+    }
+    TrackingRefUpdate update = fetched.getTrackingRefUpdate(tracking);
+    if (update != null && !UPDATED.contains(update.getResult())) {
+      // JGit reports a tracking ref it could not update without failing the fetch: building on the
+      // old head would only be rejected, again and again.
+      throw new IOException(
+          "cannot update " + tracking + " in the local copy: " + update.getResult());
     }
     return repo.resolve(tracking);
   }
@@ -367,20 +402,35 @@ public final class GitStateStore implements StateStore {
           case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
             return false;
           }
-          default ->
-              throw new StateStoreException(
-                  "push to "
-                      + StateStoreException.redact(url)
-                      + " branch "
-                      + branch
-                      + " refused: "
-                      + update.getStatus()
-                      + (update.getMessage() == null ? "" : " " + update.getMessage()),
-                  true);
+          case REJECTED_OTHER_REASON -> {
+            if (!isLockFailure(update.getMessage())) {
+              throw refused(update);
+            }
+            locks.lockRefused(update.getMessage());
+            return false;
+          }
+          default -> throw refused(update);
         }
       }
     }
     return true;
+  }
+
+  private StateStoreException refused(RemoteRefUpdate update) {
+    return new StateStoreException(
+        "push to "
+            + StateStoreException.redact(url)
+            + " branch "
+            + branch
+            + " refused: "
+            + update.getStatus()
+            + (update.getMessage() == null ? "" : " " + update.getMessage()),
+        true);
+  }
+
+  /** JGit's receive-pack says "failed to lock", git's "cannot lock ref ...". */
+  private static boolean isLockFailure(String message) {
+    return message != null && message.toLowerCase(Locale.ROOT).contains("lock");
   }
 
   private static void setRef(Repository repo, String ref, ObjectId id) throws IOException {
@@ -395,9 +445,14 @@ public final class GitStateStore implements StateStore {
     }
   }
 
-  private Repository repository() throws IOException {
+  private Repository repository() throws IOException, StateStoreException {
     if (repository == null) {
       Files.createDirectories(localDir);
+      if (lease == null) {
+        lease = LocalCopyLease.acquire(localDir);
+        // Opened for the first time by this process: whatever an earlier one held is free now.
+        locks.clearLocalCopy(localDir);
+      }
       Repository repo = new FileRepositoryBuilder().setGitDir(localDir.toFile()).setBare().build();
       if (!repo.getObjectDatabase().exists()) {
         repo.create(true);
@@ -412,12 +467,21 @@ public final class GitStateStore implements StateStore {
 
   private void discardLocalCopy() {
     closeRepository();
+    // Deleted while the lease is still held, so that no other process is using it meanwhile.
     if (Files.exists(localDir)) {
       try (Stream<Path> files = Files.walk(localDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       } catch (IOException e) {
         LOG.warnf("%s: could not delete the local copy %s: %s", name, localDir, e.getMessage());
       }
+    }
+    releaseLease();
+  }
+
+  private void releaseLease() {
+    if (lease != null) {
+      lease.close();
+      lease = null;
     }
   }
 
@@ -443,9 +507,15 @@ public final class GitStateStore implements StateStore {
     this.beforePush = hook;
   }
 
+  /** For tests: the time at which locks are judged, e.g. a restart long after a kill. */
+  void clock(Clock clock) {
+    locks.clock(clock);
+  }
+
   @Override
   public synchronized void close() {
     closeRepository();
+    releaseLease();
     credentials.close();
   }
 

@@ -28,15 +28,24 @@ public final class GitStateStores implements AutoCloseable {
   private final Path secretsDir;
   private final int pushAttempts;
   private final Duration contentionBackoff;
+  private final Duration staleLockAge;
   private final WriterTelemetry telemetry;
   private final Map<String, Entry> stores = new ConcurrentHashMap<>();
 
   public GitStateStores(
       Path workDir, Path secretsDir, int pushAttempts, Duration contentionBackoff) {
-    this(workDir, secretsDir, pushAttempts, contentionBackoff, WriterTelemetry.NONE);
+    this(
+        workDir,
+        secretsDir,
+        pushAttempts,
+        contentionBackoff,
+        GitStateStore.DEFAULT_STALE_LOCK_AGE,
+        WriterTelemetry.NONE);
   }
 
   /**
+   * @param staleLockAge how long a ref lock in a remote on this machine must stand unchanged before
+   *     it is taken for one that a killed writer left
    * @param telemetry traces each store's fetches and pushes
    */
   public GitStateStores(
@@ -44,8 +53,10 @@ public final class GitStateStores implements AutoCloseable {
       Path secretsDir,
       int pushAttempts,
       Duration contentionBackoff,
+      Duration staleLockAge,
       WriterTelemetry telemetry) {
     this.telemetry = telemetry;
+    this.staleLockAge = staleLockAge;
     this.workDir = workDir;
     this.secretsDir = secretsDir;
     this.pushAttempts = pushAttempts;
@@ -96,6 +107,7 @@ public final class GitStateStores implements AutoCloseable {
             workDir.resolve(localName(name, spec.url(), branch) + ".git"),
             pushAttempts,
             contentionBackoff,
+            staleLockAge,
             telemetry);
     stores.put(name, new Entry(spec, store));
     return store;

@@ -14,6 +14,7 @@ import io.pledge.contract.work.WorkloadGroup;
 import io.pledge.testkit.git.GitFixtures;
 import io.pledge.testkit.otel.RecordingSpans;
 import io.pledge.writer.destination.DestinationTable;
+import io.pledge.writer.git.GitStateStore;
 import io.pledge.writer.git.GitStateStores;
 import io.pledge.writer.health.StoreHealth;
 import io.pledge.writer.scheduling.PlacementTable;
@@ -57,7 +58,12 @@ class CommitBatcherTelemetryTest {
     stores =
         new StateStores(
             new GitStateStores(
-                tmp.resolve("work"), tmp.resolve("secrets"), 3, Duration.ZERO, telemetry),
+                tmp.resolve("work"),
+                tmp.resolve("secrets"),
+                3,
+                Duration.ZERO,
+                GitStateStore.DEFAULT_STALE_LOCK_AGE,
+                telemetry),
             tmp.resolve("secrets"));
     RecordingOutbox recording = new RecordingOutbox(placements);
     Outbox outbox =

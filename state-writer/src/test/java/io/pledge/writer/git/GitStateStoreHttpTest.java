@@ -12,7 +12,9 @@ import io.pledge.writer.store.StateStoreException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -114,5 +116,26 @@ class GitStateStoreHttpTest {
           .isInstanceOfSatisfying(
               StateStoreException.class, e -> assertThat(e.isTransient()).isTrue());
     }
+  }
+
+  @Test
+  void aRefLockedOnTheServerFailsWithAClearReasonAndIsLeftToTheServer() throws Exception {
+    Files.writeString(secret.resolve("password"), PASSWORD + "\n");
+    // Left there an hour ago by a push the server lost; the writer cannot tell, nor reach it.
+    Path lock = remote.resolve("refs/heads/main.lock");
+    Files.writeString(lock, "");
+    Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+
+    assertThatThrownBy(() -> store.write(change("a: 1"), "Update from: a"))
+        .isInstanceOfSatisfying(
+            StateStoreException.class,
+            e -> {
+              assertThat(e.isTransient()).isTrue();
+              assertThat(e.getMessage())
+                  .contains(server.url("state.git"))
+                  .contains("the server could not lock refs/heads/main")
+                  .contains("only its administrators can remove it");
+            });
+    assertThat(lock).exists();
   }
 }
