@@ -21,6 +21,7 @@ import io.pledge.runner.workflow.PromiseLedger;
 import io.pledge.runner.workflow.PromiseRegistry;
 import io.pledge.runner.workflow.ResourceIndex;
 import io.pledge.runner.workflow.ResourceJob;
+import io.pledge.runner.workflow.RetryPolicy;
 import io.pledge.runner.workflow.WorkflowRunner;
 import io.pledge.runner.workflow.WorkflowSequencer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -153,7 +154,13 @@ public class RunnerBeans {
       PipelineRunner pipelines,
       RunnerPublisher events,
       RunnerTelemetry telemetry) {
-    return new WorkflowRunner(pipelines, events, config.publishTimeout(), telemetry);
+    return new WorkflowRunner(pipelines, events, config.publishTimeout(), telemetry)
+        .withRetryPolicy(retryPolicy(config));
+  }
+
+  /** The bounds on pipelines' {@code retryAfter}. */
+  public static RetryPolicy retryPolicy(RunnerConfig config) {
+    return new RetryPolicy(config.minRetryAfter(), config.defaultRetryAttempts());
   }
 
   @Produces

@@ -97,6 +97,20 @@ public interface RunnerConfig {
   @WithDefault("0")
   int defaultBackoffLimit();
 
+  /**
+   * Shortest pause before a pipeline that wrote {@code retryAfter} runs again: a shorter {@code
+   * retryAfter} (even {@code 0s}) waits this long.
+   */
+  @WithDefault("5s")
+  Duration minRetryAfter();
+
+  /**
+   * Runs allowed of a pipeline that keeps writing {@code retryAfter} and sets no {@code
+   * maxAttempts}; the run that reaches it fails the workflow. 0: no limit (as Kratix).
+   */
+  @WithDefault("100")
+  int defaultRetryAttempts();
+
   /** Workflows (resources or Promises) that run at the same time; one key runs one at a time. */
   @WithDefault("4")
   int maxConcurrentRuns();

@@ -2,6 +2,7 @@ package io.pledge.runner.dryrun;
 
 import io.pledge.contract.dryrun.DryRunCompleted;
 import io.pledge.contract.dryrun.DryRunRequested;
+import io.pledge.runner.config.RunnerBeans;
 import io.pledge.runner.config.RunnerConfig;
 import io.pledge.runner.workflow.PipelineRunner;
 import io.pledge.runner.workflow.PromiseRegistry;
@@ -48,7 +49,9 @@ public class DryRunWorkflow {
       BooleanSupplier cancelled,
       long startedNanos) {
     DryRunEvents events = new DryRunEvents();
-    WorkflowRunner workflow = new WorkflowRunner(pipelines, events, IN_MEMORY_PUBLISH);
+    WorkflowRunner workflow =
+        new WorkflowRunner(pipelines, events, IN_MEMORY_PUBLISH)
+            .withRetryPolicy(RunnerBeans.retryPolicy(config));
     try {
       workflow.configureResource(
           request.key(),

@@ -89,6 +89,7 @@ public final class WorkflowRunner {
   private final WorkflowEvents events;
   private final Duration publishTimeout;
   private final RunnerTelemetry telemetry;
+  private final RetryPolicy retries;
 
   public WorkflowRunner(PipelineRunner pipelines, WorkflowEvents events, Duration publishTimeout) {
     this(pipelines, events, publishTimeout, RunnerTelemetry.NONE);
@@ -102,10 +103,25 @@ public final class WorkflowRunner {
       WorkflowEvents events,
       Duration publishTimeout,
       RunnerTelemetry telemetry) {
+    this(pipelines, events, publishTimeout, telemetry, RetryPolicy.DEFAULT);
+  }
+
+  private WorkflowRunner(
+      PipelineRunner pipelines,
+      WorkflowEvents events,
+      Duration publishTimeout,
+      RunnerTelemetry telemetry,
+      RetryPolicy retries) {
     this.pipelines = pipelines;
     this.events = events;
     this.publishTimeout = publishTimeout;
     this.telemetry = telemetry;
+    this.retries = retries;
+  }
+
+  /** This runner, bounding {@code retryAfter} re-runs by {@code policy}. */
+  public WorkflowRunner withRetryPolicy(RetryPolicy policy) {
+    return new WorkflowRunner(pipelines, events, publishTimeout, telemetry, policy);
   }
 
   /** How the runs are traced and measured (jobs open their workflow's span with it). */
@@ -372,16 +388,17 @@ public final class WorkflowRunner {
     }
 
     /**
-     * The pipeline asked to run again later: unless it reached its {@code maxAttempts} (then its
-     * PIPELINE_FAILED says so and the workflow fails), wait for what was published and hand the job
-     * back to the sequencer to resume here after the delay.
+     * The pipeline asked to run again later: unless it reached its {@code maxAttempts} or the
+     * default limit (then its PIPELINE_FAILED says so and the workflow fails), wait for what was
+     * published and hand the job back to the sequencer to resume here after the delay, never
+     * shorter than the policy's minimum.
      */
     void retryLater(WorkflowControl control, Resume next) {
-      if (control.maxAttempts() != null && next.runs() >= control.maxAttempts()) {
+      if (retries.exhausted(control, next.runs()) != null) {
         return;
       }
       awaitAll();
-      throw new RetryLaterException(control.retryAfter(), next);
+      throw new RetryLaterException(retries.delay(control), next);
     }
 
     PipelineOutcome pipeline(
@@ -453,21 +470,12 @@ public final class WorkflowRunner {
         } else if (outcome instanceof PipelineOutcome.Suspended s) {
           // The contract has no "suspended" event yet: report it as a failure whose reason
           // starts with "suspended", and produce no Work, as Kratix does.
-          Integer max = s.control().maxAttempts();
           String reason;
           if (s.control().retryAfter() == null) {
             reason = "suspended";
-          } else if (max != null && runs + 1 >= max) {
-            reason =
-                "retry limit reached: the pipeline ran " + (runs + 1) + " of maxAttempts " + max;
           } else {
-            reason =
-                "suspended: retry after "
-                    + s.control().retryAfter()
-                    + " (run "
-                    + (runs + 1)
-                    + (max == null ? "" : " of maxAttempts " + max)
-                    + ")";
+            String exhausted = retries.exhausted(s.control(), runs + 1);
+            reason = exhausted != null ? exhausted : retries.retrying(s.control(), runs + 1);
           }
           if (!s.control().message().isBlank()) {
             reason += ": " + s.control().message();

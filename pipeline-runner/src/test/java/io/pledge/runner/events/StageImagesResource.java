@@ -18,6 +18,12 @@ public class StageImagesResource implements QuarkusTestResourceLifecycleManager 
   static final String DELETE_IMAGE = "pledge.io/test/database-delete:v1";
   public static final String DRY_RUN_IMAGE = "pledge.io/test/dry-run-aware:v1";
   public static final String FAILING_IMAGE = "pledge.io/test/quota-check:v1";
+  static final String RETRY_NOW_IMAGE = "pledge.io/test/retry-now:v1";
+
+  /** The retry bounds of the service under test: short, so that tests of them stay quick. */
+  static final java.time.Duration MIN_RETRY_AFTER = java.time.Duration.ofSeconds(1);
+
+  static final int DEFAULT_RETRY_ATTEMPTS = 3;
 
   @Override
   public Map<String, String> start() {
@@ -74,9 +80,17 @@ public class StageImagesResource implements QuarkusTestResourceLifecycleManager 
           echo "quota exceeded for $KRATIX_OBJECT_NAME" >&2
           exit 3
           """);
+      images.add(
+          RETRY_NOW_IMAGE,
+          """
+          #!/bin/sh
+          echo "retryAfter: 0s" > /kratix/metadata/workflow-control.yaml
+          """);
       return Map.of(
           "pledge.runner.registries-conf", images.registriesConf().toString(),
-          "pledge.runner.work-dir", dir.resolve("runner").toString());
+          "pledge.runner.work-dir", dir.resolve("runner").toString(),
+          "pledge.runner.min-retry-after", MIN_RETRY_AFTER.toMillis() + "ms",
+          "pledge.runner.default-retry-attempts", Integer.toString(DEFAULT_RETRY_ATTEMPTS));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

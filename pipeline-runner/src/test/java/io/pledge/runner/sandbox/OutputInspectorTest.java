@@ -59,6 +59,33 @@ class OutputInspectorTest {
   }
 
   @Test
+  void countsEmptyDirectoriesButNotTheDirectoriesHoldingThem() throws Exception {
+    Files.createDirectories(dir.resolve("a/b"));
+    Files.writeString(dir.resolve("a/f"), "x");
+    Files.createDirectories(dir.resolve("c"));
+
+    assertThat(inspector.violation(dir, "/kratix/output")).isEmpty();
+
+    Files.createDirectories(dir.resolve("d"));
+
+    assertThat(inspector.violation(dir, "/kratix/output"))
+        .get()
+        .asString()
+        .contains("more than 3 files and empty directories");
+  }
+
+  @Test
+  void refusesAnOutputNameWithABackslashButNotAScratchFileInMetadata() throws Exception {
+    Files.writeString(dir.resolve("a\\b.yaml"), "x");
+
+    assertThat(inspector.violation(dir, "/kratix/output"))
+        .get()
+        .asString()
+        .contains("\"/kratix/output/a\\\\b.yaml\" holds a backslash");
+    assertThat(inspector.violation(dir, "/kratix/metadata")).isEmpty();
+  }
+
+  @Test
   void rejectsTooManyBytes() throws Exception {
     Files.writeString(dir.resolve("big"), "x".repeat(101));
 

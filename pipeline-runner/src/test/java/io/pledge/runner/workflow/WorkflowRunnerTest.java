@@ -52,7 +52,9 @@ class WorkflowRunnerTest {
             dir.resolve("runs"),
             Duration.ofSeconds(20),
             0);
-    runner = new WorkflowRunner(pipelines, events, Duration.ofSeconds(5));
+    runner =
+        new WorkflowRunner(pipelines, events, Duration.ofSeconds(5))
+            .withRetryPolicy(new RetryPolicy(Duration.ofSeconds(1), 3));
   }
 
   private static Promise promise(String workflows) {
@@ -219,6 +221,48 @@ class WorkflowRunnerTest {
         .isEqualTo("retry limit reached: the pipeline ran 2 of maxAttempts 2");
     assertThat(events.data(EventType.WORK_UPSERTED, Work.class)).hasSize(1);
     assertThat(events.types()).doesNotContain("pledge.workflow.completed");
+  }
+
+  @Test
+  void retryAfterZeroWaitsTheMinimumAndStopsAtTheDefaultLimit() {
+    images.add(
+        "eager:v1", "#!/bin/sh\necho 'retryAfter: 0s' > /kratix/metadata/workflow-control.yaml\n");
+    Promise promise =
+        promise(
+            """
+              workflows:
+                resource:
+                  configure:
+                    - metadata: {name: poll}
+                      spec: {containers: [{name: c, image: "eager:v1"}]}
+            """);
+
+    WorkflowRunner.Resume resume = null;
+    for (int run = 1; run < 3; run++) {
+      WorkflowRunner.Resume from = resume;
+      WorkflowRunner.RetryLaterException later =
+          org.assertj.core.api.Assertions.catchThrowableOfType(
+              WorkflowRunner.RetryLaterException.class,
+              () -> runner.configureResource(KEY, 1, RESOURCE, promise, "evt", from, () -> false));
+      assertThat(later).as("run %d asks for a retry", run).isNotNull();
+      assertThat(later.delay()).isEqualTo(Duration.ofSeconds(1));
+      resume = later.resume();
+    }
+    boolean completed =
+        runner.configureResource(KEY, 1, RESOURCE, promise, "evt", resume, () -> false);
+
+    assertThat(completed).isFalse();
+    assertThat(events.data(EventType.PIPELINE_STARTED, PipelineStarted.class)).hasSize(3);
+    assertThat(events.data(EventType.PIPELINE_FAILED, PipelineFailed.class))
+        .extracting(PipelineFailed::reason)
+        .containsExactly(
+            "suspended: retry after PT1S, asked PT0S, at least pledge.runner.min-retry-after"
+                + " (run 1 of 3 allowed without maxAttempts)",
+            "suspended: retry after PT1S, asked PT0S, at least pledge.runner.min-retry-after"
+                + " (run 2 of 3 allowed without maxAttempts)",
+            "retry limit reached: the pipeline ran 3 times, the most allowed without maxAttempts"
+                + " in workflow-control.yaml (pledge.runner.default-retry-attempts)");
+    assertThat(events.types()).doesNotContain("pledge.work.upserted", "pledge.workflow.completed");
   }
 
   @Test

@@ -989,6 +989,13 @@ public final class CommitBatcher {
         if (workload.content() == null) {
           return "workload " + workload.filepath() + " without content";
         }
+        // Refused up front, whatever the Destinations: a Work no Destination takes yet, or only
+        // aggregated-yaml ones, would otherwise wait with no reason until one that writes files.
+        try {
+          StateStoreLayout.relative(workload.filepath());
+        } catch (EscapingPathException e) {
+          return e.getMessage();
+        }
         try {
           workload.bytes();
         } catch (RuntimeException e) {

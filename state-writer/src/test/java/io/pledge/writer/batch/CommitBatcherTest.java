@@ -474,6 +474,34 @@ class CommitBatcherTest {
   }
 
   @Test
+  void rejectsAWorkWhosePathEscapesEvenWhenNoDestinationTakesIt() throws Exception {
+    Work evil =
+        resource(
+            "evil",
+            "configure",
+            1,
+            group(
+                DOT,
+                List.of(new DestinationSelector(Map.of("env", "nowhere"), "resource-workflow")),
+                "..\\..\\escaped.yaml",
+                "x"));
+    ConsumerRecord<String, String> record =
+        new ConsumerRecord<>("pledge.works", 0, 8L, evil.key(), "{}");
+
+    batcher.process(List.of(new Command.Upsert(evil, record)), NO_PAUSE);
+
+    assertThat(outbox.data(EventType.WORK_FAILED, WorkFailed.class))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.pipeline()).isEqualTo("configure");
+              assertThat(f.reason()).contains("escapes", "..\\..\\escaped.yaml");
+            });
+    assertThat(outbox.types()).doesNotContain(EventType.WORK_SCHEDULED);
+    assertThat(outbox.deadLetters).singleElement().asString().contains("escapes");
+  }
+
+  @Test
   void rejectsWorksWithNullPartsInsteadOfFailingTheBatch() throws Exception {
     WorkloadGroup nullWorkload =
         new WorkloadGroup(DOT, ".", List.of(), java.util.Arrays.asList((Workload) null));
