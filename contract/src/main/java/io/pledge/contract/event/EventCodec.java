@@ -1,10 +1,12 @@
 package io.pledge.contract.event;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
@@ -78,15 +80,28 @@ public final class EventCodec {
     return write(event).getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Reads events; a key set twice in one object makes the record unreadable, not last-wins. */
+  private static final ObjectReader READER =
+      JSON.readerFor(CloudEvent.class).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
   /**
    * Reads a structured-mode CloudEvent.
    *
-   * @throws MalformedEventException when the text is not JSON or lacks a required attribute
+   * @throws MalformedEventException when the text is not JSON (or sets a key twice in one object),
+   *     lacks a required attribute, or is of a {@code specversion} other than {@value
+   *     CloudEvent#SPEC_VERSION}
    */
   public static CloudEvent read(String json) {
     try {
-      CloudEvent event = JSON.readValue(json, CloudEvent.class);
+      CloudEvent event = READER.readValue(json);
       requireAttribute(event.specversion(), "specversion");
+      if (!CloudEvent.SPEC_VERSION.equals(event.specversion())) {
+        throw new MalformedEventException(
+            "CloudEvents specversion '"
+                + event.specversion()
+                + "' is not supported; only "
+                + CloudEvent.SPEC_VERSION);
+      }
       requireAttribute(event.id(), "id");
       requireAttribute(event.source(), "source");
       requireAttribute(event.type(), "type");

@@ -3,11 +3,9 @@ package io.pledge.contract.kratix;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,33 +29,33 @@ public final class KratixDocuments {
 
   /**
    * Every non-empty document in {@code text}, which may be YAML with {@code ---} separators or JSON
-   * (a JSON array yields its elements).
+   * (a JSON array yields its elements). Anchors, aliases and merge keys are resolved as Kubernetes
+   * resolves them ({@link YamlTrees}); a key set twice keeps the last value.
    *
    * @throws IllegalArgumentException when the text is not well-formed YAML or JSON
    */
   public static List<JsonNode> readAll(String text) {
     List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
-      while (it.hasNextValue()) {
-        JsonNode node = it.nextValue();
-        if (node == null
-            || node.isNull()
-            || node.isMissingNode()
-            || (node.isTextual() && node.asText().isBlank())) {
-          continue; // an empty document, e.g. after a trailing ---
-        }
-        if (node.isArray()) {
-          node.forEach(KratixDocuments::requireMapping);
-          node.forEach(documents::add);
-        } else {
-          requireMapping(node);
-          documents.add(node);
-        }
+    List<JsonNode> read;
+    try {
+      read = YamlTrees.readAll(text, false);
+    } catch (MalformedYamlException e) {
+      throw new IllegalArgumentException("malformed document: " + e.getMessage(), e);
+    }
+    for (JsonNode node : read) {
+      if (node == null
+          || node.isNull()
+          || node.isMissingNode()
+          || (node.isTextual() && node.asText().isBlank())) {
+        continue; // an empty document, e.g. after a trailing ---
       }
-    } catch (IllegalArgumentException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("malformed document: " + firstLine(e.getMessage()), e);
+      if (node.isArray()) {
+        node.forEach(KratixDocuments::requireMapping);
+        node.forEach(documents::add);
+      } else {
+        requireMapping(node);
+        documents.add(node);
+      }
     }
     return documents;
   }

@@ -21,6 +21,32 @@ class EventCodecTest {
   }
 
   @Test
+  void refusesASpecversionOtherThanOneDotZero() {
+    assertThatThrownBy(
+            () ->
+                EventCodec.read(
+                    "{\"specversion\":\"0.3\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}"))
+        .isInstanceOf(MalformedEventException.class)
+        .hasMessageContaining("specversion '0.3'");
+    assertThat(
+            EventCodec.read(
+                    "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\"}")
+                .id())
+        .isEqualTo("1");
+  }
+
+  @Test
+  void refusesAKeySetTwiceInsteadOfKeepingTheLast() {
+    assertThatThrownBy(
+            () ->
+                EventCodec.read(
+                    "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\","
+                        + "\"data\":{\"spec\":{\"size\":\"small\",\"size\":\"large\"}}}"))
+        .isInstanceOf(MalformedEventException.class)
+        .hasMessageContaining("Duplicate field 'size'");
+  }
+
+  @Test
   void refusesDataOfTheWrongRecord() {
     EventCodec codec = new EventCodec("/pledge/test");
     assertThatThrownBy(

@@ -14,6 +14,7 @@ import io.pledge.intake.apply.Change.PromiseChange;
 import io.pledge.intake.apply.Change.RequestChange;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.schema.RequestSchema;
+import io.pledge.intake.schema.StructuralSchema;
 import io.pledge.intake.view.Hashes;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PolicyEntry;
@@ -244,11 +245,13 @@ public final class ApplyPlanner {
     String name = doc.node.path("metadata").path("name").asText(null);
     ObjectNames.labelViolation(name).ifPresent(v -> doc.error("/metadata/name", v));
     doc.name = name;
+    labels(doc, doc.node.path("metadata").path("labels"), "/metadata/labels");
     JsonNode spec = doc.node.path("spec");
     if (!spec.isMissingNode() && !spec.isNull() && !spec.isObject()) {
       doc.error("/spec", "must be an object");
       return null;
     }
+    selectors(doc, spec.path("destinationSelectors"), "/spec/destinationSelectors");
     Optional<PromiseEntry> existing =
         name == null
             ? Optional.empty()
@@ -339,9 +342,15 @@ public final class ApplyPlanner {
         } else if (!seen.add(versionName)) {
           doc.error(path + "/name", "duplicate version " + versionName);
         }
+        JsonNode schema = v.path("schema").path("openAPIV3Schema");
+        List<FieldError> structural =
+            StructuralSchema.violations(schema, path + "/schema/openAPIV3Schema");
+        structural.forEach(e -> doc.error(e.path(), e.message()));
+        if (!structural.isEmpty()) {
+          continue;
+        }
         try {
-          RequestSchema.compile(
-              v.path("schema").path("openAPIV3Schema"), view.rejectUnknownFields());
+          RequestSchema.compile(schema, view.rejectUnknownFields());
         } catch (IllegalArgumentException e) {
           doc.error(path + "/schema/openAPIV3Schema", e.getMessage());
         }
@@ -477,6 +486,7 @@ public final class ApplyPlanner {
     String name = doc.node.path("metadata").path("name").asText(null);
     doc.name = name;
     ObjectNames.labelViolation(name).ifPresent(v -> doc.error("/metadata/name", v));
+    labels(doc, doc.node.path("metadata").path("labels"), "/metadata/labels");
     JsonNode spec = doc.node.path("spec");
     if (!spec.isObject()) {
       doc.error("/spec", "required");
@@ -598,7 +608,7 @@ public final class ApplyPlanner {
     String name = metadata.path("name").isTextual() ? metadata.get("name").asText() : null;
     doc.name = name;
     ObjectNames.labelViolation(name).ifPresent(v -> doc.error("/metadata/name", v));
-    stringMap(doc, metadata.path("labels"), "/metadata/labels");
+    labels(doc, metadata.path("labels"), "/metadata/labels");
     stringMap(doc, metadata.path("annotations"), "/metadata/annotations");
     JsonNode rawSpec = doc.node.path("spec");
     if (!rawSpec.isObject()) {
@@ -753,7 +763,7 @@ public final class ApplyPlanner {
     doc.name = namespace + "/" + name;
     ObjectNames.labelViolation(name).ifPresent(v -> doc.error("/metadata/name", v));
     ObjectNames.labelViolation(namespace).ifPresent(v -> doc.error("/metadata/namespace", v));
-    ObjectNode labels = stringMap(doc, metadata.path("labels"), "/metadata/labels");
+    ObjectNode labels = labels(doc, metadata.path("labels"), "/metadata/labels");
     ObjectNode annotations = stringMap(doc, metadata.path("annotations"), "/metadata/annotations");
     if (promise.schemaError() != null) {
       doc.error(
@@ -809,6 +819,36 @@ public final class ApplyPlanner {
     meta.put("generation", generation);
     batchRequests.put(key, RequestState.applied(key, generation, specHash, resource));
     return new RequestChange(key, generation, specHash, resource, outcome);
+  }
+
+  /** {@code metadata.labels}: strings, with keys and values as Kubernetes allows them. */
+  private static ObjectNode labels(Doc doc, JsonNode map, String path) {
+    ObjectNode labels = stringMap(doc, map, path);
+    labels
+        .properties()
+        .forEach(
+            l -> {
+              String where = path + "/" + pointerSegment(l.getKey());
+              LabelRules.keyViolation(l.getKey()).ifPresent(v -> doc.error(where, v));
+              LabelRules.valueViolation(l.getValue().asText()).ifPresent(v -> doc.error(where, v));
+            });
+    return labels;
+  }
+
+  /**
+   * A Promise's {@code destinationSelectors[].matchLabels}: a label no Destination may carry would
+   * never match, so it is refused like a bad label.
+   */
+  private static void selectors(Doc doc, JsonNode selectors, String path) {
+    if (!selectors.isArray()) {
+      return; // its shape is the model's concern
+    }
+    for (int i = 0; i < selectors.size(); i++) {
+      JsonNode matchLabels = selectors.get(i).path("matchLabels");
+      if (matchLabels.isObject()) {
+        labels(doc, matchLabels, path + "/" + i + "/matchLabels");
+      }
+    }
   }
 
   /** Labels and annotations: string to string, as Kubernetes requires. */

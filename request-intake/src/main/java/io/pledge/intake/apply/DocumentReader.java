@@ -1,11 +1,13 @@
 package io.pledge.intake.apply;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.contract.kratix.MalformedYamlException;
+import io.pledge.contract.kratix.YamlTrees;
 import io.pledge.intake.problem.ProblemException;
-import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,10 @@ import java.util.List;
 
 /** Reads the documents of an apply body: YAML with {@code ---} separators, or JSON. */
 public final class DocumentReader {
+
+  /** A key set twice in one object is refused, as the API server refuses it in strict mode. */
+  private static final ObjectReader STRICT_JSON =
+      KratixDocuments.JSON.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private DocumentReader() {}
 
@@ -48,41 +54,36 @@ public final class DocumentReader {
     return documents;
   }
 
-  /** Like {@link KratixDocuments#readAll} but keeps the parser's line and column. */
+  /**
+   * Like {@link KratixDocuments#readAll}, but strict: a key set twice in one mapping is refused, as
+   * the API server refuses it in strict mode. Aliases and merge keys are resolved ({@link
+   * YamlTrees}).
+   */
   private static List<JsonNode> readYaml(String text) {
     List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> it =
-        KratixDocuments.YAML.readerFor(JsonNode.class).readValues(text)) {
-      while (it.hasNextValue()) {
-        JsonNode node = it.nextValue();
-        if (node == null || node.isNull() || node.isMissingNode()) {
-          continue;
-        }
-        if (node.isArray()) {
-          node.forEach(documents::add); // JSON sent as YAML: an array of documents
-        } else {
-          documents.add(node);
-        }
+    List<JsonNode> read;
+    try {
+      read = YamlTrees.readAll(text, true);
+    } catch (MalformedYamlException e) {
+      throw ProblemException.malformed("The body is not well-formed YAML: " + e.getMessage());
+    }
+    for (JsonNode node : read) {
+      if (node == null || node.isNull() || node.isMissingNode()) {
+        continue;
       }
-    } catch (JsonProcessingException e) {
-      throw ProblemException.malformed(
-          "The body is not well-formed YAML: " + firstLine(e.getOriginalMessage()) + location(e));
-    } catch (IOException | RuntimeException e) {
-      throw ProblemException.malformed(
-          "The body is not well-formed YAML: " + firstLine(String.valueOf(e.getMessage())));
+      if (node.isArray()) {
+        node.forEach(documents::add); // JSON sent as YAML: an array of documents
+      } else {
+        documents.add(node);
+      }
     }
     return documents;
-  }
-
-  private static String firstLine(String message) {
-    int newline = message == null ? -1 : message.indexOf('\n');
-    return newline < 0 ? String.valueOf(message) : message.substring(0, newline);
   }
 
   private static List<JsonNode> readJson(String text) {
     JsonNode root;
     try {
-      root = KratixDocuments.JSON.readTree(text);
+      root = STRICT_JSON.readTree(text);
     } catch (JsonProcessingException e) {
       throw ProblemException.malformed(
           "The body is not well-formed JSON: " + e.getOriginalMessage() + location(e));

@@ -291,6 +291,14 @@ public final class IntakeView {
         .toList();
   }
 
+  /** The requests of every Promise in one namespace, deleted included. */
+  public List<RequestState> requestsIn(String namespace) {
+    return requests.values().stream()
+        .filter(r -> r.key().namespace().equals(namespace))
+        .sorted(Comparator.comparing(r -> r.key().toString()))
+        .toList();
+  }
+
   /** The folded status of a resource key or Promise name, if any event was seen for it. */
   public Optional<ResourceStatus> status(String key) {
     return Optional.ofNullable(statuses.get(key));

@@ -151,6 +151,83 @@ class WatchAndReconcileTest {
     }
   }
 
+  private static final String CACHE_PROMISE =
+      """
+      apiVersion: platform.kratix.io/v1alpha1
+      kind: Promise
+      metadata:
+        name: nscache
+      spec:
+        api:
+          apiVersion: apiextensions.k8s.io/v1
+          kind: CustomResourceDefinition
+          metadata:
+            name: caches.nswatch.example.io
+          spec:
+            group: nswatch.example.io
+            names: {kind: Cache, plural: caches, singular: cache}
+            scope: Namespaced
+            versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
+      """;
+
+  @Test
+  void watchingANamespaceReportsTheRequestsOfEveryPromiseInIt() throws Exception {
+    IntakeTestSupport.post("application/yaml", CACHE_PROMISE).then().statusCode(200);
+    String namespace = unique("nsw");
+    String database = unique("db");
+    String cache = unique("cache");
+    String elsewhere = unique("elsewhere");
+    String other = unique("nso");
+    IntakeTestSupport.post(
+            "application/yaml",
+            request(database, "requester: ana")
+                .replace("namespace: default", "namespace: " + namespace))
+        .then()
+        .statusCode(200);
+
+    try (Stream stream = new Stream("/api/v1/resources/" + namespace + "?watch=true")) {
+      assertThat(stream.status).isEqualTo(200);
+      await().atMost(WAIT).until(() -> stream.events("ADDED") == 1 && stream.data(database));
+
+      IntakeTestSupport.post(
+              "application/yaml",
+              request(elsewhere, "requester: ana")
+                  .replace("namespace: default", "namespace: " + other))
+          .then()
+          .statusCode(200);
+      IntakeTestSupport.post(
+              "application/yaml",
+              """
+              apiVersion: nswatch.example.io/v1
+              kind: Cache
+              metadata: {name: %s, namespace: %s}
+              spec: {size: 1}
+              """
+                  .formatted(cache, namespace))
+          .then()
+          .statusCode(200);
+
+      await().atMost(WAIT).until(() -> stream.events("ADDED") == 2 && stream.data(cache));
+      assertThat(stream.data(elsewhere)).isFalse();
+      assertThat(stream.data("\"kind\":\"Cache\"")).isTrue();
+    }
+
+    given()
+        .get("/api/v1/resources/" + namespace)
+        .then()
+        .statusCode(200)
+        .body("kind", equalTo("List"))
+        .body("items.metadata.name", org.hamcrest.Matchers.containsInAnyOrder(database, cache));
+  }
+
   @Test
   void watchingAnUnknownResourceIsNotFound() {
     given()

@@ -9,6 +9,7 @@ import static io.pledge.intake.IntakeTestSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.pledge.contract.event.CloudEvent;
@@ -243,5 +244,16 @@ class BearerTokenAuthTest {
         .delete("/api/v1/resources/default/postgresql/" + theirs)
         .then()
         .statusCode(403);
+    given()
+        .header("Authorization", "Bearer " + ANA)
+        .get("/api/v1/resources/default?watch=true")
+        .then()
+        .statusCode(403);
+    given()
+        .header("Authorization", "Bearer " + ANA)
+        .get("/api/v1/resources/team-a")
+        .then()
+        .statusCode(200)
+        .body("items.metadata.name", hasItem(mine));
   }
 }
