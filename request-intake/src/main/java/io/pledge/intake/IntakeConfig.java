@@ -10,11 +10,14 @@ import java.util.List;
 @ConfigMapping(prefix = "pledge.intake")
 public interface IntakeConfig {
 
-  /** The largest request body {@code POST /api/v1/apply} accepts; larger bodies get 413. */
+  /**
+   * The largest request body {@code POST /api/v1/apply} accepts (413 above, as soon as a streamed
+   * body crosses it), and the largest inbound event (refused with a 413 rejection).
+   */
   @WithDefault("1M")
   MemorySize maxBodySize();
 
-  /** The most documents one apply may carry. */
+  /** The most documents one apply, or one inbound event, may carry. */
   @WithDefault("200")
   int maxDocuments();
 
@@ -36,9 +39,11 @@ public interface IntakeConfig {
 
   /**
    * How long an inbound request keeps being retried while the service cannot take writes (still
-   * replaying, broker unavailable) before it goes to the dead-letter topic.
+   * replaying, broker unavailable) before it goes to the dead-letter topic. With {@link
+   * #publishTimeout()} it must stay under the inbound channel's {@code
+   * throttled.unprocessed-record-max-age.ms} (60 s), or the channel fails; checked at start-up.
    */
-  @WithDefault("60s")
+  @WithDefault("30s")
   Duration inboundRetryTimeout();
 
   /** The CloudEvents {@code source} of every event this service publishes. */

@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -99,17 +100,15 @@ public class ApplyResource {
       responseCode = "504",
       description = "dryRun=true: no pipeline-runner answered in time")
   public Response apply(
-      byte[] body,
+      InputStream body,
       @Parameter(description = "Run the resource's configure workflow without applying anything")
           @QueryParam("dryRun")
           @DefaultValue("false")
           boolean dryRun,
       @Context HttpHeaders headers) {
-    if (body.length > config.maxBodySize().asLongValue()) {
-      throw BodyLimitFilter.tooLarge(body.length, config);
-    }
+    byte[] bytes = BodyLimitFilter.read(body, config);
     boolean json = MediaTypes.isJson(headers.getMediaType());
-    List<JsonNode> documents = DocumentReader.read(body, json, config.maxDocuments());
+    List<JsonNode> documents = DocumentReader.read(bytes, json, config.maxDocuments());
     caller.requireMayApply(documents, config.defaultNamespace());
     if (dryRun) {
       return dryRuns.dryRun(documents, caller.name());

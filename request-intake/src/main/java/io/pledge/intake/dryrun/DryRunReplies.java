@@ -4,6 +4,7 @@ import io.pledge.contract.dryrun.DryRunCompleted;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
+import io.pledge.intake.health.VitalThreads;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -43,7 +44,8 @@ public final class DryRunReplies implements AutoCloseable {
   private final String topic;
   private final Map<String, CompletableFuture<DryRunCompleted>> waiting = new ConcurrentHashMap<>();
   private final CountDownLatch positioned = new CountDownLatch(1);
-  private final Thread thread;
+  private volatile Thread thread;
+  private VitalThreads threads;
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, String> consumer;
 
@@ -59,12 +61,12 @@ public final class DryRunReplies implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "request-intake-dry-runs");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    thread = new Thread(this::run, "dry-run-replies");
-    thread.setDaemon(true);
   }
 
-  public void start() {
-    thread.start();
+  /** Starts reading answers on a thread of its own; should it die, {@code threads} knows. */
+  public void start(VitalThreads threads) {
+    this.threads = threads;
+    thread = threads.start("dry-run-replies", this::run);
   }
 
   /**
@@ -180,13 +182,20 @@ public final class DryRunReplies implements AutoCloseable {
 
   @Override
   public void close() {
+    Thread t = thread;
+    if (t != null) {
+      threads.stopping(t);
+    }
     running = false;
     KafkaConsumer<String, String> c = consumer;
     if (c != null) {
       c.wakeup();
     }
+    if (t == null) {
+      return;
+    }
     try {
-      thread.join(5000);
+      t.join(5000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -10,6 +10,7 @@ import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.api.MediaTypes;
 import io.pledge.intake.apply.ApplyPlanner;
 import io.pledge.intake.apply.Change;
+import io.pledge.intake.health.VitalThreads;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.ViewLifecycle;
@@ -17,6 +18,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +60,8 @@ public class DryRunService {
   private final Semaphore inFlight;
   private DryRunReplies replies;
 
+  @Inject VitalThreads threads;
+
   DryRunService(
       IntakeView view,
       IntakeConfig config,
@@ -76,7 +80,7 @@ public class DryRunService {
 
   void start(@Observes StartupEvent ignored) {
     replies = new DryRunReplies(kafkaClientConfig(), dryRuns.repliesTopic());
-    replies.start();
+    replies.start(threads);
   }
 
   void stop(@Observes ShutdownEvent ignored) {

@@ -17,8 +17,10 @@ import io.pledge.intake.auth.EventSignatures;
 import io.pledge.intake.auth.Permissions;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.publish.EventPublisher;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -48,6 +51,12 @@ import org.jboss.logging.MDC;
  * its events ({@link EventSignatures}), and an event without a valid signature is rejected with a
  * 401 problem ({@code pledge.intake.auth.inbound-signatures=required} demands it of every source).
  *
+ * <p>Limits: an event gets those of a REST body. One whose record value is over {@code
+ * pledge.intake.max-body-size} bytes, or whose data holds more than {@code
+ * pledge.intake.max-documents} documents, is refused as a whole with a 413 problem before anything
+ * is applied (it is not even read, when too large), so no single event can hold the channel past
+ * its deadline (see {@link InboundDeadline}, checked at start-up).
+ *
  * <p>Failure strategy: dead-letter-queue. A record that is not a CloudEvent, or whose data is not a
  * document, goes to {@code pledge.requests.inbound.dlq} with the reason in its headers; so does one
  * that could not be applied within {@code pledge.intake.inbound-retry-timeout} because the service
@@ -63,6 +72,7 @@ public class InboundRequestConsumer {
   private final EventPublisher publisher;
   private final IntakeConfig config;
   private final CallerDirectory callers;
+  private final InboundLimits limits;
 
   InboundRequestConsumer(
       ApplyService service,
@@ -73,21 +83,42 @@ public class InboundRequestConsumer {
     this.publisher = publisher;
     this.config = config;
     this.callers = callers;
+    this.limits = new InboundLimits(config.maxBodySize().asLongValue(), config.maxDocuments());
+  }
+
+  /** Refuses to start with a retry timeout that could fail the channel (see InboundDeadline). */
+  void checkDeadline(@Observes StartupEvent ignored, Config raw) {
+    long maxAge =
+        raw.getOptionalValue(InboundDeadline.MAX_AGE_KEY, Long.class)
+            .orElse(InboundDeadline.DEFAULT_MAX_AGE_MS);
+    new InboundDeadline(
+            config.inboundRetryTimeout(), config.publishTimeout(), Duration.ofMillis(maxAge))
+        .requireWithinChannelDeadline();
   }
 
   @Incoming("requests-inbound")
   @Blocking(ordered = true)
   public void consume(ConsumerRecord<String, String> record) throws InterruptedException {
-    CloudEvent event = read(record);
+    if (record.value() == null) {
+      throw new MalformedEventException("empty record");
+    }
+    try {
+      limits.requireBytes(record.serializedValueSize());
+    } catch (ProblemException e) {
+      refuseUnread(record.value(), e);
+      return;
+    }
+    CloudEvent event = EventCodec.read(record.value());
     List<JsonNode> documents = documents(event);
     String key = keyFor(documents, event);
     MDC.put("key", key);
     try {
       try {
         authenticate(record, event);
+        limits.requireDocuments(documents.size());
         authorise(event, documents);
       } catch (ProblemException e) {
-        reject(key, e, event);
+        reject(key, e, event.id());
         return;
       }
       Origin origin = new Origin(event.source(), event.id());
@@ -99,7 +130,7 @@ public class InboundRequestConsumer {
           return;
         } catch (ProblemException e) {
           if (e.problem().status() != 503) {
-            reject(key, e, event);
+            reject(key, e, event.id());
             return;
           }
           if (Instant.now().isAfter(deadline)) {
@@ -152,6 +183,17 @@ public class InboundRequestConsumer {
     return ProblemException.of(401, "unauthorized", "Unauthorized", detail, List.of());
   }
 
+  /** Answers an event too large to be read, from its id and subject alone. */
+  private void refuseUnread(String value, ProblemException e) {
+    EventHeadline headline = EventHeadline.read(value);
+    MDC.put("key", headline.key());
+    try {
+      reject(headline.key(), e, headline.id());
+    } finally {
+      MDC.remove("key");
+    }
+  }
+
   /** Checked before validation, as the REST API checks a token before it reads the body. */
   private void authorise(CloudEvent event, List<JsonNode> documents) {
     if (!config.auth().enabled()) {
@@ -169,18 +211,10 @@ public class InboundRequestConsumer {
     Permissions.requireMayApply(system, documents, config.defaultNamespace());
   }
 
-  private void reject(String key, ProblemException e, CloudEvent event) {
+  private void reject(String key, ProblemException e, String eventId) {
     publisher.publish(
-        EventType.REQUEST_REJECTED, key, new RequestRejected(key, e.problem()), event.id());
-    LOG.infof(
-        "Inbound %s rejected (%d): %s", event.id(), e.problem().status(), e.problem().detail());
-  }
-
-  private static CloudEvent read(ConsumerRecord<String, String> record) {
-    if (record.value() == null) {
-      throw new MalformedEventException("empty record");
-    }
-    return EventCodec.read(record.value());
+        EventType.REQUEST_REJECTED, key, new RequestRejected(key, e.problem()), eventId);
+    LOG.infof("Inbound %s rejected (%d): %s", eventId, e.problem().status(), e.problem().detail());
   }
 
   /** The event's data as documents; anything else is a poison record. */

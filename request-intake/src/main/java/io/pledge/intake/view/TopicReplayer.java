@@ -3,6 +3,7 @@ package io.pledge.intake.view;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.MalformedEventException;
+import io.pledge.intake.health.VitalThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,10 +43,12 @@ public final class TopicReplayer implements AutoCloseable {
   private final Properties props;
   private final List<String> topics;
   private final Sink sink;
-  private final Thread thread;
+  private final String threadName;
+  private volatile Thread thread;
   private volatile boolean running = true;
   private volatile boolean caughtUp;
   private volatile KafkaConsumer<String, String> consumer;
+  private VitalThreads threads;
 
   /**
    * @param kafka client settings (at least {@code bootstrap.servers})
@@ -85,8 +88,7 @@ public final class TopicReplayer implements AutoCloseable {
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     this.topics = List.copyOf(topics);
     this.sink = sink;
-    this.thread = new Thread(this::run, clientId + "-replay");
-    thread.setDaemon(true);
+    this.threadName = clientId + "-replay";
   }
 
   private static List<String> topics(List<String> tables, List<String> other) {
@@ -116,8 +118,10 @@ public final class TopicReplayer implements AutoCloseable {
     };
   }
 
-  public void start() {
-    thread.start();
+  /** Starts following the topics on a thread of its own; should it die, {@code threads} knows. */
+  public void start(VitalThreads threads) {
+    this.threads = threads;
+    thread = threads.start(threadName, this::run);
   }
 
   /** True once every partition was read up to its end offset at start-up. */
@@ -214,13 +218,20 @@ public final class TopicReplayer implements AutoCloseable {
 
   @Override
   public void close() {
+    Thread t = thread;
+    if (t != null) {
+      threads.stopping(t);
+    }
     running = false;
     KafkaConsumer<String, String> c = consumer;
     if (c != null) {
       c.wakeup();
     }
+    if (t == null) {
+      return;
+    }
     try {
-      thread.join(5000);
+      t.join(5000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,6 +1,7 @@
 package io.pledge.intake.view;
 
 import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.health.VitalThreads;
 import io.pledge.intake.logs.LogReplaySink;
 import io.pledge.intake.logs.LogStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -26,14 +27,16 @@ public class ViewLifecycle {
 
   private final IntakeConfig config;
   private final Config rawConfig;
+  private final VitalThreads threads;
   private final IntakeView view;
   private final LogStore logs;
   private TopicReplayer replayer;
   private TopicReplayer logReplayer;
 
-  ViewLifecycle(IntakeConfig config, Config rawConfig) {
+  ViewLifecycle(IntakeConfig config, Config rawConfig, VitalThreads threads) {
     this.config = config;
     this.rawConfig = rawConfig;
+    this.threads = threads;
     this.view = new IntakeView(config.unknownFields() == IntakeConfig.UnknownFields.REJECT);
     IntakeConfig.Logs l = config.logs();
     this.logs =
@@ -65,11 +68,11 @@ public class ViewLifecycle {
             t.policies(),
             List.of(t.requests(), t.status()),
             view);
-    replayer.start();
+    replayer.start(threads);
     logReplayer =
         new TopicReplayer(
             kafkaClientConfig(), List.of(t.logs()), "request-intake-logs", new LogReplaySink(logs));
-    logReplayer.start();
+    logReplayer.start(threads);
   }
 
   void stop(@Observes ShutdownEvent ignored) {

@@ -17,6 +17,7 @@ import io.pledge.contract.event.EventType;
 import io.pledge.contract.pipeline.PipelineLog;
 import io.pledge.contract.pipeline.WorkflowRef;
 import io.pledge.intake.IntakeTestSupport;
+import io.pledge.intake.health.VitalThreads;
 import io.pledge.intake.logs.LogRenderer;
 import io.pledge.intake.logs.LogReplaySink;
 import io.pledge.intake.logs.LogStore;
@@ -196,7 +197,7 @@ class LogResourceTest {
             List.of(Topics.LOGS),
             "logs-restart-test",
             new LogReplaySink(fresh))) {
-      replayer.start();
+      replayer.start(new VitalThreads());
       await().atMost(WAIT).until(replayer::caughtUp);
       assertThat(LogRenderer.text(fresh.runs(key, LogStore.Filter.ALL))).isEqualTo(served);
     }

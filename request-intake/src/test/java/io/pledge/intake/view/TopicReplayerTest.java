@@ -15,6 +15,7 @@ import io.pledge.contract.pipeline.WorkflowRef;
 import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.contract.request.RequestAccepted;
 import io.pledge.contract.request.RequestApplied;
+import io.pledge.intake.health.VitalThreads;
 import io.pledge.testkit.kafka.EmbeddedKafka;
 import io.pledge.testkit.kafka.EventProbe;
 import java.io.InputStream;
@@ -119,7 +120,7 @@ class TopicReplayerTest {
               List.of(requests, status),
               view)) {
         assertThat(replayer.caughtUp()).isFalse();
-        replayer.start();
+        replayer.start(new VitalThreads());
         await().atMost(Duration.ofSeconds(20)).until(replayer::caughtUp);
 
         assertThat(view.promise("postgresql")).isPresent();
