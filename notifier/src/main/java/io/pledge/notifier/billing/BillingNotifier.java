@@ -11,6 +11,7 @@ import io.pledge.notifier.telemetry.NotifierTelemetry;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -52,15 +53,31 @@ public final class BillingNotifier implements Notifier {
     return CHANNEL;
   }
 
+  /**
+   * Posts to the rule's URL if it has one (checked when it was rendered: the template's scheme,
+   * host and port), else to the configured endpoint.
+   */
   @Override
   public Attempt attempt(Notification event) throws InterruptedException {
-    rateLimiter.acquire(endpoint.toString());
+    URI target = event.endpoint().orElse(endpoint);
+    // One bucket per billing host: templated paths must not each get a bucket of their own.
+    rateLimiter.acquire(origin(target));
     HttpRequest.Builder request =
         poster
-            .request(endpoint, "application/json", body(event))
+            .request(target, "application/json", body(event))
             .header("Idempotency-Key", BillingEvent.idempotencyKey(event));
-    token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-    return poster.send(endpoint, request);
+    // The token is the configured API's: a policy's URL elsewhere does not receive it.
+    if (origin(target).equals(origin(endpoint))) {
+      token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+    }
+    return poster.send(target, request);
+  }
+
+  /** {@code scheme://host:port}, the port spelled out. */
+  static String origin(URI uri) {
+    String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+    int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(scheme) ? 443 : 80;
+    return scheme + "://" + String.valueOf(uri.getHost()).toLowerCase(Locale.ROOT) + ":" + port;
   }
 
   private static String body(Notification event) {

@@ -16,8 +16,10 @@ import java.util.Optional;
  * @param resource the request document at that generation ({@code spec} and all), or null
  * @param text the message (Slack text, e-mail body), if templated or given
  * @param subject the e-mail subject, if templated
- * @param to e-mail recipients; empty: the configured ones
- * @param webhook the Slack webhook (a secret); empty: the configured one
+ * @param to the receivers, each checked to be one: e-mail addresses, or the Slack channel; empty:
+ *     the configured ones (Slack: the webhook's own channel)
+ * @param endpoint where an HTTP channel posts: the Slack webhook (a secret) or the billing rule's
+ *     URL; empty: the configured one
  */
 public record Notification(
     String event,
@@ -26,7 +28,7 @@ public record Notification(
     Optional<String> text,
     Optional<String> subject,
     List<String> to,
-    Optional<URI> webhook) {
+    Optional<URI> endpoint) {
 
   public Notification {
     to = List.copyOf(to);

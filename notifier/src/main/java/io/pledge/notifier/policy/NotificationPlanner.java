@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.kratix.SecretRef;
 import io.pledge.notifier.delivery.Delivery;
 import io.pledge.notifier.delivery.Notification;
+import io.pledge.notifier.email.EmailAddress;
 import io.pledge.notifier.lifecycle.LifecycleEvent;
+import io.pledge.notifier.slack.SlackChannel;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ public final class NotificationPlanner {
       return notification.delivery(channel);
     }
   }
+
+  private static final int SHOWN = 120;
 
   private final PolicyBook book;
   private final TemplateRenderer renderer;
@@ -80,11 +83,16 @@ public final class NotificationPlanner {
       Map<String, Object> model = TemplateModel.of(id, event, resource);
       Optional<String> text = rule.template().map(t -> renderer.render(t, model));
       Optional<String> subject = rule.subject().map(t -> renderer.render(t, model).strip());
-      List<String> to = rule.to().map(t -> addresses(renderer.render(t, model))).orElse(List.of());
-      Optional<URI> webhook = rule.webhookSecretRef().flatMap(secrets);
+      List<String> to = receivers(rule, model);
+      Optional<URI> endpoint =
+          switch (rule.channel()) {
+            case "slack" -> rule.webhookSecretRef().flatMap(secrets);
+            case "billing" -> rule.url().map(t -> url(t, model));
+            default -> Optional.empty();
+          };
       return new Planned(
           rule.channel(),
-          new Notification(id, event, resource, text, subject, to, webhook),
+          new Notification(id, event, resource, text, subject, to, endpoint),
           Optional.empty());
     } catch (IllegalArgumentException e) {
       return new Planned(
@@ -95,10 +103,62 @@ public final class NotificationPlanner {
   }
 
   /**
+   * The rule's {@code to}, split into entries as written and then rendered entry by entry: each
+   * entry must render to exactly one e-mail address (to one Slack channel, of which a rule names
+   * one), so a value from the request's spec fills one receiver and cannot add another.
+   */
+  private List<String> receivers(Rule rule, Map<String, Object> model) {
+    if (rule.to().isEmpty() || "billing".equals(rule.channel())) {
+      return List.of();
+    }
+    List<String> entries = TemplateEntries.split(rule.to().get());
+    if ("slack".equals(rule.channel())) {
+      if (entries.size() != 1) {
+        throw new IllegalArgumentException(
+            "to '" + rule.to().get() + "' must name one Slack channel, not a list");
+      }
+      return List.of(receiver("to '" + entries.get(0) + "'", entries.get(0), model, true));
+    }
+    if (entries.isEmpty()) {
+      throw new IllegalArgumentException("to names no recipient");
+    }
+    List<String> to = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      String entry = entries.get(i);
+      to.add(receiver("to entry " + (i + 1) + " '" + entry + "'", entry, model, false));
+    }
+    return to;
+  }
+
+  private String receiver(String what, String entry, Map<String, Object> model, boolean slack) {
+    String rendered;
+    try {
+      rendered = renderer.render(entry, model);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+    }
+    try {
+      return slack ? SlackChannel.parse(rendered) : EmailAddress.parse(rendered);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          what + " renders " + shown(rendered) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private URI url(String template, Map<String, Object> model) {
+    try {
+      return renderer.renderUrl(template, model);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("url '" + template + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * The notifications a pipeline asked for in {@code /kratix/metadata/notifications.yaml}: a list
    * of {@code {channel: slack|email, to?, message}}. Messages are sent as written (not templates).
    * Slack goes to the webhook of the first Slack rule for the Promise that names a secret, else the
-   * configured one; e-mail to {@code to}, else the configured recipients.
+   * configured one, in channel {@code to} if given (one channel); e-mail to {@code to} (one address
+   * or a list of them), else the configured recipients.
    *
    * @param about the resource, with lifecycle {@code PIPELINE}, at the pipeline's generation
    * @param pipeline the pipeline's name, part of each notification's id with its index
@@ -141,7 +201,7 @@ public final class NotificationPlanner {
         continue;
       }
       try {
-        List<String> to = addresses(entry.path("to").asText(""));
+        List<String> to = pipelineReceivers(channel, entry.get("to"));
         Optional<URI> webhook =
             "slack".equals(channel) ? pipelineWebhook(about.key().promise()) : Optional.empty();
         planned.add(
@@ -187,18 +247,61 @@ public final class NotificationPlanner {
         + first;
   }
 
-  /** Comma-separated addresses; each must look like one. */
-  static List<String> addresses(String rendered) {
-    List<String> to =
-        Arrays.stream(rendered.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-    for (String address : to) {
-      int at = address.indexOf('@');
-      if (at <= 0
-          || at == address.length() - 1
-          || address.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException("not an e-mail address: '" + address + "'");
+  /**
+   * A pipeline's {@code to}: e-mail, one address or a list of them; Slack, one channel. Not split
+   * on commas: a pipeline that builds the value from the request's spec must not be made to reach a
+   * second receiver.
+   */
+  private static List<String> pipelineReceivers(String channel, JsonNode to) {
+    if (to == null || to.isNull()) {
+      return List.of();
+    }
+    if ("slack".equals(channel)) {
+      String value = to.isTextual() ? to.asText() : to.toString();
+      try {
+        return List.of(SlackChannel.parse(value));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("to " + shown(value) + ": " + e.getMessage(), e);
       }
     }
-    return to;
+    List<JsonNode> values = new ArrayList<>();
+    if (to.isArray()) {
+      to.forEach(values::add);
+    } else {
+      values.add(to);
+    }
+    List<String> addresses = new ArrayList<>();
+    for (JsonNode value : values) {
+      if (!value.isTextual()) {
+        throw new IllegalArgumentException("to must be an e-mail address or a list of them");
+      }
+      try {
+        addresses.add(EmailAddress.parse(value.asText()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "to " + shown(value.asText()) + ": " + e.getMessage(), e);
+      }
+    }
+    return addresses;
+  }
+
+  /**
+   * A value from a request or a pipeline, fit for a log line, an outcome and a dead-letter header:
+   * quoted, control characters escaped, cut at 120 characters.
+   */
+  private static String shown(String value) {
+    StringBuilder shown = new StringBuilder("\"");
+    value
+        .codePoints()
+        .limit(SHOWN)
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c) || c == '"' || c == '\\') {
+                shown.append(String.format("\\u%04x", c));
+              } else {
+                shown.appendCodePoint(c);
+              }
+            });
+    return shown.append(value.codePointCount(0, value.length()) > SHOWN ? "…\"" : "\"").toString();
   }
 }

@@ -116,6 +116,7 @@ public record NotificationPolicy(String name, Optional<String> promise, List<Rul
         text(rule, "to"),
         text(rule, "subject"),
         text(rule, "template"),
+        text(rule, "url"),
         source);
   }
 

@@ -13,9 +13,12 @@ import java.util.Set;
  * @param events the lifecycle events the rule is about
  * @param channel {@code slack}, {@code email} or {@code billing}
  * @param webhookSecretRef Slack: the Secret holding the webhook URL under key {@code url}
- * @param to e-mail: recipients template (comma-separated after rendering)
+ * @param to e-mail: the recipients, comma-separated templates of one address each; Slack: one
+ *     channel template (see {@link NotificationPlanner})
  * @param subject e-mail: subject template
  * @param template the message template (Slack text, e-mail body)
+ * @param url billing: the endpoint's URL template (its values percent-encoded); empty: the
+ *     configured one
  * @param source where the rule comes from: {@code NotificationPolicy/<name>} or {@code
  *     configuration}
  */
@@ -26,6 +29,7 @@ public record Rule(
     Optional<String> to,
     Optional<String> subject,
     Optional<String> template,
+    Optional<String> url,
     String source) {
 
   public static final Set<String> CHANNELS = Set.of("slack", "email", "billing");
@@ -39,6 +43,7 @@ public record Rule(
     return new Rule(
         events,
         channel,
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),

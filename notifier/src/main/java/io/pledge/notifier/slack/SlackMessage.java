@@ -22,14 +22,23 @@ public final class SlackMessage {
 
   private SlackMessage() {}
 
-  /** The JSON body to POST: the rule's text if it has one, else the built-in message. */
+  /**
+   * The JSON body to POST: the rule's text if it has one, else the built-in message; in the rule's
+   * channel if it names one (already checked to be one channel).
+   */
   public static ObjectNode payload(Notification notification) {
+    ObjectNode body;
     if (notification.text().isEmpty()) {
-      return payload(notification.about());
+      body = payload(notification.about());
+    } else {
+      // Escaped as a whole: values from the request's spec must not become mentions or links.
+      String text = escape(notification.text().get());
+      body = payload(notification.about(), text, text);
     }
-    // Escaped as a whole: values from the request's spec must not become mentions or links.
-    String text = escape(notification.text().get());
-    return payload(notification.about(), text, text);
+    if (!notification.to().isEmpty()) {
+      body.put("channel", notification.to().get(0));
+    }
+    return body;
   }
 
   /** The JSON body to POST for the built-in message. */

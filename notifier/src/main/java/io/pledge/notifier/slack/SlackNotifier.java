@@ -51,7 +51,7 @@ public final class SlackNotifier implements Notifier {
 
   @Override
   public Attempt attempt(Notification notification) throws InterruptedException {
-    Optional<URI> target = notification.webhook().or(() -> webhook);
+    Optional<URI> target = notification.endpoint().or(() -> webhook);
     if (target.isEmpty()) {
       return Attempt.permanent("no Slack webhook: none in the rule's secret, none configured");
     }
