@@ -59,6 +59,8 @@ public record Pipeline(String apiVersion, String kind, ObjectMeta metadata, Spec
    * @param workingDir the working directory
    * @param imagePullPolicy {@code Always}, {@code IfNotPresent} or {@code Never}; null for
    *     Kubernetes' default ({@code Always} for {@code :latest}, else {@code IfNotPresent})
+   * @param resources Kubernetes' {@code requests} and {@code limits} as written (quantities); the
+   *     sandbox executor reads {@code limits.memory} and {@code limits.ephemeral-storage}
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -69,7 +71,20 @@ public record Pipeline(String apiVersion, String kind, ObjectMeta metadata, Spec
       List<String> args,
       List<EnvVar> env,
       String workingDir,
-      String imagePullPolicy) {
+      String imagePullPolicy,
+      JsonNode resources) {
+
+    /** A container without resources. */
+    public Container(
+        String name,
+        String image,
+        List<String> command,
+        List<String> args,
+        List<EnvVar> env,
+        String workingDir,
+        String imagePullPolicy) {
+      this(name, image, command, args, env, workingDir, imagePullPolicy, null);
+    }
 
     /** A container with the default pull policy. */
     public Container(
@@ -79,7 +94,7 @@ public record Pipeline(String apiVersion, String kind, ObjectMeta metadata, Spec
         List<String> args,
         List<EnvVar> env,
         String workingDir) {
-      this(name, image, command, args, env, workingDir, null);
+      this(name, image, command, args, env, workingDir, null, null);
     }
   }
 

@@ -10,9 +10,11 @@ import io.pledge.runner.events.RunnerPublisher;
 import io.pledge.runner.image.ImageStore;
 import io.pledge.runner.kubernetes.KubernetesJobExecutor;
 import io.pledge.runner.kubernetes.PipelineJobFactory;
+import io.pledge.runner.sandbox.ContainerLimits;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
 import io.pledge.runner.sandbox.StageExecutor;
+import io.pledge.runner.sandbox.StageLimits;
 import io.pledge.runner.sandbox.StageResult;
 import io.pledge.runner.telemetry.RunnerTelemetry;
 import io.pledge.runner.workflow.JobExecutor;
@@ -126,7 +128,34 @@ public class RunnerBeans {
         Path.of(config.workDir()).resolve("runs"),
         config.stageTimeout(),
         config.defaultBackoffLimit(),
-        jobs);
+        jobs,
+        containerLimits(config));
+  }
+
+  /** The stages' limits; a key that does not read as a quantity stops the start. */
+  static ContainerLimits containerLimits(RunnerConfig config) {
+    RunnerConfig.Limits limits = config.limits();
+    StageLimits defaults =
+        new StageLimits(
+            size(limits.memory(), "pledge.runner.limits.memory"),
+            new StageLimits.Limit(limits.pids(), "pledge.runner.limits.pids"),
+            size(limits.tmpSize(), "pledge.runner.limits.tmp-size"),
+            new StageLimits.Limit(config.maxOutputBytes(), "pledge.runner.max-output-bytes"),
+            new StageLimits.Limit(config.maxOutputFiles(), "pledge.runner.max-output-files"));
+    return new ContainerLimits(
+        defaults,
+        size(limits.max().memory(), "pledge.runner.limits.max.memory"),
+        size(limits.max().tmpSize(), "pledge.runner.limits.max.tmp-size"),
+        Quantities::bytes);
+  }
+
+  private static StageLimits.Limit size(String quantity, String key) {
+    try {
+      return new StageLimits.Limit(Quantities.bytes(quantity), key);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          key + " is \"" + quantity + "\": " + e.getMessage() + " (a size such as 512Mi)", e);
+    }
   }
 
   /** Pipeline documents as the registry's Promises hold them (the model drops pod fields). */

@@ -153,6 +153,51 @@ public interface RunnerConfig {
   @WithDefault("1m")
   Duration reconcileScanInterval();
 
+  /** What each sandboxed stage may use ({@code executor=sandbox}). */
+  Limits limits();
+
+  /**
+   * Limits of one sandboxed stage, under {@code pledge.runner.limits}. Sizes are Kubernetes
+   * quantities ({@code 512Mi}, {@code 1Gi}). The output's are {@code max-output-bytes} and {@code
+   * max-output-files}.
+   */
+  interface Limits {
+
+    /**
+     * Memory of a stage: each of its processes' data (heap, stacks aside), and all of them together
+     * (resident). A container's {@code resources.limits.memory} replaces it, up to {@code
+     * max.memory}.
+     */
+    @WithDefault("512Mi")
+    String memory();
+
+    /** Processes a stage may run at once. */
+    @WithDefault("256")
+    int pids();
+
+    /**
+     * Size of a stage's {@code /tmp} (a tmpfs, in memory). A container's {@code
+     * resources.limits.ephemeral-storage} replaces it, up to {@code max.tmp-size}.
+     */
+    @WithDefault("64Mi")
+    String tmpSize();
+
+    /** The most a Promise's container may ask for; asking more fails the pipeline. */
+    Max max();
+
+    /** Platform maximums, under {@code pledge.runner.limits.max}. */
+    interface Max {
+
+      /** The most {@code resources.limits.memory} a container may ask for. */
+      @WithDefault("2Gi")
+      String memory();
+
+      /** The most {@code resources.limits.ephemeral-storage} (its /tmp) a container may ask for. */
+      @WithDefault("1Gi")
+      String tmpSize();
+    }
+  }
+
   /** The Kubernetes Job executor ({@code executor=kubernetes}). */
   Kubernetes kubernetes();
 

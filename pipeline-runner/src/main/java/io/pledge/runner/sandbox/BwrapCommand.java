@@ -10,23 +10,34 @@ import java.util.Map;
  * /}, the three Kratix folders bound where Kratix mounts them, a private {@code /tmp}, {@code
  * /proc} and {@code /dev}, {@code /etc/hosts} and {@code /etc/resolv.conf} as a pod gets them,
  * every namespace unshared (the network too, unless the pipeline opted in), the image's user mapped
- * in a user namespace, all capabilities dropped.
+ * in a user namespace, all capabilities dropped; started under {@code prlimit} with the stage's
+ * per-process limits (see {@link StageLimits}).
  */
 final class BwrapCommand {
 
   private BwrapCommand() {}
 
   /**
-   * The full argv: bwrap, its options, then the stage's command.
+   * The full argv: prlimit and its limits, bwrap, its options, then the stage's command.
    *
+   * @param prlimit util-linux's prlimit, which sets the limits and runs bwrap under them
    * @param hosts the file seen as {@code /etc/hosts}
    * @param resolvConf the file seen as {@code /etc/resolv.conf}
    */
-  static List<String> build(String bwrap, StageSpec spec, Path hosts, Path resolvConf) {
+  static List<String> build(
+      String prlimit, String bwrap, StageSpec spec, Path hosts, Path resolvConf) {
     List<String> argv = new ArrayList<>();
+    StageLimits limits = spec.limits();
+    argv.add(prlimit);
+    // Data, not address space: runtimes (Go, the JVM) reserve far more address space than they use.
+    argv.add("--data=" + limits.memory().value());
+    // One byte past the output limit, so a file cut there is seen as over it, never as complete.
+    argv.add("--fsize=" + (limits.outputBytes().value() + 1));
+    argv.add("--");
     argv.add(bwrap);
     argv.addAll(List.of("--ro-bind", spec.rootfs().toString(), "/"));
-    argv.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
+    argv.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+    argv.addAll(List.of("--size", String.valueOf(limits.tmp().value()), "--tmpfs", "/tmp"));
     argv.addAll(List.of("--ro-bind", hosts.toString(), "/etc/hosts"));
     argv.addAll(List.of("--ro-bind", resolvConf.toString(), "/etc/resolv.conf"));
     argv.add("--unshare-all");

@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
-/** Starts a process, keeps the tails of its output, and kills its tree on timeout or cancel. */
+/**
+ * Starts a process, keeps the tails of its output, and kills its tree on timeout, on cancel, or
+ * when its watch finds it over a limit.
+ */
 final class ProcessSupervisor {
 
   private static final long POLL_MILLIS = 50;
@@ -24,6 +29,20 @@ final class ProcessSupervisor {
       java.nio.file.Path directory,
       Duration timeout,
       BooleanSupplier cancelled) {
+    return run(argv, env, directory, timeout, cancelled, process -> Optional.empty());
+  }
+
+  /**
+   * @param watch looked at while the process runs (every {@value #POLL_MILLIS} ms): a limit it
+   *     passed, in words, stops it
+   */
+  StageResult run(
+      List<String> argv,
+      Map<String, String> env,
+      java.nio.file.Path directory,
+      Duration timeout,
+      BooleanSupplier cancelled,
+      Function<ProcessHandle, Optional<String>> watch) {
     ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().clear();
     builder.environment().putAll(env);
@@ -44,6 +63,7 @@ final class ProcessSupervisor {
     Thread err = drainer(process.getErrorStream(), stderr, "stage-stderr");
     boolean timedOut = false;
     boolean stopped = false;
+    String overLimit = null;
     long deadline = started + timeout.toNanos();
     try {
       while (!process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -55,17 +75,22 @@ final class ProcessSupervisor {
           stopped = true;
           break;
         }
+        overLimit = watch.apply(process.toHandle()).orElse(null);
+        if (overLimit != null) {
+          break;
+        }
       }
     } catch (InterruptedException e) {
       stopped = true;
       Thread.currentThread().interrupt();
     }
-    if (timedOut || stopped) {
+    boolean killed = timedOut || stopped || overLimit != null;
+    if (killed) {
       killTree(process);
     }
     joinQuietly(out);
     joinQuietly(err);
-    Integer exit = timedOut || stopped ? null : process.exitValue();
+    Integer exit = killed ? null : process.exitValue();
     return new StageResult(
         exit,
         timedOut,
@@ -74,7 +99,8 @@ final class ProcessSupervisor {
         stderr.text(),
         stdout.truncated() || stderr.truncated(),
         Duration.ofNanos(System.nanoTime() - started),
-        null);
+        null,
+        overLimit);
   }
 
   /** Kills every descendant first so none is re-parented and survives, then the process. */

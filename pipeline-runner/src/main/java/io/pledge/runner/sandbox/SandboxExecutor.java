@@ -6,15 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
  * Runs a stage under bubblewrap on its image's root filesystem (see {@link BwrapCommand}): what a
- * Kratix pipeline pod's container sees, minus the cluster, in milliseconds.
+ * Kratix pipeline pod's container sees, minus the cluster, in milliseconds. Its limits are the
+ * kernel's per process and for {@code /tmp}, and a {@link StageWatch} for the sandbox as a whole; a
+ * stage stopped by one fails naming it.
  */
 public final class SandboxExecutor implements StageExecutor {
 
   static final String INSTALL_HINT = "install bubblewrap: apt-get install -y bubblewrap";
+
+  /** util-linux's prlimit, which starts bwrap under the stage's per-process limits. */
+  static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
 
   /** A pod's /etc/hosts: loopback names only. */
   static final String HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
@@ -52,6 +58,11 @@ public final class SandboxExecutor implements StageExecutor {
     if (!Files.isExecutable(bwrap)) {
       return "the sandbox needs bubblewrap at " + bwrap + " and it is missing: " + INSTALL_HINT;
     }
+    if (!Files.isExecutable(PRLIMIT)) {
+      return "the sandbox needs prlimit at "
+          + PRLIMIT
+          + " to limit stages and it is missing: install util-linux";
+    }
     return null;
   }
 
@@ -63,9 +74,35 @@ public final class SandboxExecutor implements StageExecutor {
     }
     List<String> argv =
         BwrapCommand.build(
-            bwrap.toString(), spec, hosts, spec.network() ? hostResolvConf : isolatedResolvConf);
+            PRLIMIT.toString(),
+            bwrap.toString(),
+            spec,
+            hosts,
+            spec.network() ? hostResolvConf : isolatedResolvConf);
+    StageWatch watch = new StageWatch(spec.limits(), spec.folders());
     // bwrap itself needs no environment; the stage's comes through --setenv after --clearenv.
-    return supervisor.run(
-        argv, Map.of("PATH", "/usr/bin:/bin"), spec.folders().root(), spec.timeout(), cancelled);
+    StageResult result =
+        supervisor.run(
+            argv,
+            Map.of("PATH", "/usr/bin:/bin"),
+            spec.folders().root(),
+            spec.timeout(),
+            cancelled,
+            watch::check);
+    if (result.limitExceeded() != null || result.exitCode() == null) {
+      return result;
+    }
+    // A stage that exits just after writing too much was not seen by the watch.
+    Optional<String> output = watch.checkOutput();
+    if (output.isPresent()) {
+      return result.withLimitExceeded(output.get());
+    }
+    if (result.exitCode() != 0) {
+      String limit = LimitDiagnosis.explain(spec.limits(), result.exitCode(), result.stderr());
+      if (limit != null) {
+        return result.withLimitExceeded(limit);
+      }
+    }
+    return result;
   }
 }

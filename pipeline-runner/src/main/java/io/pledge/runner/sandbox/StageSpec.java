@@ -19,6 +19,7 @@ import java.util.Map;
  * @param timeout wall-clock limit
  * @param uid the user id the stage runs as inside its user namespace
  * @param gid its group id
+ * @param limits what it may use (memory, processes, /tmp, output)
  */
 public record StageSpec(
     String name,
@@ -30,7 +31,34 @@ public record StageSpec(
     boolean network,
     Duration timeout,
     int uid,
-    int gid) {
+    int gid,
+    StageLimits limits) {
+
+  /** A stage with the default limits. */
+  public StageSpec(
+      String name,
+      List<String> command,
+      Path rootfs,
+      Map<String, String> env,
+      String workingDir,
+      RunFolders folders,
+      boolean network,
+      Duration timeout,
+      int uid,
+      int gid) {
+    this(
+        name,
+        command,
+        rootfs,
+        env,
+        workingDir,
+        folders,
+        network,
+        timeout,
+        uid,
+        gid,
+        StageLimits.DEFAULTS);
+  }
 
   public String workingDirOrRoot() {
     return workingDir == null || workingDir.isBlank() ? "/" : workingDir;

@@ -9,10 +9,12 @@ import io.pledge.contract.work.WorkloadGroup;
 import io.pledge.runner.image.ImagePullException;
 import io.pledge.runner.image.ImageStore;
 import io.pledge.runner.image.LaunchPlan;
+import io.pledge.runner.sandbox.ContainerLimits;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.OutputTree;
 import io.pledge.runner.sandbox.RunFolders;
 import io.pledge.runner.sandbox.StageExecutor;
+import io.pledge.runner.sandbox.StageLimits;
 import io.pledge.runner.sandbox.StageResult;
 import io.pledge.runner.sandbox.StageSpec;
 import java.io.IOException;
@@ -90,6 +92,7 @@ public final class PipelineRunner {
   private final Duration stageTimeout;
   private final int defaultBackoffLimit;
   private final JobExecutor jobs;
+  private final ContainerLimits limits;
   private final boolean dryRun;
 
   public PipelineRunner(
@@ -114,7 +117,46 @@ public final class PipelineRunner {
       Duration stageTimeout,
       int defaultBackoffLimit,
       JobExecutor jobs) {
-    this(executor, images, inspector, runsDir, stageTimeout, defaultBackoffLimit, jobs, false);
+    this(
+        executor,
+        images,
+        inspector,
+        runsDir,
+        stageTimeout,
+        defaultBackoffLimit,
+        jobs,
+        new ContainerLimits(
+            StageLimits.DEFAULTS,
+            new StageLimits.Limit(2L << 30, "pledge.runner.limits.max.memory"),
+            new StageLimits.Limit(1L << 30, "pledge.runner.limits.max.tmp-size"),
+            text -> {
+              throw new IllegalArgumentException("no quantities: " + text);
+            }));
+  }
+
+  /**
+   * @param limits each sandboxed container's limits (the defaults, or its {@code resources.limits}
+   *     within the maximum)
+   */
+  public PipelineRunner(
+      StageExecutor executor,
+      ImageStore images,
+      OutputInspector inspector,
+      Path runsDir,
+      Duration stageTimeout,
+      int defaultBackoffLimit,
+      JobExecutor jobs,
+      ContainerLimits limits) {
+    this(
+        executor,
+        images,
+        inspector,
+        runsDir,
+        stageTimeout,
+        defaultBackoffLimit,
+        jobs,
+        limits,
+        false);
   }
 
   private PipelineRunner(
@@ -125,9 +167,11 @@ public final class PipelineRunner {
       Duration stageTimeout,
       int defaultBackoffLimit,
       JobExecutor jobs,
+      ContainerLimits limits,
       boolean dryRun) {
     this.dryRun = dryRun;
     this.jobs = jobs;
+    this.limits = limits;
     this.executor = executor;
     this.images = images;
     this.inspector = inspector;
@@ -144,7 +188,15 @@ public final class PipelineRunner {
    */
   public PipelineRunner forDryRuns(Path runsDir) {
     return new PipelineRunner(
-        executor, images, inspector, runsDir, stageTimeout, defaultBackoffLimit, jobs, true);
+        executor,
+        images,
+        inspector,
+        runsDir,
+        stageTimeout,
+        defaultBackoffLimit,
+        jobs,
+        limits,
+        true);
   }
 
   public PipelineOutcome run(Request request, Listener listener, BooleanSupplier cancelled) {
@@ -258,8 +310,20 @@ public final class PipelineRunner {
           false);
     }
     boolean network = wantsNetwork(pipeline);
-    List<ContainerImage> ran = new ArrayList<>();
+    // Every container's limits are settled before the first one runs: a refused one fails the
+    // pipeline with nothing run (and is not retried: the Promise asks for it every time).
+    List<StageLimits> stageLimits = new ArrayList<>();
     for (Pipeline.Container container : containers) {
+      try {
+        stageLimits.add(limits.of(container.name(), container.resources()));
+      } catch (ContainerLimits.RefusedException e) {
+        return new Attempt(
+            new PipelineOutcome.Failed(container.name(), null, e.getMessage(), null), false);
+      }
+    }
+    List<ContainerImage> ran = new ArrayList<>();
+    for (int index = 0; index < containers.size(); index++) {
+      Pipeline.Container container = containers.get(index);
       if (cancelled.getAsBoolean()) {
         return new Attempt(new PipelineOutcome.Cancelled(), false);
       }
@@ -275,7 +339,16 @@ public final class PipelineRunner {
         ImageStore.Image image = lease.image();
         ran.add(new ContainerImage(container.name(), container.image(), image.digest()));
         Attempt failed =
-            runContainer(request, listener, attempt, cancelled, folders, network, container, image);
+            runContainer(
+                request,
+                listener,
+                attempt,
+                cancelled,
+                folders,
+                network,
+                container,
+                image,
+                stageLimits.get(index));
         if (failed != null) {
           return failed.outcome() instanceof PipelineOutcome.Failed f
               ? new Attempt(f.withContainers(List.copyOf(ran)), failed.retryable())
@@ -309,7 +382,8 @@ public final class PipelineRunner {
       RunFolders folders,
       boolean network,
       Pipeline.Container container,
-      ImageStore.Image image) {
+      ImageStore.Image image,
+      StageLimits stageLimits) {
     Map<String, String> containerEnv = new LinkedHashMap<>();
     if (container.env() != null) {
       for (Pipeline.EnvVar var : container.env()) {
@@ -353,7 +427,8 @@ public final class PipelineRunner {
             network,
             stageTimeout,
             plan.uid(),
-            plan.gid());
+            plan.gid(),
+            stageLimits);
     StageResult result = executor.run(spec, cancelled);
     listener.containerFinished(container.name(), result, attempt);
     if (result.cancelled()) {
