@@ -69,6 +69,10 @@ final class StatusSession
   private final StatusProcessor processor;
   private final Map<TopicPartition, Long> replayEnd = new HashMap<>();
   private final Map<TopicPartition, Long> committed = new HashMap<>();
+  // Per partition, the offset after the last record handled to the end. The consumer's position
+  // runs ahead of it while a batch is being processed: a batch cut short by a stop, a restart or a
+  // Kafka failure leaves records behind the position that were never processed.
+  private final Map<TopicPartition, Long> handled = new HashMap<>();
   private final Duration pollBudget;
   private final NotifierTelemetry telemetry;
   private volatile boolean assignedOnce;
@@ -151,6 +155,10 @@ final class StatusSession
       if (!processWithinBudget(records)) {
         return; // stopping: the position is past records not processed, commit nothing more
       }
+      // The whole batch is handled (or handed back by a seek): the position is safe to commit.
+      for (TopicPartition tp : status.assignment()) {
+        handled.put(tp, status.position(tp));
+      }
       commitProgress(status.assignment());
       ready = assignedOnce && replayed();
     }
@@ -182,6 +190,7 @@ final class StatusSession
         } else {
           processor.process(record);
         }
+        handled.put(tp, record.offset() + 1);
       }
     }
     return true;
@@ -275,6 +284,7 @@ final class StatusSession
       long end = offset == null ? 0L : offset.offset();
       replayEnd.put(tp, end);
       committed.put(tp, end);
+      handled.put(tp, 0L);
       processor.forget(tp.partition());
     }
     status.seekToBeginning(partitions);
@@ -303,6 +313,7 @@ final class StatusSession
       processor.forget(tp.partition());
       replayEnd.remove(tp);
       committed.remove(tp);
+      handled.remove(tp);
     }
   }
 
@@ -352,16 +363,21 @@ final class StatusSession
         : Map.of();
   }
 
-  /** Commits the position of each replayed partition, which is past every processed record. */
+  /**
+   * Commits, for each replayed partition, the offset after the last record handled to the end — not
+   * the consumer's position: when the session ends in the middle of a batch (a restart's wakeup, a
+   * stop), closing the consumer revokes the partitions and lands here with the position past
+   * records that were polled but never processed; committing it would lose their notifications.
+   */
   private void commitProgress(Collection<TopicPartition> partitions) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition tp : partitions) {
       if (!replayEnd.containsKey(tp)) {
         continue;
       }
-      long position = status.position(tp);
-      if (position >= replayEnd.get(tp) && position > committed.getOrDefault(tp, 0L)) {
-        offsets.put(tp, new OffsetAndMetadata(position));
+      long done = handled.getOrDefault(tp, 0L);
+      if (done >= replayEnd.get(tp) && done > committed.getOrDefault(tp, 0L)) {
+        offsets.put(tp, new OffsetAndMetadata(done));
       }
     }
     if (!offsets.isEmpty()) {

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,29 @@ class StatusSessionTest {
           Map<TopicPartition, OffsetAndMetadata> found = new HashMap<>(previousOwner);
           found.keySet().retainAll(partitions);
           return found;
+        }
+
+        // As the real client does when it leaves the group: revoke the partitions first.
+        @Override
+        public void close() {
+          if (!closed()) {
+            rebalance(List.of());
+          }
+          super.close();
+        }
+      };
+
+  /** After this many notifications posted, the next request lookup sees a restart's wakeup. */
+  private int wakeupAfterPosts = Integer.MAX_VALUE;
+
+  private final MockConsumer<String, String> requests =
+      new MockConsumer<>("earliest") {
+        @Override
+        public synchronized List<PartitionInfo> partitionsFor(String topic) {
+          if (posted.size() >= wakeupAfterPosts) {
+            throw new WakeupException();
+          }
+          return super.partitionsFor(topic);
         }
       };
   private final MockConsumer<String, String> ledger = new MockConsumer<>("earliest");
@@ -121,7 +145,7 @@ class StatusSessionTest {
         status,
         ledger,
         new MockConsumer<>("earliest"),
-        new MockConsumer<>("earliest"),
+        requests,
         producer,
         new Channels(
             List.of(slack),
@@ -208,6 +232,31 @@ class StatusSessionTest {
         .containsExactly(Lifecycle.RECONCILED, Lifecycle.FAILED);
     assertThat(committedOffsets()).last().isEqualTo((long) log.size());
     assertThat(committedOffsets()).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aSessionEndedMidBatchDoesNotCommitPastTheRecordsItDidNotProcess() {
+    append(events.reconciled(1));
+    append(events.failing(2));
+    long failed = log.size() - 1;
+    // restart() wakes the session while the batch is processed: the request lookup of the failed
+    // event throws, after the reconciled one was sent; closing the consumer revokes the partition.
+    wakeupAfterPosts = 1;
+
+    StatusSession session = session(Duration.ofMinutes(5));
+    status.schedulePollTask(
+        () -> {
+          status.rebalance(List.of(STATUS));
+          log.forEach(status::addRecord);
+        });
+    assertThatThrownBy(session::run).isInstanceOf(WakeupException.class);
+    session.close();
+
+    assertThat(posted).extracting(LifecycleEvent::lifecycle).containsExactly(Lifecycle.RECONCILED);
+    // The consumer's position is past the whole batch; the group's offset must stay at the failed
+    // record, so that the next session processes it and sends its notification.
+    assertThat(committedOffsets()).isNotEmpty().allMatch(offset -> offset <= failed);
+    assertThat(committedOffsets()).last().isEqualTo(failed);
   }
 
   @Test
