@@ -77,10 +77,55 @@ public final class IntakeTestSupport {
 
   /** Waits until request-intake is ready and the seed Postgres Promise is applied. */
   public static void seedPromise() {
+    seedPromiseAs(null);
+  }
+
+  /** Like {@link #seedPromise()}, with a bearer token (authentication on); null for none. */
+  public static void seedPromiseAs(String token) {
     org.awaitility.Awaitility.await()
         .atMost(WAIT)
         .until(() -> given().get("/q/health/ready").statusCode() == 200);
-    post("application/yaml", resource("/postgres/promise.yaml")).then().statusCode(200);
+    var request =
+        given()
+            .contentType("application/yaml")
+            .body(resource("/postgres/promise.yaml").getBytes(StandardCharsets.UTF_8));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    request.post("/api/v1/apply").then().statusCode(200);
+  }
+
+  /** An inbound CloudEvent from {@code source} whose data is the first document of {@code yaml}. */
+  public static CloudEvent inboundEvent(String source, String yaml) {
+    return new CloudEvent(
+        "1.0",
+        UUID.randomUUID().toString(),
+        source,
+        "io.example.request",
+        null,
+        Instant.now(),
+        "application/json",
+        null,
+        null,
+        io.pledge.contract.kratix.KratixDocuments.readAll(yaml).get(0));
+  }
+
+  /**
+   * The config overrides of a test profile with authentication on and a tokens file holding {@code
+   * yaml} (written to a new temporary file), plus {@code more} overrides.
+   */
+  public static java.util.Map<String, String> authWithTokensFile(
+      String yaml, java.util.Map<String, String> more) {
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("tokens", ".yaml");
+      java.nio.file.Files.writeString(file, yaml, StandardCharsets.UTF_8);
+      java.util.Map<String, String> overrides = new java.util.HashMap<>(more);
+      overrides.put("pledge.intake.auth.enabled", "true");
+      overrides.put("pledge.intake.auth.tokens-file", file.toString());
+      return overrides;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /**

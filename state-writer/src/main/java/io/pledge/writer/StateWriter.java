@@ -2,6 +2,7 @@ package io.pledge.writer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.pledge.kafka.health.VitalThreads;
 import io.pledge.writer.batch.CommitBatcher;
 import io.pledge.writer.batch.WorksConsumer;
 import io.pledge.writer.destination.DestinationTable;
@@ -34,6 +35,7 @@ public class StateWriter {
   @Inject KafkaClients kafka;
   @Inject OpenTelemetry openTelemetry;
   @Inject MeterRegistry meters;
+  @Inject VitalThreads vitalThreads;
 
   private final DestinationTable destinations = new DestinationTable();
   private final PlacementTable placements = new PlacementTable();
@@ -105,9 +107,9 @@ public class StateWriter {
             destinationsFollower,
             placementsFollower,
             telemetry);
-    placementsFollower.start();
-    destinationsFollower.start();
-    works.start();
+    placementsFollower.start(vitalThreads);
+    destinationsFollower.start(vitalThreads);
+    works.start(vitalThreads);
   }
 
   void stop(@Observes ShutdownEvent event) {

@@ -318,4 +318,26 @@ class StateWriterTest {
                     .statusCode(200)
                     .body("status", equalTo("UP")));
   }
+
+  @Test
+  void itsTopicFollowingThreadsAreWatchedByLiveness() {
+    Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/q/health/live")
+                    .then()
+                    .statusCode(200)
+                    .body("checks.find { it.name == 'vital-threads' }.status", equalTo("UP"))
+                    .body(
+                        "checks.find { it.name == 'vital-threads' }.data.'works-consumer'",
+                        equalTo("alive"))
+                    .body(
+                        "checks.find { it.name == 'vital-threads' }.data.'table-pledge.destinations'",
+                        equalTo("alive"))
+                    .body(
+                        "checks.find { it.name == 'vital-threads' }.data.'table-pledge.placements'",
+                        equalTo("alive")));
+  }
 }

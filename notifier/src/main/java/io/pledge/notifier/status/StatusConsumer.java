@@ -2,6 +2,7 @@ package io.pledge.notifier.status;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.pledge.kafka.health.VitalThreads;
 import io.pledge.notifier.NotifierConfig;
 import io.pledge.notifier.billing.BillingNotifier;
 import io.pledge.notifier.delivery.NotificationDispatcher;
@@ -64,6 +65,8 @@ public class StatusConsumer {
 
   @Inject MeterRegistry meters;
 
+  @Inject VitalThreads vitalThreads;
+
   @Inject
   @Identifier("default-kafka-broker")
   Map<String, Object> kafka;
@@ -102,12 +105,12 @@ public class StatusConsumer {
             new RetryPolicy(d.maxAttempts(), d.backoffBase(), d.backoffMax(), d.retryAfterMax()),
             this::pause);
     running = true;
-    thread = new Thread(() -> loop(channels, dispatcher), "notifier-status");
-    thread.start();
+    thread = vitalThreads.start("notifier-status", () -> loop(channels, dispatcher));
   }
 
   void onStop(@Observes ShutdownEvent stop) {
     running = false;
+    vitalThreads.stopping(thread);
     stopping.countDown(); // ends a wait between delivery attempts
     StatusSession current = session;
     if (current != null) {

@@ -236,4 +236,20 @@ class SlackNotificationTest {
         .untilAsserted(
             () -> given().get("/q/health/ready").then().statusCode(200).body("status", is("UP")));
   }
+
+  @Test
+  void itsStatusThreadIsWatchedByLiveness() {
+    Awaitility.await()
+        .atMost(StatusProbe.TIMEOUT)
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/q/health/live")
+                    .then()
+                    .statusCode(200)
+                    .body("checks.find { it.name == 'vital-threads' }.status", is("UP"))
+                    .body(
+                        "checks.find { it.name == 'vital-threads' }.data.'notifier-status'",
+                        is("alive")));
+  }
 }

@@ -9,6 +9,7 @@ import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.kratix.Promise;
 import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.contract.promise.PromiseDeleted;
+import io.pledge.kafka.health.VitalThreads;
 import io.pledge.runner.config.RunnerConfig;
 import io.pledge.runner.workflow.PromiseJob;
 import io.pledge.runner.workflow.PromiseLedger;
@@ -64,15 +65,16 @@ public class PromiseTableReader {
   private volatile KafkaConsumer<String, String> consumer;
   private Thread thread;
 
+  @Inject VitalThreads vitalThreads;
+
   void start(@Observes StartupEvent event) {
     running = true;
-    thread = new Thread(this::loop, "promise-table");
-    thread.setDaemon(true);
-    thread.start();
+    thread = vitalThreads.start("promise-table", this::loop);
   }
 
   void stop(@Observes ShutdownEvent event) {
     running = false;
+    vitalThreads.stopping(thread);
     KafkaConsumer<String, String> c = consumer;
     if (c != null) {
       c.wakeup();

@@ -9,6 +9,7 @@ import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.request.ReconcileRequested;
+import io.pledge.kafka.health.VitalThreads;
 import io.pledge.runner.config.RunnerConfig;
 import io.pledge.runner.workflow.PromiseJob;
 import io.pledge.runner.workflow.PromiseRegistry;
@@ -89,6 +90,8 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
   private volatile KafkaConsumer<String, String> consumer;
   private KafkaProducer<String, String> producer;
   private Thread thread;
+
+  @Inject VitalThreads vitalThreads;
   private ScheduledExecutorService scheduler;
   private final Map<ResourceKey, Instant> periodicPublished = new ConcurrentHashMap<>();
 
@@ -97,9 +100,7 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
     producer = new KafkaProducer<>(producerProperties());
     index.store(this);
     running = true;
-    thread = new Thread(this::loop, "resource-table");
-    thread.setDaemon(true);
-    thread.start();
+    thread = vitalThreads.start("resource-table", this::loop);
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -113,6 +114,7 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
 
   void stop(@Observes ShutdownEvent event) {
     running = false;
+    vitalThreads.stopping(thread);
     if (scheduler != null) {
       scheduler.shutdownNow();
     }

@@ -339,4 +339,24 @@ class RunnerFlowTest {
       return offset == null ? -1 : offset.offset();
     }
   }
+
+  @Test
+  void itsTopicFollowingThreadsAreWatchedByLiveness() {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                RestAssured.get("/q/health/live")
+                    .then()
+                    .statusCode(200)
+                    .body(
+                        "checks.find { it.name == 'vital-threads' }.status",
+                        org.hamcrest.Matchers.equalTo("UP"))
+                    .body(
+                        "checks.find { it.name == 'vital-threads' }.data.'promise-table'",
+                        org.hamcrest.Matchers.equalTo("alive"))
+                    .body(
+                        "checks.find { it.name == 'vital-threads' }.data.'resource-table'",
+                        org.hamcrest.Matchers.equalTo("alive")));
+  }
 }

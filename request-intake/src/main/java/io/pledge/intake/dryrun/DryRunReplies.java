@@ -4,7 +4,7 @@ import io.pledge.contract.dryrun.DryRunCompleted;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
-import io.pledge.intake.health.VitalThreads;
+import io.pledge.kafka.health.VitalThreads;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.pledge.intake.view;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.MalformedEventException;
-import io.pledge.intake.health.VitalThreads;
+import io.pledge.kafka.health.VitalThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

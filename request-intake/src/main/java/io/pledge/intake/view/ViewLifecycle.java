@@ -1,9 +1,9 @@
 package io.pledge.intake.view;
 
 import io.pledge.intake.IntakeConfig;
-import io.pledge.intake.health.VitalThreads;
 import io.pledge.intake.logs.LogReplaySink;
 import io.pledge.intake.logs.LogStore;
+import io.pledge.kafka.health.VitalThreads;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,34 +1,27 @@
 package io.pledge.intake.inbound;
 
 import static io.pledge.intake.IntakeTestSupport.WAIT;
+import static io.pledge.intake.IntakeTestSupport.authWithTokensFile;
+import static io.pledge.intake.IntakeTestSupport.inboundEvent;
 import static io.pledge.intake.IntakeTestSupport.probe;
 import static io.pledge.intake.IntakeTestSupport.publishedAfterMarker;
 import static io.pledge.intake.IntakeTestSupport.request;
 import static io.pledge.intake.IntakeTestSupport.resource;
+import static io.pledge.intake.IntakeTestSupport.seedPromiseAs;
 import static io.pledge.intake.IntakeTestSupport.unique;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pledge.contract.Topics;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
-import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.request.RequestRejected;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,56 +39,28 @@ class InboundAuthorisationTest {
   public static class WithSystems implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      try {
-        Path file = Files.createTempFile("tokens", ".yaml");
-        Files.writeString(
-            file,
-            """
-            tokens:
-              - {name: platform-team, token: %s, roles: [platform-admin]}
-            systems:
-              - source: %s
-                roles: [requester]
-                namespaces: [team-a]
-              - {source: %s, roles: [platform-admin]}
-            """
-                .formatted(ADMIN, BILLING, AUTOMATION),
-            StandardCharsets.UTF_8);
-        return Map.of(
-            "pledge.intake.auth.enabled",
-            "true",
-            "pledge.intake.auth.tokens-file",
-            file.toString());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return authWithTokensFile(
+          """
+          tokens:
+            - {name: platform-team, token: %s, roles: [platform-admin]}
+          systems:
+            - source: %s
+              roles: [requester]
+              namespaces: [team-a]
+            - {source: %s, roles: [platform-admin]}
+          """
+              .formatted(ADMIN, BILLING, AUTOMATION),
+          Map.of());
     }
   }
 
   @BeforeEach
   void seed() {
-    Awaitility.await().atMost(WAIT).until(() -> given().get("/q/health/ready").statusCode() == 200);
-    given()
-        .header("Authorization", "Bearer " + ADMIN)
-        .contentType("application/yaml")
-        .body(resource("/postgres/promise.yaml").getBytes(StandardCharsets.UTF_8))
-        .post("/api/v1/apply")
-        .then()
-        .statusCode(200);
+    seedPromiseAs(ADMIN);
   }
 
   private static CloudEvent inbound(String source, String yaml) {
-    return new CloudEvent(
-        "1.0",
-        UUID.randomUUID().toString(),
-        source,
-        "io.example.request",
-        null,
-        Instant.now(),
-        "application/json",
-        null,
-        null,
-        KratixDocuments.readAll(yaml).get(0));
+    return inboundEvent(source, yaml);
   }
 
   private static String inNamespace(String name, String namespace) {

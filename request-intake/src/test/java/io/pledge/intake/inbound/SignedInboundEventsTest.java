@@ -1,18 +1,18 @@
 package io.pledge.intake.inbound;
 
 import static io.pledge.intake.IntakeTestSupport.WAIT;
+import static io.pledge.intake.IntakeTestSupport.authWithTokensFile;
+import static io.pledge.intake.IntakeTestSupport.inboundEvent;
 import static io.pledge.intake.IntakeTestSupport.probe;
 import static io.pledge.intake.IntakeTestSupport.publishedAfterMarker;
 import static io.pledge.intake.IntakeTestSupport.request;
-import static io.pledge.intake.IntakeTestSupport.resource;
+import static io.pledge.intake.IntakeTestSupport.seedPromiseAs;
 import static io.pledge.intake.IntakeTestSupport.unique;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pledge.contract.Topics;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
-import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.request.RequestRejected;
 import io.pledge.intake.auth.EventSignatures;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
@@ -29,11 +29,8 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
-import java.util.UUID;
-import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,11 +57,9 @@ class SignedInboundEventsTest {
     public Map<String, String> getConfigOverrides() {
       try {
         KeyPair bank = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        Path file = Files.createTempFile("tokens", ".yaml");
-        Files.write(privateKeyFile(file.toString()), bank.getPrivate().getEncoded());
-        Files.writeString(
-            file,
-            """
+        Map<String, String> overrides =
+            authWithTokensFile(
+                """
             tokens:
               - {name: platform-team, token: %s, roles: [platform-admin]}
             systems:
@@ -75,13 +70,12 @@ class SignedInboundEventsTest {
             %s
               - {source: %s, roles: [requester], namespaces: [team-a]}
             """
-                .formatted(ADMIN, BANK, pem(bank).indent(6).stripTrailing(), LEGACY),
-            StandardCharsets.UTF_8);
-        return Map.of(
-            "pledge.intake.auth.enabled",
-            "true",
-            "pledge.intake.auth.tokens-file",
-            file.toString());
+                    .formatted(ADMIN, BANK, pem(bank).indent(6).stripTrailing(), LEGACY),
+                Map.of());
+        Files.write(
+            privateKeyFile(overrides.get("pledge.intake.auth.tokens-file")),
+            bank.getPrivate().getEncoded());
+        return overrides;
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -104,30 +98,13 @@ class SignedInboundEventsTest {
 
   @BeforeEach
   void seed() {
-    Awaitility.await().atMost(WAIT).until(() -> given().get("/q/health/ready").statusCode() == 200);
-    given()
-        .header("Authorization", "Bearer " + ADMIN)
-        .contentType("application/yaml")
-        .body(resource("/postgres/promise.yaml").getBytes(StandardCharsets.UTF_8))
-        .post("/api/v1/apply")
-        .then()
-        .statusCode(200);
+    seedPromiseAs(ADMIN);
   }
 
   private static CloudEvent inbound(String source, String name) {
-    return new CloudEvent(
-        "1.0",
-        UUID.randomUUID().toString(),
+    return inboundEvent(
         source,
-        "io.example.request",
-        null,
-        Instant.now(),
-        "application/json",
-        null,
-        null,
-        KratixDocuments.readAll(
-                request(name, "requester: bank").replace("namespace: default", "namespace: team-a"))
-            .get(0));
+        request(name, "requester: bank").replace("namespace: default", "namespace: team-a"));
   }
 
   private String sign(String value) throws Exception {

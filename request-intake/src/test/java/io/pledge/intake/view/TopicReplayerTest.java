@@ -15,7 +15,7 @@ import io.pledge.contract.pipeline.WorkflowRef;
 import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.contract.request.RequestAccepted;
 import io.pledge.contract.request.RequestApplied;
-import io.pledge.intake.health.VitalThreads;
+import io.pledge.kafka.health.VitalThreads;
 import io.pledge.testkit.kafka.EmbeddedKafka;
 import io.pledge.testkit.kafka.EventProbe;
 import java.io.InputStream;

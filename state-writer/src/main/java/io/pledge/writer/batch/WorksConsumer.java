@@ -8,6 +8,7 @@ import io.pledge.contract.event.MalformedEventException;
 import io.pledge.contract.kratix.Destination;
 import io.pledge.contract.work.Work;
 import io.pledge.contract.work.WorkWithdrawn;
+import io.pledge.kafka.health.VitalThreads;
 import io.pledge.writer.destination.DestinationTable;
 import io.pledge.writer.kafka.TableFollower;
 import io.pledge.writer.scheduling.PlacementTable;
@@ -63,7 +64,8 @@ public final class WorksConsumer implements AutoCloseable {
   private final PlacementTable placements;
   private final List<TableFollower> tables;
   private final TableFollower placementsFollower;
-  private final Thread thread;
+  private VitalThreads vitalThreads;
+  private Thread thread;
   private final WriterTelemetry telemetry;
 
   private final List<ConsumerRecord<String, String>> buffer = new ArrayList<>();
@@ -112,11 +114,12 @@ public final class WorksConsumer implements AutoCloseable {
     this.placements = placements;
     this.tables = List.of(destinationsFollower, placementsFollower);
     this.placementsFollower = placementsFollower;
-    this.thread = new Thread(this::run, "works-consumer");
   }
 
-  public WorksConsumer start() {
-    thread.start();
+  /** Starts consuming on a vital thread: its death turns the service's liveness DOWN. */
+  public WorksConsumer start(VitalThreads threads) {
+    this.vitalThreads = threads;
+    this.thread = threads.start("works-consumer", this::run);
     return this;
   }
 
@@ -457,6 +460,10 @@ public final class WorksConsumer implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    if (thread == null) {
+      return;
+    }
+    vitalThreads.stopping(thread);
     try {
       thread.join(15_000);
     } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.pledge.writer.kafka;
 
+import io.pledge.kafka.health.VitalThreads;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +37,8 @@ public final class TableFollower implements AutoCloseable {
   private final String topic;
   private final Map<String, Object> props;
   private final Handler handler;
-  private final Thread thread;
+  private VitalThreads vitalThreads;
+  private Thread thread;
   private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
   private final Queue<CompletableFuture<Map<TopicPartition, Long>>> endRequests =
       new ConcurrentLinkedQueue<>();
@@ -48,12 +50,12 @@ public final class TableFollower implements AutoCloseable {
     this.topic = topic;
     this.props = props;
     this.handler = handler;
-    this.thread = new Thread(this::run, "table-" + topic);
-    this.thread.setDaemon(true);
   }
 
-  public TableFollower start() {
-    thread.start();
+  /** Starts following on a vital thread: its death turns the service's liveness DOWN. */
+  public TableFollower start(VitalThreads threads) {
+    this.vitalThreads = threads;
+    this.thread = threads.start("table-" + topic, this::run);
     return this;
   }
 
@@ -195,6 +197,10 @@ public final class TableFollower implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    if (thread == null) {
+      return;
+    }
+    vitalThreads.stopping(thread);
     signal();
     try {
       thread.join(10_000);

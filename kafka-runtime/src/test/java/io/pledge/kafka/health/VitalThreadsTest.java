@@ -1,4 +1,4 @@
-package io.pledge.intake.health;
+package io.pledge.kafka.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +57,21 @@ class VitalThreadsTest {
 
     assertThat(health.call().getStatus().name()).isEqualTo("DOWN");
     assertThat(health.call().getData().orElseThrow()).containsKey("request-intake-view-replay");
+  }
+
+  @Test
+  void healthListsTheThreadsThatRun() throws InterruptedException {
+    VitalThreadsHealthCheck health = new VitalThreadsHealthCheck(threads);
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread thread = threads.start("promise-table", () -> awaitQuietly(stop));
+
+    assertThat(health.call().getData().orElseThrow()).containsEntry("promise-table", "alive");
+
+    threads.stopping(thread);
+    stop.countDown();
+    thread.join();
+    assertThat(health.call().getStatus().name()).isEqualTo("UP");
+    assertThat(health.call().getData()).isEmpty();
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

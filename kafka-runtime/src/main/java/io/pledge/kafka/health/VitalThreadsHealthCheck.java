@@ -1,4 +1,4 @@
-package io.pledge.intake.health;
+package io.pledge.kafka.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
@@ -7,22 +7,27 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 
-/** DOWN once one of the {@link VitalThreads} has died, naming it and what ended it. */
+/**
+ * Liveness {@value #NAME}: DOWN once one of the {@link VitalThreads} has died, naming it and what
+ * ended it; the threads running are listed as {@code alive}.
+ */
 @Liveness
 @ApplicationScoped
 public class VitalThreadsHealthCheck implements HealthCheck {
 
+  public static final String NAME = "vital-threads";
+
   private final VitalThreads threads;
 
-  VitalThreadsHealthCheck(VitalThreads threads) {
+  public VitalThreadsHealthCheck(VitalThreads threads) {
     this.threads = threads;
   }
 
   @Override
   public HealthCheckResponse call() {
     Map<String, String> deaths = threads.deaths();
-    HealthCheckResponseBuilder response =
-        HealthCheckResponse.named("intake-threads").status(deaths.isEmpty());
+    HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).status(deaths.isEmpty());
+    threads.alive().forEach(name -> response.withData(name, "alive"));
     deaths.forEach(response::withData);
     return response.build();
   }
