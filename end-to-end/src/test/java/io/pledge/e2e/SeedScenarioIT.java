@@ -52,7 +52,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Destination and a Git state store are applied over REST; a request is committed to Git at
  * Kratix's path by the Promise's OCI images (pulled from a real registry), becomes Reconciled with
  * the commit SHA, and Slack hears of it; a size change rewrites the file in a new commit; a delete
- * removes the folder in a further commit. The services export their traces to an OTLP collector stub: one request is one trace across all four.
+ * removes the folder in a further commit. The services export their traces to an OTLP collector
+ * stub: one request is one trace across all four.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
