@@ -52,6 +52,21 @@ public final class ContainerLimits {
     this.bytes = bytes;
   }
 
+  /**
+   * The configuration keys' defaults ({@link StageLimits#DEFAULTS}, at most 2Gi of memory and 1Gi
+   * of {@code /tmp}), for a runner built without configuration: such a runner reads no quantity, so
+   * a container that names its own {@code resources.limits} is refused.
+   */
+  public static ContainerLimits builtIn() {
+    return new ContainerLimits(
+        StageLimits.DEFAULTS,
+        new StageLimits.Limit(2L << 30, "pledge.runner.limits.max.memory"),
+        new StageLimits.Limit(1L << 30, "pledge.runner.limits.max.tmp-size"),
+        text -> {
+          throw new IllegalArgumentException("no quantities: " + text);
+        });
+  }
+
   public StageLimits defaults() {
     return defaults;
   }

@@ -125,13 +125,7 @@ public final class PipelineRunner {
         stageTimeout,
         defaultBackoffLimit,
         jobs,
-        new ContainerLimits(
-            StageLimits.DEFAULTS,
-            new StageLimits.Limit(2L << 30, "pledge.runner.limits.max.memory"),
-            new StageLimits.Limit(1L << 30, "pledge.runner.limits.max.tmp-size"),
-            text -> {
-              throw new IllegalArgumentException("no quantities: " + text);
-            }));
+        ContainerLimits.builtIn());
   }
 
   /**
