@@ -51,7 +51,8 @@ public class DryRunWorkflow {
     DryRunEvents events = new DryRunEvents();
     WorkflowRunner workflow =
         new WorkflowRunner(pipelines, events, IN_MEMORY_PUBLISH)
-            .withRetryPolicy(RunnerBeans.retryPolicy(config));
+            .withRetryPolicy(RunnerBeans.retryPolicy(config))
+            .withSilentLogs();
     try {
       workflow.configureResource(
           request.key(),

@@ -66,7 +66,8 @@ class RunnerCpuBenchmarkTest {
 
   /** The harness: the probe's and the publisher's clients, and the test thread. */
   private static final Pattern HARNESS =
-      Pattern.compile("(?i)(main|event-probe|surefire.*|.*\\| (probe-.*|producer-[0-9]+|adminclient-[0-9]+))");
+      Pattern.compile(
+          "(?i)(main|event-probe|surefire.*|.*\\| (probe-.*|producer-[0-9]+|adminclient-[0-9]+))");
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
