@@ -160,6 +160,10 @@ public final class WorkflowSequencer implements AutoCloseable {
    * stopped job has ended, so the caller can hold the partitions until nothing runs for them here.
    */
   public synchronized CompletableFuture<Void> revoke(Predicate<Job> taken) {
+    if (closed) {
+      // Stopping: every lane is stopped already and nothing is acknowledged any more.
+      return CompletableFuture.completedFuture(null);
+    }
     List<CompletableFuture<Void>> ending = new ArrayList<>();
     for (Iterator<Admission> it = admissions.iterator(); it.hasNext(); ) {
       Admission admission = it.next();
@@ -396,6 +400,9 @@ public final class WorkflowSequencer implements AutoCloseable {
     synchronized (this) {
       closed = true;
       lanes.values().forEach(l -> l.stop.set(true));
+      // Nobody waits for revoked jobs to end once everything stops.
+      revoked.values().forEach(ended -> ended.complete(null));
+      revoked.clear();
     }
     timer.shutdownNow();
     workers.shutdownNow();
