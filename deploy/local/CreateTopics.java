@@ -33,6 +33,17 @@ public class CreateTopics {
     topics.add(topic("pledge.works", partitions, Map.of()));
     topics.add(topic("pledge.status", partitions, forever));
     topics.add(topic("pledge.logs", partitions, day));
+    // The folded records (request-intake's resource owner): one per resource, compacted, with the
+    // partitions of pledge.requests and pledge.status it is folded from.
+    topics.add(
+        topic(
+            "pledge.resources",
+            partitions,
+            Map.of(
+                "cleanup.policy", "compact",
+                "compression.type", "zstd",
+                "segment.ms", "600000",
+                "min.cleanable.dirty.ratio", "0.1")));
     topics.add(topic("pledge.notifications.dlq", partitions, Map.of()));
     // Dry runs: nobody waits for one longer than an hour. Answers carry rendered files, so they
     // may be larger than the broker's 1 MiB default.

@@ -29,6 +29,13 @@ public final class Topics {
   /** Every lifecycle event, keyed by resource key or Promise name; folded into status. */
   public static final String STATUS = "pledge.status";
 
+  /**
+   * Compacted, keyed by resource key or Promise name: the folded record of each resource (its last
+   * accepted request and its status), written by request-intake's resource owner only. Has the
+   * partition count of {@link #REQUESTS} and {@link #STATUS}, which it is folded from.
+   */
+  public static final String RESOURCES = "pledge.resources";
+
   /** Stage output (stdout and stderr), keyed by resource key or Promise name. */
   public static final String LOGS = "pledge.logs";
 

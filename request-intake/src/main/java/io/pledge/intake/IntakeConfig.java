@@ -204,6 +204,40 @@ public interface IntakeConfig {
     /** Stage output from pipeline-runner, replayed into the log store. */
     @WithDefault(io.pledge.contract.Topics.LOGS)
     String logs();
+
+    /** Compacted folded records, written by the resource owner (one record per resource). */
+    @WithDefault(io.pledge.contract.Topics.RESOURCES)
+    String resources();
+  }
+
+  /** The resource owner: the Kafka Streams application folding requests and status once. */
+  Resources resources();
+
+  /** The resource owner's Kafka Streams settings (request-intake/DESIGN.md "The fold"). */
+  interface Resources {
+    /** Whether this instance runs the resource owner at all. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * The Kafka Streams {@code application.id}: its consumer group, and the prefix of its store's
+     * changelog topic ({@code <id>-owner-changelog}). Every intake instance of one installation
+     * uses the same id.
+     */
+    @WithDefault("pledge-resources")
+    String applicationId();
+
+    /**
+     * How often the owner commits its transaction (store changelog, folded records, input offsets
+     * together); a folded record becomes visible to read_committed readers at most this long after
+     * its input.
+     */
+    @WithDefault("10ms")
+    Duration commitInterval();
+
+    /** Where Kafka Streams keeps its lock files (the stores themselves are in memory). */
+    @WithDefault("${PLEDGE_HOME:.pledge}/intake/streams")
+    String stateDir();
   }
 
   /** Policy for undeclared {@code spec} fields. */

@@ -20,6 +20,7 @@ import io.pledge.contract.request.RequestAccepted;
 import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.request.RequestDeleted;
 import io.pledge.contract.request.RequestRejected;
+import io.pledge.contract.resource.ResourceRecord;
 import io.pledge.contract.work.Work;
 import io.pledge.contract.work.WorkCommitted;
 import io.pledge.contract.work.WorkFailed;
@@ -61,7 +62,8 @@ public enum EventType {
   NOTIFICATION_POLICY_DELETED(
       "pledge.notificationpolicy.deleted", NotificationPolicyDeleted.class, Topics.POLICIES),
   DRY_RUN_REQUESTED("pledge.dryrun.requested", DryRunRequested.class, Topics.DRY_RUNS),
-  DRY_RUN_COMPLETED("pledge.dryrun.completed", DryRunCompleted.class, Topics.DRY_RUN_REPLIES);
+  DRY_RUN_COMPLETED("pledge.dryrun.completed", DryRunCompleted.class, Topics.DRY_RUN_REPLIES),
+  RESOURCE_FOLDED("pledge.resource.folded", ResourceRecord.class, Topics.RESOURCES);
 
   /** Bumped on a breaking change only; changes within a version are additive. */
   public static final String SCHEMA_VERSION = "v1";

@@ -368,6 +368,15 @@ class ManifestConsistencyTest {
     assertThat(kafkaTopics.get("pledge.status").path("config").path("retention.ms").asText())
         .as("pledge.status is folded from its start: kept forever")
         .isEqualTo("-1");
+    assertThat(kafkaTopics.get("pledge.resources").path("config").path("cleanup.policy").asText())
+        .as("pledge.resources holds one folded record per resource")
+        .isEqualTo("compact");
+    assertThat(
+            Stream.of("pledge.requests", "pledge.status", "pledge.resources")
+                .map(t -> kafkaTopics.get(t).path("partitions").asInt())
+                .distinct())
+        .as("the resource owner folds pledge.requests and pledge.status co-partitioned")
+        .hasSize(1);
     Set<String> deadLetters = deadLetterTopics();
     assertThat(deadLetters)
         .contains(

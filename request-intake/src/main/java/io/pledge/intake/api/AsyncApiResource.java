@@ -37,7 +37,8 @@ public class AsyncApiResource {
             Topics.REQUESTS, t.requests(),
             Topics.REQUESTS_INBOUND, t.requestsInbound(),
             Topics.STATUS, t.status(),
-            Topics.LOGS, t.logs());
+            Topics.LOGS, t.logs(),
+            Topics.RESOURCES, t.resources());
     this.document = AsyncApiDocument.build(topic -> names.getOrDefault(topic, topic), version);
   }
 

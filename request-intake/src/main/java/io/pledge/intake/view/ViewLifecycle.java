@@ -1,6 +1,7 @@
 package io.pledge.intake.view;
 
 import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.kafka.KafkaClientProperties;
 import io.pledge.intake.logs.LogReplaySink;
 import io.pledge.intake.logs.LogStore;
 import io.pledge.kafka.health.VitalThreads;
@@ -10,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.Config;
@@ -22,8 +22,6 @@ import org.eclipse.microprofile.config.Config;
  */
 @ApplicationScoped
 public class ViewLifecycle {
-
-  private static final String KAFKA_PREFIX = "kafka.";
 
   private final IntakeConfig config;
   private final Config rawConfig;
@@ -94,17 +92,7 @@ public class ViewLifecycle {
     return logReplayer != null && logReplayer.caughtUp();
   }
 
-  /** The {@code kafka.*} properties (bootstrap servers, security) for the plain consumer. */
   private Map<String, String> kafkaClientConfig() {
-    Map<String, String> kafka = new HashMap<>();
-    for (String name : rawConfig.getPropertyNames()) {
-      if (name.startsWith(KAFKA_PREFIX)) {
-        rawConfig
-            .getOptionalValue(name, String.class)
-            .ifPresent(v -> kafka.put(name.substring(KAFKA_PREFIX.length()), v));
-      }
-    }
-    kafka.put("bootstrap.servers", rawConfig.getValue("kafka.bootstrap.servers", String.class));
-    return kafka;
+    return KafkaClientProperties.of(rawConfig);
   }
 }

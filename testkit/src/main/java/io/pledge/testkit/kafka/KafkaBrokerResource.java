@@ -29,7 +29,8 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
           Topics.PLACEMENTS,
           Topics.RUNNER_RESOURCES,
           Topics.DRY_RUNS,
-          Topics.DRY_RUN_REPLIES);
+          Topics.DRY_RUN_REPLIES,
+          Topics.RESOURCES);
 
   public static final Set<String> COMPACTED =
       Set.of(
@@ -38,7 +39,8 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
           Topics.POLICIES,
           Topics.NOTIFICATIONS_DELIVERED,
           Topics.PLACEMENTS,
-          Topics.RUNNER_RESOURCES);
+          Topics.RUNNER_RESOURCES,
+          Topics.RESOURCES);
 
   @Override
   public Map<String, String> start() {
