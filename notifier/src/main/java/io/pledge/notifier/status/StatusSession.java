@@ -3,6 +3,7 @@ package io.pledge.notifier.status;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
+import io.pledge.kafka.deadletter.DeadLetterHeaders;
 import io.pledge.notifier.NotifierConfig;
 import io.pledge.notifier.delivery.Delivery;
 import io.pledge.notifier.delivery.NotificationDispatcher;
@@ -421,10 +422,7 @@ final class StatusSession
   private ProducerRecord<String, String> deadLetter(
       ConsumerRecord<String, String> record, String reason, Outcome givenUp) {
     RecordHeaders headers = new RecordHeaders();
-    header(headers, "dead-letter-reason", reason);
-    header(headers, "dead-letter-topic", record.topic());
-    header(headers, "dead-letter-partition", Integer.toString(record.partition()));
-    header(headers, "dead-letter-offset", Long.toString(record.offset()));
+    DeadLetterHeaders.add(headers, record, reason);
     if (givenUp != null) {
       Delivery d = givenUp.delivery();
       header(headers, "pledge-notification", d.ledgerKey());

@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.pledge.kafka.tracing.TraceScope;
 import io.pledge.notifier.delivery.Delivery;
 import java.io.IOException;
 import java.net.URI;

@@ -5,12 +5,12 @@ import io.pledge.contract.Topics;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
+import io.pledge.kafka.deadletter.DeadLetterHeaders;
 import io.pledge.runner.workflow.WorkflowEvents;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -67,10 +67,7 @@ public class RunnerPublisher implements WorkflowEvents {
   public CompletableFuture<Void> deadLetterPromise(
       String key, String value, String reason, int partition, long offset) {
     RecordHeaders headers = new RecordHeaders();
-    headers.add("dead-letter-reason", bytes(reason));
-    headers.add("dead-letter-topic", bytes(Topics.PROMISES));
-    headers.add("dead-letter-partition", bytes(Integer.toString(partition)));
-    headers.add("dead-letter-offset", bytes(Long.toString(offset)));
+    DeadLetterHeaders.add(headers, reason, Topics.PROMISES, partition, offset);
     return send(promisesDeadLetters, key, value, headers);
   }
 
@@ -114,9 +111,5 @@ public class RunnerPublisher implements WorkflowEvents {
       acked.completeExceptionally(e);
     }
     return acked;
-  }
-
-  private static byte[] bytes(String s) {
-    return (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
   }
 }

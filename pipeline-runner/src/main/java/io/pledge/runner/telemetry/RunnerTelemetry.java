@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.pledge.kafka.tracing.TraceScope;
 import io.pledge.runner.sandbox.StageExecutor;
 import io.pledge.runner.workflow.PipelineOutcome;
 import io.smallrye.reactive.messaging.TracingMetadata;

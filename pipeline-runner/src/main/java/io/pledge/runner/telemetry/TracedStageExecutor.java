@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.pledge.kafka.tracing.TraceScope;
 import io.pledge.runner.sandbox.StageExecutor;
 import io.pledge.runner.sandbox.StageResult;
 import io.pledge.runner.sandbox.StageSpec;

@@ -9,12 +9,12 @@ import io.pledge.contract.kratix.Destination;
 import io.pledge.contract.work.Work;
 import io.pledge.contract.work.WorkWithdrawn;
 import io.pledge.kafka.health.VitalThreads;
+import io.pledge.kafka.partitioning.KeyPartitions;
 import io.pledge.writer.destination.DestinationTable;
 import io.pledge.writer.kafka.TableFollower;
 import io.pledge.writer.scheduling.PlacementTable;
 import io.pledge.writer.scheduling.RememberedWork;
 import io.pledge.writer.telemetry.WriterTelemetry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,7 +34,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.apache.kafka.common.utils.Utils;
 import org.jboss.logging.Logger;
 
 /**
@@ -409,9 +408,8 @@ public final class WorksConsumer implements AutoCloseable {
     if (partitionCount == 0) {
       partitionCount = consumer.partitionsFor(topic).size();
     }
-    int partition =
-        Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitionCount;
-    return assigned.contains(new TopicPartition(topic, partition));
+    return assigned.contains(
+        new TopicPartition(topic, KeyPartitions.partitionOf(key, partitionCount)));
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {

@@ -2,12 +2,12 @@ package io.pledge.writer.git;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
+import io.pledge.kafka.tracing.TraceScope;
 import io.pledge.writer.layout.KratixStateFile;
 import io.pledge.writer.layout.StateStoreLayout;
 import io.pledge.writer.store.FolderChange;
 import io.pledge.writer.store.StateStore;
 import io.pledge.writer.store.StateStoreException;
-import io.pledge.writer.telemetry.TraceScope;
 import io.pledge.writer.telemetry.WriterTelemetry;
 import java.io.IOException;
 import java.nio.file.Files;

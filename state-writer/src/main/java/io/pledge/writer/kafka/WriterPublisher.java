@@ -3,9 +3,9 @@ package io.pledge.writer.kafka;
 import io.pledge.contract.Topics;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
+import io.pledge.kafka.deadletter.DeadLetterHeaders;
 import io.pledge.writer.batch.Outbox;
 import io.pledge.writer.telemetry.WriterTelemetry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,12 +31,6 @@ public final class WriterPublisher implements Outbox, AutoCloseable {
 
   /** The CloudEvents source of every event this service publishes. */
   public static final String SOURCE = "/pledge/state-writer";
-
-  // Header names of SmallRye's dead-letter-queue failure strategy, so tools read both alike.
-  static final String DLQ_REASON = "dead-letter-reason";
-  static final String DLQ_TOPIC = "dead-letter-topic";
-  static final String DLQ_PARTITION = "dead-letter-partition";
-  static final String DLQ_OFFSET = "dead-letter-offset";
 
   private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
 
@@ -82,10 +76,7 @@ public final class WriterPublisher implements Outbox, AutoCloseable {
     for (Header header : record.headers()) {
       headers.add(header);
     }
-    headers.add(DLQ_REASON, bytes(reason));
-    headers.add(DLQ_TOPIC, bytes(record.topic()));
-    headers.add(DLQ_PARTITION, bytes(String.valueOf(record.partition())));
-    headers.add(DLQ_OFFSET, bytes(String.valueOf(record.offset())));
+    DeadLetterHeaders.add(headers, record, reason);
     sent.add(
         producer.send(
             new ProducerRecord<>(
@@ -121,10 +112,6 @@ public final class WriterPublisher implements Outbox, AutoCloseable {
       sent.clear();
       placementsSent.clear();
     }
-  }
-
-  private static byte[] bytes(String text) {
-    return (text == null ? "" : text).getBytes(StandardCharsets.UTF_8);
   }
 
   @Override

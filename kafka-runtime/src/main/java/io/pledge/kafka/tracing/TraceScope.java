@@ -1,4 +1,4 @@
-package io.pledge.writer.telemetry;
+package io.pledge.kafka.tracing;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -8,8 +8,8 @@ import org.jboss.logging.MDC;
 
 /**
  * Makes a trace context current on this thread and puts its ids into the log MDC ({@code traceId},
- * {@code spanId}), as Quarkus does on its own threads but not on the writer's; closing restores
- * both.
+ * {@code spanId}), as Quarkus does on its own threads but not on the services' own (the runner's
+ * lanes, the writer's batcher, the notifier's status consumer); closing restores both.
  */
 public final class TraceScope implements AutoCloseable {
 
