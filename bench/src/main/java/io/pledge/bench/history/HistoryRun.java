@@ -162,22 +162,57 @@ public final class HistoryRun {
             .orElseThrow(() -> new IllegalStateException("no port known for " + service))
             .resolve("/q/health/ready");
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<Void> answer =
-            http.send(
-                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (answer.statusCode() == 200) {
-          return Instant.now();
-        }
-      } catch (IOException e) {
-        // not listening yet
+    for (int polls = 0; System.nanoTime() < deadline; polls++) {
+      if (status(uri) == 200) {
+        return Instant.now();
+      }
+      // A replay thread that died (e.g. OutOfMemoryError on a long history) turns liveness DOWN
+      // and readiness never comes: say so now rather than after the timeout.
+      if (polls % 20 == 19) {
+        requireLive(service);
       }
       Thread.sleep(50);
     }
     throw new IllegalStateException(
         service + " not ready after " + READY_TIMEOUT.toMinutes() + " min");
+  }
+
+  private void requireLive(String service) throws InterruptedException {
+    URI live = deployment.service(service).orElseThrow().resolve("/q/health/live");
+    if (status(live) == 503) {
+      throw new IllegalStateException(
+          service
+              + " is not live on the history: "
+              + firstDeath(service)
+              + " (see "
+              + deployment.home().resolve("logs/" + service + ".log")
+              + "; PLEDGE_SERVICE_HEAP sets the services' heap)");
+    }
+  }
+
+  private int status(URI uri) throws InterruptedException {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1; // not listening yet
+    }
+  }
+
+  /** The first line of the service's log saying a vital thread died, if any. */
+  private String firstDeath(String service) {
+    try (var lines =
+        java.nio.file.Files.lines(deployment.home().resolve("logs/" + service + ".log"))) {
+      return lines
+          .filter(l -> l.contains(" died"))
+          .findFirst()
+          .map(l -> l.substring(l.indexOf(')') + 1).trim())
+          .orElse("liveness DOWN");
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "liveness DOWN";
+    }
   }
 
   /**
@@ -195,6 +230,7 @@ public final class HistoryRun {
       if (reconciled(key)) {
         waiting.remove(0);
       } else {
+        requireLive("request-intake");
         Thread.sleep(500);
       }
     }
