@@ -172,8 +172,9 @@ public final class Deployment {
   }
 
   /**
-   * Kills {@code name}: SIGKILL, or SIGTERM when {@code graceful} (then SIGKILL after 30 s). Waits
-   * until it is gone. Its log is kept as {@code <name>.log.<n>}, since a restart truncates it.
+   * Kills {@code name}, every instance of it ({@link PidFiles}): SIGKILL, or SIGTERM when {@code
+   * graceful} (then SIGKILL after 30 s). Waits until it is gone. Its log is kept as {@code
+   * <name>.log.<n>}, since a restart truncates it.
    */
   public void kill(String name, boolean graceful) throws InterruptedException {
     Map<String, Long> instances = PidFiles.find(runDir(), name);
