@@ -8,6 +8,7 @@ import io.pledge.bench.chaos.ChaosPlan;
 import io.pledge.bench.chaos.Fault;
 import io.pledge.bench.chaos.PoisonEvents;
 import io.pledge.bench.deploy.Deployment;
+import io.pledge.bench.history.HistoryRun;
 import io.pledge.bench.load.InboundPublisher;
 import io.pledge.bench.load.IntakeClient;
 import io.pledge.bench.load.LoadDriver;
@@ -134,6 +135,11 @@ public final class BenchMain {
       authoriseInbound();
       applySetup(intake, tracker);
       requireAlive("after the setup");
+      BenchReport.HistoryReport history = null;
+      if (options.history() > 0) {
+        history = new HistoryRun(deployment, intake).run(options.history(), options.payloadBytes());
+        requireAlive("after the history's restarts");
+      }
 
       long loadStart = 0;
       int commitsBefore = 0;
@@ -206,7 +212,8 @@ public final class BenchMain {
               commitsBefore,
               commitsAfter,
               loadStart,
-              loadEnd);
+              loadEnd,
+              history);
       write(report, records, tracker, sampler, monkey, loadStart);
       System.out.print(ReportRenderer.summary(report));
       System.out.println("Report: " + deployment.resultsDir().resolve("report.md"));
@@ -246,6 +253,13 @@ public final class BenchMain {
             ? ", with chaos (faults: " + options.faults() + ", kills: " + options.services() + ")"
             : "");
     double seconds = 0;
+    if (options.history() > 0) {
+      // A rough guess: the writing, then four restarts replaying it.
+      seconds += options.history() * 15 / 100_000.0 + options.history() * 4 / 2_000.0;
+      System.out.printf(
+          "  first the history: %d resources pre-loaded in namespace history, each service restarted%n",
+          options.history());
+    }
     for (Phase p : phases) {
       // Without a rate, assume the ~60 requests/s this 2-core machine managed in development.
       double s = p.rate() == null ? p.requests() / 60.0 : p.requests() / p.rate();
@@ -536,7 +550,8 @@ public final class BenchMain {
       int commitsBefore,
       int commitsAfter,
       long loadStart,
-      long loadEnd)
+      long loadEnd,
+      BenchReport.HistoryReport history)
       throws IOException {
     List<BenchReport.PhaseReport> phaseReports = new ArrayList<>();
     int measuredReconciled = 0;
@@ -598,6 +613,21 @@ public final class BenchMain {
               rss.getOrDefault(name, 0.0),
               starts.getOrDefault(name, 0)));
     }
+    Map<String, double[]> instanceCpu = sampler.windowByInstance("load-start", "load-end");
+    Map<String, Double> instanceRss = sampler.peakRssMbByInstance();
+    Map<String, Integer> instanceStarts = sampler.incarnationsByInstance();
+    List<BenchReport.ServiceUsage> instances = new ArrayList<>();
+    for (Map.Entry<String, double[]> e : instanceCpu.entrySet()) {
+      double[] c = e.getValue();
+      instances.add(
+          new BenchReport.ServiceUsage(
+              e.getKey(),
+              c[0],
+              c[1],
+              measuredReconciled == 0 ? Double.NaN : (c[0] + c[1]) * 1000 / measuredReconciled,
+              instanceRss.getOrDefault(e.getKey(), 0.0),
+              instanceStarts.getOrDefault(e.getKey(), 0)));
+    }
     double[] machine = sampler.machineWindow("load-start", "load-end");
     BenchReport.MachineUsage machineUsage =
         new BenchReport.MachineUsage(
@@ -643,6 +673,9 @@ public final class BenchMain {
     opts.put("concurrency", options.concurrency());
     opts.put("payloadBytes", options.payloadBytes());
     opts.put("bareRuns", options.bareRuns());
+    if (options.history() > 0) {
+      opts.put("history", options.history());
+    }
 
     List<BenchReport.PhaseReport> withProblems = new ArrayList<>(phaseReports);
     if (!problems.isEmpty() && !withProblems.isEmpty()) {
@@ -692,7 +725,9 @@ public final class BenchMain {
         verdict,
         Targets.check(phaseReports, comparison, usage),
         tracker.eventCounts(),
-        tracker.notificationOutcomes());
+        tracker.notificationOutcomes(),
+        instances,
+        history);
   }
 
   static BenchReport.PhaseReport phaseReport(

@@ -25,6 +25,8 @@ import java.util.Locale;
  * @param bareRuns sandbox runs of the bare stage loop
  * @param seed random seed of the chaos schedule
  * @param stallTimeout give up when nothing is reconciled for this long while waiting
+ * @param history resources pre-loaded in namespace {@code history} before the load (0: none), each
+ *     service then restarted and timed to readiness
  */
 public record BenchOptions(
     int requests,
@@ -40,7 +42,8 @@ public record BenchOptions(
     int payloadBytes,
     int bareRuns,
     long seed,
-    Duration stallTimeout) {
+    Duration stallTimeout,
+    int history) {
 
   /** The rate of the latency phase, as the issue's latency targets are stated at it. */
   public static final double LATENCY_RATE = 10.0;
@@ -67,14 +70,15 @@ public record BenchOptions(
           "--payload-bytes",
           "--bare-runs",
           "--seed",
-          "--stall-timeout");
+          "--stall-timeout",
+          "--history");
 
   public static final String USAGE =
       """
       usage: bench/run [--requests N] [--rate R | --max] [--resources K] [--via rest|inbound|both]
                        [--chaos] [--services a,b] [--faults kill,broker,git,...] [--warmup W]
                        [--concurrency C] [--payload-bytes B] [--bare-runs M] [--seed S]
-                       [--stall-timeout SECONDS] [--keep] [--profile]
+                       [--stall-timeout SECONDS] [--history N] [--keep] [--profile]
 
         --requests N       measured requests (default 10000)
         --rate R           send at R requests/s; --max sends as fast as Pledge takes them.
@@ -96,6 +100,10 @@ public record BenchOptions(
         --bare-runs M      runs of the bare sandbox loop (default min(N, 2000))
         --seed S           chaos schedule seed (default: random, printed)
         --stall-timeout S  give up when nothing gets reconciled for S seconds (default 120; 300 with --chaos)
+        --history N        before the load, write N resources' past (about 10 status events each,
+                           their requests, runner, placement, ledger and log records; no Works, Git
+                           untouched) in namespace history, then restart each service and time it
+                           until ready (default 0: none)
         --keep             (bench/run) keep the broker's data and the service copies afterwards
         --profile          (bench/run) record the services with JFR; report.md gets where their CPU went
       """;
@@ -116,6 +124,7 @@ public record BenchOptions(
     Integer bareRuns = null;
     Long seed = null;
     Integer stall = null;
+    int history = 0;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -154,6 +163,7 @@ public record BenchOptions(
             case "--bare-runs" -> bareRuns = positive(arg, value);
             case "--seed" -> seed = Long.parseLong(value);
             case "--stall-timeout" -> stall = positive(arg, value);
+            case "--history" -> history = nonNegative(arg, value);
             default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
           }
         }
@@ -181,7 +191,8 @@ public record BenchOptions(
         payloadBytes,
         bareRuns != null ? bareRuns : Math.min(requests, 2000),
         seed != null ? seed : System.nanoTime(),
-        Duration.ofSeconds(stall != null ? stall : chaos ? 300 : 120));
+        Duration.ofSeconds(stall != null ? stall : chaos ? 300 : 120),
+        history);
   }
 
   /**

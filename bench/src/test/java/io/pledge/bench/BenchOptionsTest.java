@@ -53,4 +53,25 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> BenchOptions.parse("--requests"))
         .hasMessageContaining("needs a value");
   }
+
+  @Test
+  void historyIsOffUnlessAsked() {
+    assertThat(BenchOptions.parse().history()).isZero();
+    assertThat(BenchOptions.parse("--history", "100_000").history()).isEqualTo(100_000);
+    assertThat(BenchOptions.parse("--requests", "500", "--history=30000").history())
+        .isEqualTo(30_000);
+  }
+
+  @Test
+  void historyRejectsWhatIsNotACount() {
+    assertThatThrownBy(() -> BenchOptions.parse("--history", "-1"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--history must not be negative");
+    assertThatThrownBy(() -> BenchOptions.parse("--history", "lots"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--history takes a whole number");
+    assertThatThrownBy(() -> BenchOptions.parse("--history"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--history needs a value");
+  }
 }

@@ -32,12 +32,25 @@ public final class Deployment {
   private final URI intake;
   private final URI stubs;
   private final Path resultsDir;
+  private final Map<String, URI> services;
   private final HttpClient http = HttpClient.newHttpClient();
   private int upRuns;
   private volatile Path heldLock;
 
   public Deployment(
       Path root, Path home, String bootstrap, URI intake, URI stubs, Path resultsDir) {
+    this(root, home, bootstrap, intake, stubs, resultsDir, Map.of("request-intake", intake));
+  }
+
+  public Deployment(
+      Path root,
+      Path home,
+      String bootstrap,
+      URI intake,
+      URI stubs,
+      Path resultsDir,
+      Map<String, URI> services) {
+    this.services = Map.copyOf(services);
     this.root = root;
     this.home = home;
     this.bootstrap = bootstrap;
@@ -57,7 +70,17 @@ public final class Deployment {
     URI intake = URI.create("http://127.0.0.1:" + env.getOrDefault("PLEDGE_INTAKE_PORT", "8080"));
     URI stubs = URI.create("http://127.0.0.1:" + env.getOrDefault("PLEDGE_STUB_HTTP_PORT", "8089"));
     Path results = Path.of(env.getOrDefault("BENCH_RUN_DIR", home.getParent().toString()));
-    return new Deployment(root, home, bootstrap, intake, stubs, results);
+    Map<String, URI> services =
+        Map.of(
+            "request-intake", intake,
+            "pipeline-runner", local(env.getOrDefault("PLEDGE_RUNNER_PORT", "8081")),
+            "state-writer", local(env.getOrDefault("PLEDGE_WRITER_PORT", "8082")),
+            "notifier", local(env.getOrDefault("PLEDGE_NOTIFIER_PORT", "8083")));
+    return new Deployment(root, home, bootstrap, intake, stubs, results, services);
+  }
+
+  private static URI local(String port) {
+    return URI.create("http://127.0.0.1:" + port);
   }
 
   private static String require(Map<String, String> env, String name) {
@@ -105,14 +128,29 @@ public final class Deployment {
     return Files.readString(home.resolve("admin.token")).trim();
   }
 
-  /** The pid recorded for {@code name} ({@code kafka} or a service), if it is alive. */
+  /** Where {@code service} answers HTTP (its {@code /q/health/ready}), if known. */
+  public Optional<URI> service(String service) {
+    return Optional.ofNullable(services.get(service));
+  }
+
+  /**
+   * The live process recorded for {@code name} ({@code kafka}, a service, or one instance {@code
+   * <service>-<i>}): the first alive of its pid files ({@link PidFiles}).
+   */
   public Optional<ProcessHandle> process(String name) {
-    try {
-      long pid = Long.parseLong(Files.readString(runDir().resolve(name + ".pid")).trim());
-      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
-    }
+    return processes(name).stream().findFirst();
+  }
+
+  /**
+   * Every live instance of {@code name}, from {@code run/<name>.pid} and {@code
+   * run/<name>-<i>.pid}.
+   */
+  public List<ProcessHandle> processes(String name) {
+    return PidFiles.find(runDir(), name).values().stream()
+        .map(ProcessHandle::of)
+        .flatMap(Optional::stream)
+        .filter(ProcessHandle::isAlive)
+        .toList();
   }
 
   /** The processes deploy/local/up starts; each must be alive while the load runs. */
@@ -134,15 +172,22 @@ public final class Deployment {
   }
 
   /**
-   * Kills {@code name}: SIGKILL, or SIGTERM when {@code graceful} (then SIGKILL after 30 s). Waits
-   * until it is gone. Its log is kept as {@code <name>.log.<n>}, since a restart truncates it.
+   * Kills {@code name}, every instance of it ({@link PidFiles}): SIGKILL, or SIGTERM when {@code
+   * graceful} (then SIGKILL after 30 s). Waits until it is gone. Its log is kept as {@code
+   * <name>.log.<n>}, since a restart truncates it.
    */
   public void kill(String name, boolean graceful) throws InterruptedException {
-    Optional<ProcessHandle> process = process(name);
-    if (process.isEmpty()) {
-      return;
+    Map<String, Long> instances = PidFiles.find(runDir(), name);
+    for (Map.Entry<String, Long> instance : instances.entrySet()) {
+      Optional<ProcessHandle> process =
+          ProcessHandle.of(instance.getValue()).filter(ProcessHandle::isAlive);
+      if (process.isPresent()) {
+        killOne(instance.getKey(), process.get(), graceful);
+      }
     }
-    ProcessHandle p = process.get();
+  }
+
+  private void killOne(String name, ProcessHandle p, boolean graceful) {
     if (graceful) {
       p.destroy();
       try {

@@ -30,7 +30,7 @@ public final class RequestDocuments {
   }
 
   /** Letters and digits only, so the stage can copy it into YAML without quoting rules. */
-  static String payload(long seq, int bytes) {
+  public static String payload(long seq, int bytes) {
     String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     StringBuilder sb = new StringBuilder(bytes);
     long x = seq * 2654435761L + 12345;

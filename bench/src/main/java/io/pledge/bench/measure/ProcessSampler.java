@@ -1,5 +1,6 @@
 package io.pledge.bench.measure;
 
+import io.pledge.bench.deploy.PidFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +15,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Samples the CPU time and memory of the deployment's processes once a second from {@code /proc}:
- * the pids come from {@code $PLEDGE_HOME/run/<name>.pid} (so a restarted service is followed to its
- * new pid), CPU from {@code /proc/<pid>/stat} (own time, and the time of waited-for children:
- * pipeline-runner's sandboxed stages), peak RSS from {@code VmHWM} in {@code /proc/<pid>/status}.
- * CPU over a window adds up every incarnation of a service that lived in it.
+ * the pids come from {@code $PLEDGE_HOME/run/<name>.pid} and, for replicas, {@code
+ * run/<name>-<i>.pid} (so a restarted service is followed to its new pid, and each instance is a
+ * row of its own), CPU from {@code /proc/<pid>/stat} (own time, and the time of waited-for
+ * children: pipeline-runner's sandboxed stages), peak RSS from {@code VmHWM} in {@code
+ * /proc/<pid>/status}. CPU over a window adds up every incarnation of a service that lived in it.
  */
 public final class ProcessSampler implements AutoCloseable {
 
@@ -30,6 +32,7 @@ public final class ProcessSampler implements AutoCloseable {
   /** One process incarnation. */
   static final class Track {
     final String name;
+    final String instance;
     final long pid;
     final long firstSeen;
     long lastSeen;
@@ -38,8 +41,9 @@ public final class ProcessSampler implements AutoCloseable {
     long hwmKb;
     long rssKb;
 
-    Track(String name, long pid, long now) {
+    Track(String name, String instance, long pid, long now) {
       this.name = name;
+      this.instance = instance;
       this.pid = pid;
       this.firstSeen = now;
     }
@@ -81,30 +85,32 @@ public final class ProcessSampler implements AutoCloseable {
     long now = Clock.micros();
     Map<String, Double> point = new LinkedHashMap<>();
     for (String name : NAMES) {
-      long pid = pidOf(name);
-      if (pid <= 0) {
-        continue;
+      for (Map.Entry<String, Long> instance : pidsOf(name).entrySet()) {
+        sample(name, instance.getKey(), instance.getValue(), now, point);
       }
-      long[] cpu = readStat(pid);
-      if (cpu == null) {
-        continue;
-      }
-      Track t = tracks.get(pid);
-      if (t == null || !t.name.equals(name)) {
-        t = new Track(name, pid, now);
-        tracks.put(pid, t);
-      }
-      t.lastSeen = now;
-      t.self = cpu[0];
-      t.children = cpu[1];
-      long[] mem = readStatus(pid);
-      if (mem != null) {
-        t.rssKb = mem[0];
-        t.hwmKb = Math.max(t.hwmKb, mem[1]);
-      }
-      point.merge(name, t.rssKb * 1024 / 1e6, Double::sum);
     }
     rss.add(new RssPoint(now, point));
+  }
+
+  private void sample(String name, String instance, long pid, long now, Map<String, Double> point) {
+    long[] cpu = readStat(pid);
+    if (cpu == null) {
+      return;
+    }
+    Track t = tracks.get(pid);
+    if (t == null || !t.name.equals(name)) {
+      t = new Track(name, instance, pid, now);
+      tracks.put(pid, t);
+    }
+    t.lastSeen = now;
+    t.self = cpu[0];
+    t.children = cpu[1];
+    long[] mem = readStatus(pid);
+    if (mem != null) {
+      t.rssKb = mem[0];
+      t.hwmKb = Math.max(t.hwmKb, mem[1]);
+    }
+    point.merge(name, t.rssKb * 1024 / 1e6, Double::sum);
   }
 
   /** Records the CPU times now under {@code label}, for {@link #window}. */
@@ -126,14 +132,28 @@ public final class ProcessSampler implements AutoCloseable {
 
   /** Per process name: CPU seconds used between two marks, own and children's. */
   public synchronized Map<String, double[]> window(String from, String to) {
+    return window(from, to, false);
+  }
+
+  /**
+   * Per instance ({@code <name>}, or {@code <name>-<i>} for replicas): CPU seconds used between two
+   * marks, own and children's.
+   */
+  public synchronized Map<String, double[]> windowByInstance(String from, String to) {
+    return window(from, to, true);
+  }
+
+  private Map<String, double[]> window(String from, String to, boolean byInstance) {
     Mark a = marks.get(from);
     Mark b = marks.get(to);
     Map<String, double[]> cpu = new LinkedHashMap<>();
     if (a == null || b == null) {
       return cpu;
     }
-    for (String name : NAMES) {
-      cpu.put(name, new double[2]);
+    if (!byInstance) {
+      for (String name : NAMES) {
+        cpu.put(name, new double[2]);
+      }
     }
     for (Track t : tracks.values()) {
       if (t.lastSeen < a.micros() || t.firstSeen > b.micros()) {
@@ -141,7 +161,7 @@ public final class ProcessSampler implements AutoCloseable {
       }
       long[] start = a.ticks().getOrDefault(t.pid, new long[] {0, 0});
       long[] end = b.ticks().getOrDefault(t.pid, new long[] {t.self, t.children});
-      double[] sum = cpu.get(t.name);
+      double[] sum = cpu.computeIfAbsent(byInstance ? t.instance : t.name, k -> new double[2]);
       sum[0] += (end[0] - start[0]) / TICKS_PER_SECOND;
       sum[1] += (end[1] - start[1]) / TICKS_PER_SECOND;
     }
@@ -161,13 +181,33 @@ public final class ProcessSampler implements AutoCloseable {
     };
   }
 
-  /** Per process name: the highest VmHWM of any of its incarnations, MB (10^6 bytes). */
+  /**
+   * Per process name: the highest VmHWM of any of its incarnations, MB (10^6 bytes); with replicas,
+   * the sum of each instance's highest.
+   */
   public synchronized Map<String, Double> peakRssMb() {
     Map<String, Double> peak = new LinkedHashMap<>();
+    peakRssMbByInstance()
+        .forEach((instance, mb) -> peak.merge(PidFiles.service(instance), mb, Double::sum));
+    return peak;
+  }
+
+  /** Per instance: the highest VmHWM of any of its incarnations, MB. */
+  public synchronized Map<String, Double> peakRssMbByInstance() {
+    Map<String, Double> peak = new LinkedHashMap<>();
     for (Track t : tracks.values()) {
-      peak.merge(t.name, t.hwmKb * 1024 / 1e6, Math::max);
+      peak.merge(t.instance, t.hwmKb * 1024 / 1e6, Math::max);
     }
     return peak;
+  }
+
+  /** Per instance: how many incarnations (pids) were seen. */
+  public synchronized Map<String, Integer> incarnationsByInstance() {
+    Map<String, Integer> n = new LinkedHashMap<>();
+    for (Track t : tracks.values()) {
+      n.merge(t.instance, 1, Integer::sum);
+    }
+    return n;
   }
 
   /** Per process name: how many incarnations (pids) were seen. */
@@ -182,8 +222,8 @@ public final class ProcessSampler implements AutoCloseable {
   /** Every incarnation seen, as {@code name,pid} lines. */
   public synchronized List<String> processes() {
     List<String> lines = new ArrayList<>();
-    lines.add("name,pid");
-    tracks.values().forEach(t -> lines.add(t.name + "," + t.pid));
+    lines.add("name,instance,pid");
+    tracks.values().forEach(t -> lines.add(t.name + "," + t.instance + "," + t.pid));
     return lines;
   }
 
@@ -191,15 +231,11 @@ public final class ProcessSampler implements AutoCloseable {
     return List.copyOf(rss);
   }
 
-  private long pidOf(String name) {
+  private Map<String, Long> pidsOf(String name) {
     if ("harness".equals(name)) {
-      return ProcessHandle.current().pid();
+      return Map.of(name, ProcessHandle.current().pid());
     }
-    try {
-      return Long.parseLong(Files.readString(runDir.resolve(name + ".pid")).trim());
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
+    return PidFiles.find(runDir, name);
   }
 
   /** utime+stime and cutime+cstime of {@code pid}, in ticks; null when it is gone. */

@@ -71,7 +71,11 @@ public final class StatusTracker implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
   private long records;
+  private long historyRecords;
   private long reconciledTransitions;
+
+  /** Keys of {@code bench/run --history}'s resources, which the tracker skips unread. */
+  static final String IGNORED_PREFIX = io.pledge.bench.history.HistoryPlan.NAMESPACE + "/";
 
   public StatusTracker(String bootstrap, String topic) {
     Properties p = new Properties();
@@ -107,6 +111,11 @@ public final class StatusTracker implements AutoCloseable {
         long received = Clock.micros();
         synchronized (this) {
           for (ConsumerRecord<String, String> record : batch) {
+            if (record.key() != null && record.key().startsWith(IGNORED_PREFIX)) {
+              // --history's pre-loaded past: not the run's requests, and a million of them.
+              historyRecords++;
+              continue;
+            }
             fold(record.value(), received);
           }
         }
@@ -293,6 +302,11 @@ public final class StatusTracker implements AutoCloseable {
   /** Distinct commit SHAs named by {@code pledge.work.committed}. */
   public synchronized int distinctCommitShas() {
     return shas.size();
+  }
+
+  /** Records of {@code --history}'s resources seen and skipped. */
+  public synchronized long historyRecords() {
+    return historyRecords;
   }
 
   public synchronized long records() {

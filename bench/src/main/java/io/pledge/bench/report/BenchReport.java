@@ -25,7 +25,9 @@ public record BenchReport(
     Verdict verification,
     List<TargetCheck> targets,
     Map<String, Integer> statusEvents,
-    Map<String, Integer> notificationOutcomes) {
+    Map<String, Integer> notificationOutcomes,
+    List<ServiceUsage> instances,
+    HistoryReport history) {
 
   /** Where it ran. */
   public record Environment(
@@ -131,4 +133,38 @@ public record BenchReport(
    * @param met null when this run did not measure it
    */
   public record TargetCheck(String name, String target, String actual, Boolean met, String note) {}
+
+  /**
+   * {@code --history}: what was pre-loaded, how fast, the topics' sizes afterwards, and each
+   * service's restart on top of it.
+   *
+   * @param resources resources pre-loaded
+   * @param records records written, all topics
+   * @param megabytes their keys and values, MB (10^6 bytes)
+   * @param seconds the writing, until every record was acknowledged
+   * @param recordsPerSecond the pre-load's rate
+   * @param written records written per topic
+   * @param topicSizes records per {@code pledge.*} topic after the restarts (end minus start
+   *     offsets, transaction markers included)
+   */
+  public record HistoryReport(
+      int resources,
+      long records,
+      double megabytes,
+      double seconds,
+      double recordsPerSecond,
+      Map<String, Long> written,
+      Map<String, Long> topicSizes,
+      List<Restart> restarts) {}
+
+  /**
+   * One service's restart on the pre-loaded history.
+   *
+   * @param stopSeconds SIGTERM until the process was gone
+   * @param readySeconds the new process's start until {@code /q/health/ready} answered 200
+   * @param wallSeconds the start through {@code deploy/local/up} until ready, {@code up}'s own work
+   *     included
+   */
+  public record Restart(
+      String service, double stopSeconds, double readySeconds, double wallSeconds) {}
 }

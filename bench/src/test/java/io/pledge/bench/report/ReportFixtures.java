@@ -85,6 +85,31 @@ final class ReportFixtures {
         verdict,
         Targets.check(phases, comparison, usage),
         Map.of("pledge.request.accepted", 20),
-        Map.of());
+        Map.of(),
+        usage,
+        null);
+  }
+
+  /** The same report with a {@code --history} section. */
+  static BenchReport withHistory(BenchReport r, BenchReport.HistoryReport history) {
+    return new BenchReport(
+        r.runId(),
+        r.started(),
+        r.finished(),
+        r.environment(),
+        r.options(),
+        r.phases(),
+        r.bare(),
+        r.comparison(),
+        r.usage(),
+        r.machine(),
+        r.git(),
+        r.chaos(),
+        r.verification(),
+        r.targets(),
+        r.statusEvents(),
+        r.notificationOutcomes(),
+        r.instances(),
+        history);
   }
 }

@@ -49,4 +49,33 @@ class ReportRendererTest {
     assertThat(ReportRenderer.markdownTable(List.of("h"), List.of(List.of("a|b"))))
         .contains("| a\\|b |");
   }
+
+  @Test
+  void aHistoryRunHasTheReadyAfterRestartTable() {
+    BenchReport r =
+        ReportFixtures.withHistory(
+            ReportFixtures.report(null),
+            new BenchReport.HistoryReport(
+                1000,
+                15_000,
+                7.5,
+                0.5,
+                30_000,
+                java.util.Map.of("pledge.status", 10_000L),
+                java.util.Map.of(
+                    "pledge.status", 10_123L, "pledge.requests", 1_260L, "pledge.logs", 1_250L),
+                List.of(
+                    new BenchReport.Restart("request-intake", 1.2, 34.5, 36.0),
+                    new BenchReport.Restart("notifier", 0.8, 12.25, 13.0))));
+    String md = ReportRenderer.markdown(r);
+    assertThat(md)
+        .contains("## Ready after restart (history)")
+        .contains(
+            "History: 1000 resources pre-loaded, 15000 records (7.5 MB) in 0.5 s, 30000 records/s")
+        .contains("pledge.status 10123, pledge.requests 1260, others 1250")
+        .containsPattern("\\| request-intake \\| 1\\.2 +\\| 34\\.5 +\\| 36\\.0 +\\| 230");
+    assertThat(ReportRenderer.summary(r)).contains("ready s").contains("34.5");
+    assertThat(ReportRenderer.markdown(ReportFixtures.report(null)))
+        .doesNotContain("Ready after restart");
+  }
 }
