@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -65,6 +67,8 @@ public final class WriterNode implements AutoCloseable {
   private final StateStores stores;
   private final WorksConsumer works;
   private final PlacementTable placements = new PlacementTable();
+  private final List<String> committed = new CopyOnWriteArrayList<>();
+  private final List<String> failed = new CopyOnWriteArrayList<>();
 
   /**
    * @param workDir this writer's own local copies (a work dir belongs to one process)
@@ -78,7 +82,7 @@ public final class WriterNode implements AutoCloseable {
         new TableFollower(
             topics.placements(),
             consumer(bootstrap, null, 500),
-            r -> placements.apply(r.key(), r.value()));
+            r -> placements.applyRead(r.key(), r.value(), r.partition(), r.offset()));
     destinationsFollower =
         new TableFollower(
             topics.destinations(),
@@ -94,18 +98,46 @@ public final class WriterNode implements AutoCloseable {
             producer(bootstrap),
             topics.status(),
             topics.placements(),
-            placementsFollower,
+            placements,
             WriterTelemetry.NONE);
     stores =
         new StateStores(
             new GitStateStores(workDir, workDir.resolve("secrets"), 5, Duration.ofMillis(50)),
             workDir.resolve("secrets"));
+    // What this node said, by event type: which writer did what, in a test with two.
+    Outbox outbox =
+        new Outbox() {
+          @Override
+          public void status(EventType type, String subject, Object data) {
+            if (type == EventType.WORK_COMMITTED) {
+              committed.add(subject);
+            } else if (type == EventType.WORK_FAILED) {
+              failed.add(subject);
+            }
+            publisher.status(type, subject, data);
+          }
+
+          @Override
+          public void placement(String key, String value) {
+            publisher.placement(key, value);
+          }
+
+          @Override
+          public void deadLetter(ConsumerRecord<String, String> record, String reason) {
+            publisher.deadLetter(record, reason);
+          }
+
+          @Override
+          public void flush() {
+            publisher.flush();
+          }
+        };
     CommitBatcher batcher =
         new CommitBatcher(
             destinations,
             placements,
             stores,
-            publisher,
+            outbox,
             Duration.ofMillis(200),
             Duration.ofSeconds(1));
     works =
@@ -118,7 +150,7 @@ public final class WriterNode implements AutoCloseable {
             Duration.ofMillis(200),
             Duration.ofSeconds(1),
             batcher,
-            publisher,
+            outbox,
             destinations,
             placements,
             destinationsFollower,
@@ -142,6 +174,16 @@ public final class WriterNode implements AutoCloseable {
 
   public PlacementTable placements() {
     return placements;
+  }
+
+  /** The keys of the WORK_COMMITTED events this node sent, in order. */
+  public List<String> committed() {
+    return List.copyOf(committed);
+  }
+
+  /** The keys of the WORK_FAILED events this node sent, in order. */
+  public List<String> failed() {
+    return List.copyOf(failed);
   }
 
   /** A Destination or state store document as the destinations topic carries it. */
