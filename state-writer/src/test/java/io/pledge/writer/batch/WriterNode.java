@@ -7,6 +7,7 @@ import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.kafka.health.VitalThreads;
 import io.pledge.testkit.kafka.EmbeddedKafka;
 import io.pledge.writer.destination.DestinationTable;
+import io.pledge.writer.git.GitStateStore;
 import io.pledge.writer.git.GitStateStores;
 import io.pledge.writer.kafka.TableFollower;
 import io.pledge.writer.kafka.WriterPublisher;
@@ -76,6 +77,17 @@ public final class WriterNode implements AutoCloseable {
    */
   public WriterNode(
       String bootstrap, Topics topics, String groupId, Path workDir, Duration window) {
+    this(bootstrap, topics, groupId, workDir, window, WriterTelemetry.NONE);
+  }
+
+  /** Like the other, with the writer's telemetry (e.g. a meter registry to read timings from). */
+  public WriterNode(
+      String bootstrap,
+      Topics topics,
+      String groupId,
+      Path workDir,
+      Duration window,
+      WriterTelemetry telemetry) {
     DestinationTable destinations = new DestinationTable();
     WorksConsumer[] self = new WorksConsumer[1];
     placementsFollower =
@@ -99,10 +111,16 @@ public final class WriterNode implements AutoCloseable {
             topics.status(),
             topics.placements(),
             placements,
-            WriterTelemetry.NONE);
+            telemetry);
     stores =
         new StateStores(
-            new GitStateStores(workDir, workDir.resolve("secrets"), 5, Duration.ofMillis(50)),
+            new GitStateStores(
+                workDir,
+                workDir.resolve("secrets"),
+                5,
+                Duration.ofMillis(50),
+                GitStateStore.DEFAULT_STALE_LOCK_AGE,
+                telemetry),
             workDir.resolve("secrets"));
     // What this node said, by event type: which writer did what, in a test with two.
     Outbox outbox =
@@ -139,7 +157,8 @@ public final class WriterNode implements AutoCloseable {
             stores,
             outbox,
             Duration.ofMillis(200),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            telemetry);
     works =
         new WorksConsumer(
             topics.works(),
@@ -155,7 +174,7 @@ public final class WriterNode implements AutoCloseable {
             placements,
             destinationsFollower,
             placementsFollower,
-            WriterTelemetry.NONE);
+            telemetry);
     self[0] = works;
   }
 

@@ -12,6 +12,11 @@ import io.pledge.testkit.git.GitFixtures;
 import io.pledge.testkit.kafka.EmbeddedKafka;
 import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.writer.batch.WriterNode;
+import io.pledge.writer.health.StoreHealth;
+import io.pledge.writer.telemetry.WriterTelemetry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +66,7 @@ class WorksLatencyBenchmarkTest {
       java.util.logging.Logger.getLogger("io.pledge.writer");
 
   @TempDir Path tmp;
+  SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   @Test
   void printsWorkToCommittedLatency() throws Exception {
@@ -76,7 +82,8 @@ class WorksLatencyBenchmarkTest {
                     topics,
                     "bench-writer",
                     tmp.resolve("writer"),
-                    Duration.ofMillis(25))
+                    Duration.ofMillis(25),
+                    new WriterTelemetry(OpenTelemetry.noop(), meters, new StoreHealth()))
                 .start()) {
       producer
           .send(
@@ -104,6 +111,7 @@ class WorksLatencyBenchmarkTest {
       awaitCommitted(probe, sent.keySet());
       sent.clear();
       int commitsBefore = GitFixtures.log(repo, "main").size();
+      long[] writesBefore = writes(meters);
 
       long interval = TimeUnit.SECONDS.toNanos(1) / RATE;
       long next = System.nanoTime();
@@ -117,6 +125,9 @@ class WorksLatencyBenchmarkTest {
       }
       Map<String, Long> committed = awaitCommitted(probe, sent.keySet());
       int commits = GitFixtures.log(repo, "main").size() - commitsBefore;
+      long[] writesAfter = writes(meters);
+      long writeCount = writesAfter[0] - writesBefore[0];
+      double writeMs = (writesAfter[1] - writesBefore[1]) / 1e6 / Math.max(1, writeCount);
 
       List<Long> latencies = new ArrayList<>();
       sent.forEach((key, at) -> latencies.add(committed.get(key) - at));
@@ -132,7 +143,8 @@ class WorksLatencyBenchmarkTest {
               "%n=== state-writer: Work on %s -> work.committed ===%n"
                   + "%d cores, %s; %d Works at %d/s into one Git store over file://%n"
                   + "p50 %d ms, p90 %d ms, p99 %d ms, max %d ms; %d commits (%.1f Works each);"
-                  + " %d work.scheduled events%n",
+                  + " %d work.scheduled events%n"
+                  + "store writes (fetch, commit, push): %d, %.1f ms each on average%n",
               topics.works(),
               Runtime.getRuntime().availableProcessors(),
               System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
@@ -144,7 +156,9 @@ class WorksLatencyBenchmarkTest {
               latencies.get(latencies.size() - 1),
               commits,
               WORKS / (double) Math.max(1, commits),
-              scheduled);
+              scheduled,
+              writeCount,
+              writeMs);
       System.out.println(report);
       assertThat(latencies).hasSize(WORKS);
     }
@@ -180,6 +194,17 @@ class WorksLatencyBenchmarkTest {
               return committed.keySet().containsAll(new HashSet<>(keys));
             });
     return committed;
+  }
+
+  /** Store writes so far: {count, total nanoseconds}. */
+  private static long[] writes(SimpleMeterRegistry meters) {
+    long count = 0;
+    double nanos = 0;
+    for (Timer timer : meters.find("pledge.writer.push.duration").timers()) {
+      count += timer.count();
+      nanos += timer.totalTime(TimeUnit.NANOSECONDS);
+    }
+    return new long[] {count, (long) nanos};
   }
 
   private static long percentile(List<Long> sorted, int p) {
