@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
@@ -52,7 +53,10 @@ class WorksConsumerTest {
   void setUp() throws Exception {
     topics = WriterNode.Topics.unique(kafka, "consumer");
     repo = GitFixtures.bareRepository(tmp.resolve("state.git"), "main");
-    producer = new KafkaProducer<>(WriterNode.producer(kafka.bootstrapServers()));
+    Map<String, Object> props = WriterNode.producer(kafka.bootstrapServers());
+    // The test's own records: plain retries, the writer's producer stays idempotent.
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+    producer = new KafkaProducer<>(props);
     producer
         .send(
             new ProducerRecord<>(

@@ -22,11 +22,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 
 /**
  * One state writer wired as {@code StateWriter} wires it (table followers, publisher, batcher,
@@ -56,7 +58,29 @@ public final class WriterNode implements AutoCloseable {
               topics.status,
               io.pledge.contract.Topics.deadLetter(topics.works)),
           Set.of(topics.destinations, topics.placements));
+      awaitLeaders(kafka, topics);
       return topics;
+    }
+
+    /**
+     * A producer that sends before a new partition has its leader may get its first batch both
+     * written and refused, then loop on OUT_OF_ORDER_SEQUENCE: wait for the leaders first.
+     */
+    private static void awaitLeaders(EmbeddedKafka kafka, Topics topics) {
+      List<String> names =
+          List.of(topics.works, topics.destinations, topics.placements, topics.status);
+      try (Admin admin = kafka.admin()) {
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(
+                () ->
+                    admin.describeTopics(names).allTopicNames().get().values().stream()
+                        .allMatch(
+                            t ->
+                                t.partitions().size() == 4
+                                    && t.partitions().stream().allMatch(p -> p.leader() != null)));
+      }
     }
   }
 
@@ -107,11 +131,7 @@ public final class WriterNode implements AutoCloseable {
             });
     publisher =
         new WriterPublisher(
-            producer(bootstrap),
-            topics.status(),
-            topics.placements(),
-            placements,
-            telemetry);
+            producer(bootstrap), topics.status(), topics.placements(), placements, telemetry);
     stores =
         new StateStores(
             new GitStateStores(

@@ -2,6 +2,9 @@ package io.pledge.writer.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
@@ -14,9 +17,6 @@ import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.writer.batch.WriterNode;
 import io.pledge.writer.health.StoreHealth;
 import io.pledge.writer.telemetry.WriterTelemetry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.opentelemetry.api.OpenTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -237,6 +237,7 @@ class WorksLatencyBenchmarkTest {
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
     return new KafkaProducer<>(props);
   }
 }
