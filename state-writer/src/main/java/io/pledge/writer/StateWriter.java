@@ -53,7 +53,7 @@ public class StateWriter {
         new TableFollower(
             config.topics().placements(),
             kafka.consumer(null, 500),
-            r -> placements.apply(r.key(), r.value()));
+            r -> placements.applyRead(r.key(), r.value(), r.partition(), r.offset()));
     destinationsFollower =
         new TableFollower(
             config.topics().destinations(),
@@ -70,7 +70,7 @@ public class StateWriter {
             kafka.producer(),
             config.topics().status(),
             config.topics().placements(),
-            placementsFollower,
+            placements,
             telemetry);
     stores =
         new StateStores(
