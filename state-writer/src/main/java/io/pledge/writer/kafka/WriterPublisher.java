@@ -31,7 +31,6 @@ public final class WriterPublisher implements Outbox, AutoCloseable {
   /** The CloudEvents source of every event this service publishes. */
   public static final String SOURCE = "/pledge/state-writer";
 
-
   private final KafkaProducer<String, String> producer;
   private final EventCodec codec = new EventCodec(SOURCE);
   private final String statusTopic;
