@@ -53,7 +53,7 @@ public class StateWriter {
         new TableFollower(
             config.topics().placements(),
             kafka.consumer(null, 500),
-            r -> placements.applyRead(r.key(), r.value(), r.partition(), r.offset()));
+            r -> placements.apply(r.key(), r.value()));
     destinationsFollower =
         new TableFollower(
             config.topics().destinations(),
@@ -70,7 +70,7 @@ public class StateWriter {
             kafka.producer(),
             config.topics().status(),
             config.topics().placements(),
-            placements,
+            placementsFollower,
             telemetry);
     stores =
         new StateStores(

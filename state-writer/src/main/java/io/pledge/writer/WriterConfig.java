@@ -83,10 +83,9 @@ public interface WriterConfig {
   /** The commit batcher. */
   interface Batch {
     /**
-     * The longest a batch keeps taking records the consumer has already fetched before it is
-     * written; not a delay: a batch is written as soon as nothing more is at hand (group commit).
-     * Batches still grow with the load, because what arrives while a commit is pushed is all taken
-     * by the next poll.
+     * How long the first Work of a batch waits for others to share its commit. Short, because
+     * batches form anyway: what arrives while a commit is pushed is all taken by the next poll. A
+     * long window only adds latency when the load is light.
      */
     @WithDefault("25ms")
     Duration window();

@@ -360,27 +360,13 @@ public final class CommitBatcher {
       for (UpsertPlan upsert : upserts) {
         try (TraceScope trace = TraceScope.enter(upsert.span)) {
           upsert.records.forEach(r -> outbox.placement(r.recordKey(), PlacementTable.json(r)));
-          if (!upsert.quiet) {
-            announce(upsert);
-          }
+          outbox.status(EventType.WORK_SCHEDULED, upsert.work.key(), scheduled(upsert));
         }
       }
       outbox.flush();
 
-      // A failing write reports WORK_FAILED: the Works still quiet are announced before it, so the
-      // status events are the same as if every Work had been announced up front.
-      Runnable announceQuiet =
-          () ->
-              upserts.stream()
-                  .filter(u -> !u.announced)
-                  .forEach(
-                      u -> {
-                        try (TraceScope trace = TraceScope.enter(u.span)) {
-                          announce(u);
-                        }
-                      });
       for (StoreBatch batch : plan.stores.values()) {
-        write(batch, plan.leaving, pause, announceQuiet);
+        write(batch, plan.leaving, pause);
       }
 
       for (UpsertPlan upsert : upserts) {
@@ -505,7 +491,6 @@ public final class CommitBatcher {
           });
       Span.current().setAttribute("pledge.destinations", (long) schedule.targets().size());
       segment.leaving.addAll(dropped);
-      plan.quiet = quiet(plan);
       return plan;
     } catch (IllegalArgumentException e) {
       // EscapingPathException among them: the Work names a path outside its folder.
@@ -734,12 +719,8 @@ public final class CommitBatcher {
         .orElse(false);
   }
 
-  /**
-   * Writes one store's changes, retrying transient failures until they succeed or we stop.
-   *
-   * @param beforeFailure runs before the first WORK_FAILED of a transient failure is sent
-   */
-  private void write(StoreBatch batch, Set<String> leaving, Pause pause, Runnable beforeFailure)
+  /** Writes one store's changes, retrying transient failures until they succeed or we stop. */
+  private void write(StoreBatch batch, Set<String> leaving, Pause pause)
       throws BatchAbandonedException {
     String store = batch.writer.name();
     int placementCount = batch.updates.size() + batch.deletes.size();
@@ -747,7 +728,7 @@ public final class CommitBatcher {
     span.setAttribute("pledge.placements", (long) placementCount);
     span.setAttribute("pledge.works", (long) batch.works.size());
     try (TraceScope trace = TraceScope.enter(span)) {
-      write(batch, leaving, pause, store, placementCount, span, beforeFailure);
+      write(batch, leaving, pause, store, placementCount, span);
     } finally {
       span.end();
     }
@@ -759,8 +740,7 @@ public final class CommitBatcher {
       Pause pause,
       String store,
       int placementCount,
-      Span span,
-      Runnable beforeFailure)
+      Span span)
       throws BatchAbandonedException {
     String message = CommitMessage.of(batch.updates, batch.deletes);
     Duration backoff = initialBackoff;
@@ -807,7 +787,6 @@ public final class CommitBatcher {
         telemetry.wrote(store, "retrying", elapsed, placementCount, e.getMessage());
         span.addEvent("write failed, retrying: " + e.getMessage());
         if (!reported) {
-          beforeFailure.run();
           for (WorkFailed subject : batch.failureSubjects) {
             outbox.status(
                 EventType.WORK_FAILED,
@@ -850,9 +829,6 @@ public final class CommitBatcher {
           plan.droppedStores.stream().allMatch(id -> stores.get(id).failure == null);
       if (droppedGone) {
         plan.droppedGroups.forEach(r -> outbox.placement(r.recordKey(), null));
-      }
-      if (!plan.announced && (!failures.isEmpty() || !plan.schedule.complete())) {
-        announce(plan);
       }
       String state;
       if (!failures.isEmpty()) {
@@ -934,38 +910,6 @@ public final class CommitBatcher {
         version,
         written.paths(),
         written.target().misplaced());
-  }
-
-  /** Sends the Work's {@code WORK_SCHEDULED}. */
-  private void announce(UpsertPlan plan) {
-    outbox.status(EventType.WORK_SCHEDULED, plan.work.key(), scheduled(plan));
-    plan.announced = true;
-  }
-
-  /**
-   * Whether a Work's {@code WORK_SCHEDULED} may be left out because its {@code WORK_COMMITTED}
-   * follows: the status fold then ends in the same status with or without it (the committed state
-   * replaces the scheduled one, and the conditions are derived from it), as long as the status does
-   * not hold this Work as failed at its generation. It may, so the event is kept, when the Work
-   * waits (some group unscheduled) or cannot be written (known now), when the Work's last write
-   * failed (remembered as failed), and when this generation was planned before (its placement
-   * records carry it: a redo after a crash, a rebalance or a failed write, whose WORK_FAILED may be
-   * in the status). A failure found while writing announces the Work before its WORK_FAILED.
-   */
-  private boolean quiet(UpsertPlan plan) {
-    Work work = plan.work;
-    if (!plan.schedule.complete() || !plan.failures.isEmpty()) {
-      return false;
-    }
-    boolean failedBefore =
-        placements
-            .remembered(work.identity())
-            .map(r -> RememberedWork.FAILED.equals(r.state()))
-            .orElse(false);
-    boolean plannedBefore =
-        placements.placementsOf(work.identity()).stream()
-            .anyMatch(r -> r.generation() == work.generation());
-    return !failedBefore && !plannedBefore;
   }
 
   private WorkScheduled scheduled(UpsertPlan plan) {
@@ -1266,12 +1210,6 @@ public final class CommitBatcher {
     final List<PlacementRecord> droppedGroups = new ArrayList<>();
     final Set<String> droppedStores = new HashSet<>();
     Span span = Span.getInvalid();
-
-    /** True when the Work's WORK_SCHEDULED is left out, its WORK_COMMITTED expected to follow. */
-    boolean quiet;
-
-    /** True once the Work's WORK_SCHEDULED is sent. */
-    boolean announced;
 
     UpsertPlan(Work work, Schedule schedule) {
       this.work = work;

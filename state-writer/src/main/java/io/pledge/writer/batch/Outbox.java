@@ -16,8 +16,8 @@ public interface Outbox {
   void deadLetter(ConsumerRecord<String, String> record, String reason);
 
   /**
-   * Blocks until everything sent so far is acknowledged by the broker; every acknowledged placement
-   * record is then in the placement table.
+   * Blocks until everything sent so far is acknowledged by the broker and every placement record is
+   * visible in the placement table.
    *
    * @throws RuntimeException when a send failed; the batch is then redone
    */

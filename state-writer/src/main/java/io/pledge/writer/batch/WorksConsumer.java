@@ -28,10 +28,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.CommitFailedException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -40,13 +38,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Consumes {@code pledge.works} in the writer's consumer group and drives the {@link
- * CommitBatcher}: a batch is written as soon as records are there (group commit: what arrives while
- * a batch is pushed forms the next one; the batch window only bounds how long a batch keeps taking
- * records already fetched), and its offsets are committed only once its commits are pushed and its
- * events acknowledged. Between batches it looks again at remembered Works and canary files when
- * Destinations change. Everything runs on this one thread, so the records of a key are handled in
- * order. Partitions are assigned cooperatively: a rebalance revokes only the partitions that move.
- * See DESIGN.md.
+ * CommitBatcher}: records gather for up to the batch window, each batch is written, and its offsets
+ * are committed only once its commits are pushed and its events acknowledged. Between batches it
+ * looks again at remembered Works and canary files when Destinations change. Everything runs on
+ * this one thread, so the records of a key are handled in order. See DESIGN.md.
  */
 public final class WorksConsumer implements AutoCloseable {
 
@@ -87,8 +82,6 @@ public final class WorksConsumer implements AutoCloseable {
   private boolean needsCatchUp;
   private Set<TopicPartition> inFlight = Set.of();
   private boolean inFlightRevoked;
-  // Offsets of finished batches that a rebalance kept from being committed; see commit().
-  private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
   private int partitionCount;
 
   public WorksConsumer(
@@ -108,11 +101,7 @@ public final class WorksConsumer implements AutoCloseable {
       WriterTelemetry telemetry) {
     this.telemetry = telemetry;
     this.topic = topic;
-    this.props = new HashMap<>(props);
-    // Only the partitions that move are revoked, so a rebalance does not stop the whole batch.
-    this.props.put(
-        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-        CooperativeStickyAssignor.class.getName());
+    this.props = props;
     this.window = window;
     this.maxWorks = Math.max(1, maxWorks);
     this.reevaluateInterval = reevaluateInterval;
@@ -206,66 +195,27 @@ public final class WorksConsumer implements AutoCloseable {
   }
 
   private void loopOnce() throws BatchAbandonedException {
-    gather(buffer.isEmpty() ? IDLE_POLL : Duration.ZERO);
-    if (!uncommitted.isEmpty()) {
-      commit(Map.of());
-    }
-    // Group commit: nothing is being pushed now (pushes run on this thread), so the batch goes at
-    // once, with what the consumer already holds; the records that arrive during its push are
-    // taken by the next poll and form the next batch, which so grows with the load.
-    boolean more = !buffer.isEmpty();
-    while (more
-        && buffer.size() < maxWorks
-        && System.currentTimeMillis() - windowStart < window.toMillis()) {
-      more = gather(Duration.ZERO);
-    }
-    if (needsCatchUp && !catchUp()) {
-      return;
-    }
+    Duration timeout = IDLE_POLL;
     if (!buffer.isEmpty()) {
-      flush();
+      long left = window.toMillis() - (System.currentTimeMillis() - windowStart);
+      timeout = Duration.ofMillis(Math.max(1, Math.min(left, IDLE_POLL.toMillis())));
     }
-    if (buffer.isEmpty()) {
-      housekeeping();
-    }
-  }
-
-  /** Polls once; true when records came. */
-  private boolean gather(Duration timeout) {
-    boolean any = false;
     for (ConsumerRecord<String, String> r : consumer.poll(timeout)) {
       if (buffer.isEmpty()) {
         windowStart = System.currentTimeMillis();
       }
       buffer.add(r);
-      any = true;
     }
-    return any;
-  }
-
-  /**
-   * Commits {@code offsets} with those a rebalance held back. During a cooperative rebalance the
-   * commit may be refused although the partitions stay here: the offsets are kept and committed
-   * after the next poll, or by the revocation callback if the partitions move (so the new owner
-   * does not redo finished Works). Offsets of partitions no longer ours are dropped: the new owner
-   * redoes those records, which is safe.
-   */
-  private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    offsets.forEach(
-        (tp, offset) -> uncommitted.merge(tp, offset, (a, b) -> a.offset() >= b.offset() ? a : b));
-    uncommitted.keySet().retainAll(consumer.assignment());
-    if (uncommitted.isEmpty()) {
+    if (needsCatchUp && !catchUp()) {
       return;
     }
-    try {
-      consumer.commitSync(uncommitted);
-      LOG.debugf("Committed offsets %s", uncommitted);
-      uncommitted.clear();
-    } catch (RebalanceInProgressException e) {
-      LOG.infof("Offsets %s wait for the rebalance to end: %s", uncommitted, e.getMessage());
-    } catch (CommitFailedException e) {
-      LOG.infof("Offsets not committed, the partitions moved: %s", e.getMessage());
-      uncommitted.clear();
+    if (!buffer.isEmpty()
+        && (buffer.size() >= maxWorks
+            || System.currentTimeMillis() - windowStart >= window.toMillis())) {
+      flush();
+    }
+    if (buffer.isEmpty()) {
+      housekeeping();
     }
   }
 
@@ -310,9 +260,13 @@ public final class WorksConsumer implements AutoCloseable {
       }
       batcher.process(commands, this::pause);
       outbox.flush();
+      consumer.commitSync(next);
+      LOG.debugf("Committed offsets %s", next);
     } catch (BatchAbandonedException e) {
       rewind(first);
       throw e;
+    } catch (CommitFailedException | RebalanceInProgressException e) {
+      LOG.infof("Offsets not committed, the partitions moved: %s", e.getMessage());
     } catch (RuntimeException e) {
       rewind(first);
       throw e;
@@ -320,7 +274,6 @@ public final class WorksConsumer implements AutoCloseable {
       inFlight = Set.of();
       consumer.resume(consumer.paused());
     }
-    commit(next);
   }
 
   /** Reads a record; a poison record goes to the dead-letter topic and yields null. */
@@ -462,27 +415,11 @@ public final class WorksConsumer implements AutoCloseable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      // Finished batches whose commit a rebalance refused: still ours, until this returns.
-      Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-      for (TopicPartition tp : partitions) {
-        OffsetAndMetadata offset = uncommitted.remove(tp);
-        if (offset != null) {
-          done.put(tp, offset);
-        }
-      }
-      if (!done.isEmpty()) {
-        try {
-          consumer.commitSync(done);
-        } catch (RuntimeException e) {
-          LOG.infof("Offsets %s of revoked partitions not committed: %s", done, e.getMessage());
-        }
-      }
       lose(partitions);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      partitions.forEach(uncommitted::remove);
       lose(partitions);
     }
 

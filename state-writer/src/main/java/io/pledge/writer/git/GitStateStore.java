@@ -42,7 +42,6 @@ import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.PushResult;
-import org.eclipse.jgit.transport.RefLeaseSpec;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.TagOpt;
@@ -54,16 +53,12 @@ import org.jboss.logging.Logger;
  * Writes to one branch of one Git repository (kratix.md §3.3), through a local bare copy under the
  * work dir.
  *
- * <p>A write builds the new tree in memory on top of the branch head, so commits pushed by others
- * in between are never lost (this is Kratix's fetch and {@code reset --hard}, without a working
- * tree to clean). The head is fetched unless the last write of this store pushed it: then that
- * commit is the base, and the push carries a lease on it, so a branch someone else moved (or reset)
- * in the meantime refuses the push, and the write is redone on a fetched head. A write that changes
- * nothing on a base it did not fetch fetches and looks again, so files removed by someone else are
- * put back. A write that changes nothing makes no commit and answers the SHA that already holds the
- * content. A push rejected because the branch moved is redone on the new head, a bounded number of
- * times. Writes to one store are serialised. Lock files that a writer killed mid-write left behind
- * are cleared by {@link RefLockRecovery}.
+ * <p>Every write fetches the branch and builds the new tree in memory on top of {@code
+ * origin/<branch>}, so commits pushed by others in between are never lost (this is Kratix's fetch
+ * and {@code reset --hard}, without a working tree to clean). A write that changes nothing makes no
+ * commit and answers the SHA that already holds the content. A push rejected because the branch
+ * moved is redone on the new head, a bounded number of times. Writes to one store are serialised.
+ * Lock files that a writer killed mid-write left behind are cleared by {@link RefLockRecovery}.
  */
 public final class GitStateStore implements StateStore {
 
@@ -94,9 +89,6 @@ public final class GitStateStore implements StateStore {
   private final RefLockRecovery locks;
   private Repository repository;
   private LocalCopyLease lease;
-  // The commit this store last pushed, or found unchanged on a fetched head: the next write builds
-  // on it without fetching. Null after anything else (a rejected push, an error).
-  private ObjectId knownHead;
   // Tests push to the remote here to lose the race between our fetch and our push.
   private Runnable beforePush = () -> {};
 
@@ -175,13 +167,9 @@ public final class GitStateStore implements StateStore {
       throws StateStoreException {
     for (int attempt = 1; ; attempt++) {
       GitCredentials.Auth provider = credentials.resolve();
-      // Our own last push is the head unless someone else pushed since: then the push below is
-      // refused (its lease names this base) and the write is redone on a fetched head.
-      ObjectId known = knownHead;
-      knownHead = null;
       try {
         Repository repo = repository();
-        ObjectId base = known != null ? known : traced("fetch", () -> fetch(repo, provider));
+        ObjectId base = traced("fetch", () -> fetch(repo, provider));
         ObjectId commit;
         try (ObjectInserter inserter = repo.newObjectInserter();
             ObjectReader reader = inserter.newReader();
@@ -190,18 +178,11 @@ public final class GitStateStore implements StateStore {
           RevTree baseTree = baseCommit == null ? null : baseCommit.getTree();
           ObjectId tree =
               edits(reader, inserter, baseTree, changes).write(reader, inserter, baseTree);
-          boolean unchanged =
-              baseTree == null
-                  ? tree.equals(ObjectId.fromString(EMPTY_TREE))
-                  : tree.equals(baseTree);
-          if (unchanged && known != null) {
-            // Nothing to push means nothing would notice an outside change: confirm on a fetch.
-            attempt--;
-            continue;
+          if (baseTree == null && tree.equals(ObjectId.fromString(EMPTY_TREE))) {
+            return new WriteResult(null, false);
           }
-          if (unchanged) {
-            knownHead = base;
-            return new WriteResult(base == null ? null : base.name(), false);
+          if (baseTree != null && tree.equals(baseTree)) {
+            return new WriteResult(base.name(), false);
           }
           commit = inserter.insert(commit(tree, base, message));
           inserter.flush();
@@ -211,9 +192,8 @@ public final class GitStateStore implements StateStore {
         // Marks the push window, e.g. for a chaos test that kills the writer inside it.
         LOG.debugf(
             "%s: pushing %s to branch %s (attempt %d)", name, commit.name(), branch, attempt);
-        if (traced("push", () -> push(repo, provider, pushed, base))) {
+        if (traced("push", () -> push(repo, provider, pushed))) {
           setRef(repo, Constants.R_REMOTES + ORIGIN + "/" + branch, commit);
-          knownHead = commit;
           return new WriteResult(commit.name(), true);
         }
         if (attempt >= pushAttempts) {
@@ -400,12 +380,8 @@ public final class GitStateStore implements StateStore {
     return repo.resolve(tracking);
   }
 
-  /**
-   * Pushes {@code commit} to the branch, only if the branch is still at {@code base} (a lease: a
-   * branch reset behind our back is refused too, not only one that moved ahead); false when
-   * rejected because the branch moved.
-   */
-  private boolean push(Repository repo, GitCredentials.Auth auth, ObjectId commit, ObjectId base)
+  /** Pushes {@code commit} to the branch; false when rejected because the branch moved. */
+  private boolean push(Repository repo, GitCredentials.Auth auth, ObjectId commit)
       throws GitAPIException, IOException, StateStoreException {
     String local = Constants.R_HEADS + branch;
     setRef(repo, local, commit);
@@ -414,8 +390,6 @@ public final class GitStateStore implements StateStore {
             .push()
             .setRemote(ORIGIN)
             .setRefSpecs(new RefSpec(local + ":" + local))
-            .setRefLeaseSpecs(
-                new RefLeaseSpec(local, (base == null ? ObjectId.zeroId() : base).name()))
             .setCredentialsProvider(auth.credentials())
             .setTransportConfigCallback(auth.transport())
             .call();

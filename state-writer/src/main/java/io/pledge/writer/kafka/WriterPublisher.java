@@ -5,49 +5,49 @@ import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.kafka.deadletter.DeadLetterHeaders;
 import io.pledge.writer.batch.Outbox;
-import io.pledge.writer.scheduling.PlacementTable;
 import io.pledge.writer.telemetry.WriterTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Publishes the writer's status events, placement records and dead letters with one idempotent
- * producer ({@code acks=all}), so the events of one key keep their order. Placement records are
- * applied to the placement table as soon as the broker acknowledged them (not when the table's
- * follower reads them back). Used by the works consumer's thread only.
+ * producer ({@code acks=all}), so the events of one key keep their order. Used by the works
+ * consumer's thread only.
  */
 public final class WriterPublisher implements Outbox, AutoCloseable {
 
   /** The CloudEvents source of every event this service publishes. */
   public static final String SOURCE = "/pledge/state-writer";
 
+  private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(30);
+
   private final KafkaProducer<String, String> producer;
   private final EventCodec codec = new EventCodec(SOURCE);
   private final String statusTopic;
   private final String placementsTopic;
-  private final PlacementTable placements;
+  private final TableFollower placements;
   private final WriterTelemetry telemetry;
   private final List<Future<RecordMetadata>> sent = new ArrayList<>();
-  private final List<PlacementSend> placementsSent = new ArrayList<>();
-
-  /** A placement record on its way, applied to the table once acknowledged. */
-  private record PlacementSend(String key, String value, Future<RecordMetadata> ack) {}
+  private final List<Future<RecordMetadata>> placementsSent = new ArrayList<>();
 
   public WriterPublisher(
       Map<String, Object> producerProps,
       String statusTopic,
       String placementsTopic,
-      PlacementTable placements,
+      TableFollower placements,
       WriterTelemetry telemetry) {
     this.telemetry = telemetry;
     this.producer = new KafkaProducer<>(producerProps);
@@ -67,9 +67,7 @@ public final class WriterPublisher implements Outbox, AutoCloseable {
 
   @Override
   public void placement(String key, String value) {
-    placementsSent.add(
-        new PlacementSend(
-            key, value, producer.send(new ProducerRecord<>(placementsTopic, key, value))));
+    placementsSent.add(producer.send(new ProducerRecord<>(placementsTopic, key, value)));
   }
 
   @Override
@@ -92,13 +90,21 @@ public final class WriterPublisher implements Outbox, AutoCloseable {
       for (Future<RecordMetadata> future : sent) {
         future.get();
       }
-      // In send order: a key's later record is acknowledged at a higher offset and wins.
-      for (PlacementSend send : placementsSent) {
-        RecordMetadata metadata = send.ack().get();
-        placements.applyOwn(send.key(), send.value(), metadata.partition(), metadata.offset());
+      Map<TopicPartition, Long> applied = new HashMap<>();
+      for (Future<RecordMetadata> future : placementsSent) {
+        RecordMetadata metadata = future.get();
+        applied.merge(
+            new TopicPartition(metadata.topic(), metadata.partition()),
+            metadata.offset() + 1,
+            Math::max);
+      }
+      if (!applied.isEmpty()) {
+        placements.awaitPositions(applied, APPLY_TIMEOUT);
       }
     } catch (ExecutionException e) {
       throw new IllegalStateException("a send to Kafka failed: " + e.getCause().getMessage(), e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while flushing", e);

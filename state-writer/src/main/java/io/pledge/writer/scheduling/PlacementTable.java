@@ -5,7 +5,6 @@ import io.pledge.contract.event.EventCodec;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,14 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The state of the compacted {@code pledge.placements} topic: sticky placements ({@code
  * placement/<work identity>/<groupId>}) and remembered Works ({@code work/<work identity>}).
- * Replayed from the beginning at start-up, then kept current both by the table follower ({@link
- * #applyRead}) and by the writer itself once the broker acknowledged its own records ({@link
- * #applyOwn}), so a decision is visible without waiting for its record to come back.
- *
- * <p>The two paths meet on one rule, compaction's: per key, the record at the highest offset wins.
- * A key's records all land on one partition, so an own record acknowledged at offset o is not
- * undone when the follower, still behind, later reads an older record of that key; the follower
- * reading the same record again changes nothing; a newer record of another writer wins.
+ * Replayed from the beginning at start-up, then kept current both by the table follower and by the
+ * writer itself as it publishes (write-through), so a decision is visible before its record comes
+ * back from the broker.
  */
 public final class PlacementTable {
 
@@ -33,42 +27,6 @@ public final class PlacementTable {
 
   private final Map<String, Map<String, PlacementRecord>> placements = new ConcurrentHashMap<>();
   private final Map<String, RememberedWork> works = new ConcurrentHashMap<>();
-  // Own records applied ahead of the follower: key -> {partition, offset}, until it reads them.
-  private final Map<String, long[]> ahead = new HashMap<>();
-  // Per partition, the offset after the last record the follower applied.
-  private final Map<Integer, Long> read = new HashMap<>();
-
-  /**
-   * Applies a record the follower read at {@code offset} of {@code partition}, unless this writer
-   * already applied a newer record of the same key (see the class comment).
-   *
-   * @throws IllegalArgumentException for a key or value this writer did not write
-   */
-  public synchronized void applyRead(String key, String value, int partition, long offset) {
-    read.merge(partition, offset + 1, Math::max);
-    long[] own = key == null ? null : ahead.get(key);
-    if (own != null) {
-      if (own[0] == partition && offset < own[1]) {
-        return;
-      }
-      ahead.remove(key);
-    }
-    apply(key, value);
-  }
-
-  /**
-   * Applies a record this writer sent, once the broker acknowledged it at {@code offset} of {@code
-   * partition}; nothing happens if the follower already read past it.
-   *
-   * @throws IllegalArgumentException for a key or value this writer did not write
-   */
-  public synchronized void applyOwn(String key, String value, int partition, long offset) {
-    if (read.getOrDefault(partition, 0L) > offset) {
-      return;
-    }
-    apply(key, value);
-    ahead.put(key, new long[] {partition, offset});
-  }
 
   /**
    * Applies one record of {@code pledge.placements}; a null value is a tombstone.

@@ -324,6 +324,8 @@ class CommitBatcherModesTest {
       assertThat(object(s3, key)).contains("kind: ConfigMap");
       assertThat(object(s3, "destinations/bucket-1/resources/kratix-canary-configmap.yaml"))
           .isPresent();
+      WorkScheduled scheduled = outbox.data(EventType.WORK_SCHEDULED, WorkScheduled.class).get(0);
+      assertThat(scheduled.placements().get(0).stateStore()).isEqualTo("BucketStateStore/s3");
       Placement placement =
           outbox.data(EventType.WORK_COMMITTED, WorkCommitted.class).get(0).placements().get(0);
       assertThat(placement.stateStore()).isEqualTo("BucketStateStore/s3");

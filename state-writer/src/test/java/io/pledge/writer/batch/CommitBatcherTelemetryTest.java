@@ -132,7 +132,7 @@ class CommitBatcherTelemetryTest {
     assertThat(write.getParentSpanId()).isEqualTo(work.getSpanId());
     assertThat(push.getParentSpanId()).isEqualTo(write.getSpanId());
     assertThat(fetch.getParentSpanId()).isEqualTo(write.getSpanId());
-    assertThat(eventTraces).containsExactly("WORK_COMMITTED " + TRACE);
+    assertThat(eventTraces).containsExactly("WORK_SCHEDULED " + TRACE, "WORK_COMMITTED " + TRACE);
   }
 
   @Test

@@ -3,15 +3,11 @@ package io.pledge.writer.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pledge.contract.kratix.SecretRef;
 import io.pledge.testkit.git.GitFixtures;
-import io.pledge.testkit.otel.RecordingSpans;
-import io.pledge.writer.health.StoreHealth;
 import io.pledge.writer.store.FolderChange;
 import io.pledge.writer.store.StateStore;
 import io.pledge.writer.store.StateStoreException;
-import io.pledge.writer.telemetry.WriterTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.RefUpdate;
-import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -227,70 +219,6 @@ class GitStateStoreTest {
   }
 
   @Test
-  void buildsOnItsOwnLastPushWithoutFetching() throws Exception {
-    RecordingSpans spans = new RecordingSpans();
-    WriterTelemetry telemetry =
-        new WriterTelemetry(spans.openTelemetry(), new SimpleMeterRegistry(), new StoreHealth());
-    try (GitStateStore traced =
-        new GitStateStore(
-            "GitStateStore/traced",
-            remote.toUri().toString(),
-            "main",
-            "kratix",
-            "kratix@pledge.io",
-            new GitCredentials(tmp.resolve("secrets"), null, null),
-            tmp.resolve("traced.git"),
-            3,
-            Duration.ofMillis(1),
-            GitStateStore.DEFAULT_STALE_LOCK_AGE,
-            telemetry)) {
-      traced.write(List.of(folder("w/a", "a.yaml", "a")), "first");
-      traced.write(List.of(folder("w/b", "b.yaml", "b")), "second");
-      traced.write(List.of(folder("w/c", "c.yaml", "c")), "third");
-
-      assertThat(spans.spans()).filteredOn(s -> s.getName().equals("git push")).hasSize(3);
-      // Only the first write fetched: the others built on the commit it had just pushed.
-      assertThat(spans.spans()).filteredOn(s -> s.getName().equals("git fetch")).hasSize(1);
-      assertThat(GitFixtures.log(remote, "main").get(0).getFullMessage()).startsWith("third");
-      assertThat(read("w/a/a.yaml")).isEqualTo("a");
-      assertThat(read("w/b/b.yaml")).isEqualTo("b");
-    }
-  }
-
-  @Test
-  void aBranchResetBehindItsBackRefusesThePushAndTheWriteIsRedone() throws Exception {
-    store.write(List.of(folder("w/a", "a.yaml", "a")), "first");
-    String first = GitFixtures.head(remote, "main");
-    store.write(List.of(folder("w/b", "b.yaml", "b")), "second");
-    // Someone resets the branch to the first commit: the second one's files are gone on purpose.
-    try (Repository repo = new FileRepositoryBuilder().setGitDir(remote.toFile()).build()) {
-      RefUpdate reset = repo.updateRef("refs/heads/main");
-      reset.setNewObjectId(ObjectId.fromString(first));
-      reset.setForceUpdate(true);
-      assertThat(reset.update()).isEqualTo(RefUpdate.Result.FORCED);
-    }
-
-    store.write(List.of(folder("w/c", "c.yaml", "c")), "third");
-
-    // Built on the reset head, not on our own last push (which a fast-forward check would take).
-    assertThat(GitFixtures.log(remote, "main").get(0).getParent(0).getName()).isEqualTo(first);
-    assertThat(read("w/c/c.yaml")).isEqualTo("c");
-    assertThat(read("w/b/b.yaml")).isNull();
-  }
-
-  @Test
-  void putsBackItsFilesRemovedFromOutsideWhenWritingThemAgain() throws Exception {
-    store.write(List.of(folder("w/a", "a.yaml", "a")), "ours");
-    removeFromOutside("w/a/a.yaml");
-
-    StateStore.WriteResult again = store.write(List.of(folder("w/a", "a.yaml", "a")), "ours");
-
-    assertThat(again.committed()).isTrue();
-    assertThat(read("w/a/a.yaml")).isEqualTo("a");
-    assertThat(again.version()).isEqualTo(GitFixtures.head(remote, "main"));
-  }
-
-  @Test
   void redoesTheCommitOnTheNewHeadWhenThePushIsRejected() throws Exception {
     AtomicInteger outsidePushes = new AtomicInteger();
     store.beforePush(
@@ -409,24 +337,6 @@ class GitStateStoreTest {
   }
 
   /** Commits {@code file} to the remote from another clone; answers the new head. */
-  void removeFromOutside(String file) {
-    try {
-      Path work = Files.createTempDirectory(tmp, "outside");
-      try (Git git =
-          Git.cloneRepository()
-              .setURI(remote.toUri().toString())
-              .setDirectory(work.toFile())
-              .setBranch("main")
-              .call()) {
-        git.rm().addFilepattern(file).call();
-        git.commit().setMessage("removed").setAuthor("someone", "s@example.com").call();
-        git.push().call();
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   String pushFromOutside(String file) {
     try {
       Path work = Files.createTempDirectory(tmp, "outside");
