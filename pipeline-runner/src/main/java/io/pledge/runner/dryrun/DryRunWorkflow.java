@@ -51,8 +51,7 @@ public class DryRunWorkflow {
     DryRunEvents events = new DryRunEvents();
     WorkflowRunner workflow =
         new WorkflowRunner(pipelines, events, IN_MEMORY_PUBLISH)
-            .withRetryPolicy(RunnerBeans.retryPolicy(config))
-            .withSilentLogs();
+            .withRetryPolicy(RunnerBeans.retryPolicy(config));
     try {
       workflow.configureResource(
           request.key(),

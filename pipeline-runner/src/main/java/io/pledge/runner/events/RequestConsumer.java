@@ -13,7 +13,6 @@ import io.pledge.runner.workflow.ResourceIndex;
 import io.pledge.runner.workflow.ResourceJob;
 import io.pledge.runner.workflow.WorkflowRunner;
 import io.pledge.runner.workflow.WorkflowSequencer;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.CompletionStage;
@@ -51,10 +50,6 @@ public class RequestConsumer {
     }
     // The workflow runs on the sequencer's threads, in the trace the record came with.
     job.traceParent(RunnerTelemetry.traceOf(message));
-    // Its partition, so a rebalance that takes the partition stops it (RequestsRebalance).
-    message
-        .getMetadata(IncomingKafkaRecordMetadata.class)
-        .ifPresent(m -> job.fromPartition(m.getPartition()));
     // Returns once the job is held, not when it is done: other keys keep flowing meanwhile.
     return sequencer.submit(job);
   }

@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -55,8 +54,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -77,11 +74,6 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
   private static final EventCodec CODEC = new EventCodec(RunnerPublisher.SOURCE);
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
-  /** Names the instance that wrote an index record; its reader skips its own. */
-  static final String WRITER_HEADER = "pledge-runner-writer";
-
-  private final byte[] writerId = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
-
   @Inject RunnerConfig config;
   @Inject ResourceIndex index;
   @Inject PromiseRegistry promises;
@@ -95,7 +87,7 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
   String requestsTopic;
 
   private volatile boolean running;
-  private volatile KafkaConsumer<String, byte[]> consumer;
+  private volatile KafkaConsumer<String, String> consumer;
   private KafkaProducer<String, String> producer;
   private Thread thread;
 
@@ -126,7 +118,7 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
     if (scheduler != null) {
       scheduler.shutdownNow();
     }
-    KafkaConsumer<String, byte[]> c = consumer;
+    KafkaConsumer<String, String> c = consumer;
     if (c != null) {
       c.wakeup();
     }
@@ -149,51 +141,19 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
   // ---- the durable index
 
   @Override
-  public CompletableFuture<Void> put(ResourceIndex.Entry entry) {
+  public void put(ResourceIndex.Entry entry) {
     ObjectNode value = KratixDocuments.JSON.createObjectNode();
     value.put("key", entry.key().toString());
     value.put("generation", entry.generation());
     value.set("resource", entry.resource());
     value.put("lastTrigger", entry.lastTrigger());
     value.put("completedAt", entry.completedAt().toEpochMilli());
-    return sendOwn(entry.key(), value.toString());
+    send(config.resourcesTopic(), entry.key().toString(), value.toString());
   }
 
   @Override
-  public CompletableFuture<Void> remove(ResourceKey key) {
-    return sendOwn(key, null);
-  }
-
-  /**
-   * Sends this instance's index record without waiting; marked as its own, so that reading the
-   * table skips it (the index applies it when the broker acknowledges it).
-   */
-  private CompletableFuture<Void> sendOwn(ResourceKey key, String value) {
-    CompletableFuture<Void> acked = new CompletableFuture<>();
-    ProducerRecord<String, String> record =
-        new ProducerRecord<>(config.resourcesTopic(), key.toString(), value);
-    record.headers().add(WRITER_HEADER, writerId);
-    producer.send(
-        record,
-        (metadata, failure) -> {
-          if (failure == null) {
-            acked.complete(null);
-          } else {
-            acked.completeExceptionally(failure);
-          }
-        });
-    return acked;
-  }
-
-  /** What this instance's index records carry in {@link #WRITER_HEADER}. */
-  byte[] writerId() {
-    return writerId.clone();
-  }
-
-  /** Whether {@code record} was written by this instance (since it started). */
-  boolean own(ConsumerRecord<String, ?> record) {
-    Header writer = record.headers().lastHeader(WRITER_HEADER);
-    return writer != null && java.util.Arrays.equals(writer.value(), writerId);
+  public void remove(ResourceKey key) {
+    send(config.resourcesTopic(), key.toString(), null);
   }
 
   static ResourceIndex.Entry parse(String value) {
@@ -325,7 +285,7 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
     while (running) {
       try {
         createTopic();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProperties())) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProperties())) {
           consumer = c;
           follow(c);
         }
@@ -347,7 +307,7 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
     }
   }
 
-  private void follow(KafkaConsumer<String, byte[]> c) {
+  private void follow(KafkaConsumer<String, String> c) {
     List<TopicPartition> partitions =
         c.partitionsFor(config.resourcesTopic(), Duration.ofSeconds(10)).stream()
             .map(p -> new TopicPartition(p.topic(), p.partition()))
@@ -356,16 +316,12 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
     c.seekToBeginning(partitions);
     Map<TopicPartition, Long> ends = new HashMap<>(c.endOffsets(partitions));
     while (running) {
-      for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(500))) {
-        if (own(record)) {
-          // Applied when the broker acknowledged it: reading it back would only parse it again.
-          continue;
-        }
+      for (ConsumerRecord<String, String> record : c.poll(Duration.ofMillis(500))) {
         try {
           if (record.value() == null) {
             index.removed(ResourceKey.parse(record.key()));
           } else {
-            index.loaded(parse(new String(record.value(), StandardCharsets.UTF_8)));
+            index.loaded(parse(record.value()));
           }
         } catch (RuntimeException e) {
           LOG.warnf("skipping unreadable resource record at offset %d: %s", record.offset(), e);
@@ -422,7 +378,7 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     return p;
   }
 

@@ -8,13 +8,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The resources whose workflows ran, with the request each last ran for: what a Promise change or a
  * periodic re-run must run again. It is kept durable in a compacted topic (see {@code
- * ResourceTable}), read from the beginning by every instance; {@link Store} writes it. An instance
- * applies its own changes here when the broker acknowledged them, not when it reads them back.
+ * ResourceTable}), read from the beginning by every instance; {@link Store} writes it.
  */
 public final class ResourceIndex {
 
@@ -37,11 +35,11 @@ public final class ResourceIndex {
       String lastTrigger,
       Instant completedAt) {}
 
-  /** Makes changes durable; each returned future completes once the broker has them. */
+  /** Makes changes durable; each call returns once the broker has them. */
   public interface Store {
-    CompletableFuture<Void> put(Entry entry);
+    void put(Entry entry);
 
-    CompletableFuture<Void> remove(ResourceKey key);
+    void remove(ResourceKey key);
   }
 
   private final Map<ResourceKey, Entry> entries = new HashMap<>();
@@ -52,23 +50,22 @@ public final class ResourceIndex {
     this.store = store;
   }
 
-  /**
-   * Records a finished run durably, then here once the broker acknowledged it; the future completes
-   * after both.
-   */
-  public CompletableFuture<Void> record(Entry entry) {
+  /** Records a finished run durably, then here. */
+  public void record(Entry entry) {
     Store s = store;
-    CompletableFuture<Void> sent =
-        s == null ? CompletableFuture.completedFuture(null) : s.put(entry);
-    return sent.thenRun(() -> loaded(entry));
+    if (s != null) {
+      s.put(entry);
+    }
+    loaded(entry);
   }
 
-  /** Forgets a deleted resource durably, then here once the broker acknowledged it. */
-  public CompletableFuture<Void> forget(ResourceKey key) {
+  /** Forgets a deleted resource durably, then here. */
+  public void forget(ResourceKey key) {
     Store s = store;
-    CompletableFuture<Void> sent =
-        s == null ? CompletableFuture.completedFuture(null) : s.remove(key);
-    return sent.thenRun(() -> removed(key));
+    if (s != null) {
+      s.remove(key);
+    }
+    removed(key);
   }
 
   /** An entry read from the table (or written by this instance). */

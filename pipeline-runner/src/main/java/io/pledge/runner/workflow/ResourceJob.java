@@ -33,7 +33,6 @@ public final class ResourceJob implements WorkflowSequencer.Job {
   private final ResourceIndex index;
   private WorkflowRunner.Resume resume;
   private Context trace = Context.root();
-  private int partition = -1;
 
   /**
    * @param acknowledge called once the request is done with (finished or replaced)
@@ -81,16 +80,6 @@ public final class ResourceJob implements WorkflowSequencer.Job {
 
   public ResourceKey key() {
     return key;
-  }
-
-  /** The partition of {@code pledge.requests} the request came from (-1: not from there). */
-  public ResourceJob fromPartition(int partition) {
-    this.partition = partition;
-    return this;
-  }
-
-  public int partition() {
-    return partition;
   }
 
   /** The trace of the request record: the workflow run is a span in it. */
@@ -142,14 +131,16 @@ public final class ResourceJob implements WorkflowSequencer.Job {
     try {
       Optional<PromiseRegistry.Entry> entry = promises.get(key.promise());
       if (action == Action.DELETE) {
-        // The index tombstone goes with the delete's last events, awaited with them.
-        runner.deleteResource(
-            key,
-            generation,
-            resource,
-            entry.map(PromiseRegistry.Entry::promise).orElse(null),
-            cancelled,
-            index == null ? null : () -> index.forget(key));
+        boolean deleted =
+            runner.deleteResource(
+                key,
+                generation,
+                resource,
+                entry.map(PromiseRegistry.Entry::promise).orElse(null),
+                cancelled);
+        if (deleted && index != null) {
+          index.forget(key);
+        }
       } else if (entry.isPresent()) {
         String stale = staleRerun();
         if (stale != null) {
@@ -157,24 +148,14 @@ public final class ResourceJob implements WorkflowSequencer.Job {
           return;
         }
         try {
-          // The index record goes with the run's last records, awaited with them.
           runner.configureResource(
-              key,
-              generation,
-              resource,
-              entry.get().promise(),
-              trigger,
-              resume,
-              cancelled,
-              index == null
-                  ? null
-                  : () ->
-                      index.record(
-                          new ResourceIndex.Entry(
-                              key, generation, resource, trigger, Instant.now())));
+              key, generation, resource, entry.get().promise(), trigger, resume, cancelled);
         } catch (WorkflowRunner.RetryLaterException e) {
           resume = e.resume();
           throw e;
+        }
+        if (index != null) {
+          index.record(new ResourceIndex.Entry(key, generation, resource, trigger, Instant.now()));
         }
       } else {
         LOG.warnf("Promise %s was deleted; request %s is not configured", key.promise(), key);

@@ -2,8 +2,6 @@ package io.pledge.runner.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
@@ -31,9 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -42,12 +38,6 @@ import org.jboss.logging.MDC;
  * and publishes what happens: PIPELINE_STARTED, PIPELINE_LOG, PIPELINE_SUCCEEDED or
  * PIPELINE_FAILED, a Work per configure pipeline, then WORKFLOW_COMPLETED. It returns only when the
  * broker has acknowledged every event, so the caller may then acknowledge the request.
- *
- * <p>A run's records are sent without waiting for each other and awaited once, at the end (and, in
- * workflows of several pipelines, before the next pipeline starts). A Work decides what follows it:
- * the records after it are sent when the broker took it, or, when the broker refused it as too
- * large, the pipeline's failure instead; so a refused Work leaves the same events behind as when it
- * was awaited alone.
  */
 public final class WorkflowRunner {
 
@@ -100,7 +90,6 @@ public final class WorkflowRunner {
   private final Duration publishTimeout;
   private final RunnerTelemetry telemetry;
   private final RetryPolicy retries;
-  private final boolean silentLogs;
 
   public WorkflowRunner(PipelineRunner pipelines, WorkflowEvents events, Duration publishTimeout) {
     this(pipelines, events, publishTimeout, RunnerTelemetry.NONE);
@@ -114,7 +103,7 @@ public final class WorkflowRunner {
       WorkflowEvents events,
       Duration publishTimeout,
       RunnerTelemetry telemetry) {
-    this(pipelines, events, publishTimeout, telemetry, RetryPolicy.DEFAULT, false);
+    this(pipelines, events, publishTimeout, telemetry, RetryPolicy.DEFAULT);
   }
 
   private WorkflowRunner(
@@ -122,27 +111,17 @@ public final class WorkflowRunner {
       WorkflowEvents events,
       Duration publishTimeout,
       RunnerTelemetry telemetry,
-      RetryPolicy retries,
-      boolean silentLogs) {
+      RetryPolicy retries) {
     this.pipelines = pipelines;
     this.events = events;
     this.publishTimeout = publishTimeout;
     this.telemetry = telemetry;
     this.retries = retries;
-    this.silentLogs = silentLogs;
   }
 
   /** This runner, bounding {@code retryAfter} re-runs by {@code policy}. */
   public WorkflowRunner withRetryPolicy(RetryPolicy policy) {
-    return new WorkflowRunner(pipelines, events, publishTimeout, telemetry, policy, silentLogs);
-  }
-
-  /**
-   * This runner, also publishing a PIPELINE_LOG for a container that succeeded and printed nothing
-   * (a dry run's answer lists every container); by default such a container has none.
-   */
-  public WorkflowRunner withSilentLogs() {
-    return new WorkflowRunner(pipelines, events, publishTimeout, telemetry, retries, true);
+    return new WorkflowRunner(pipelines, events, publishTimeout, telemetry, policy);
   }
 
   /** How the runs are traced and measured (jobs open their workflow's span with it). */
@@ -176,25 +155,6 @@ public final class WorkflowRunner {
       String trigger,
       Resume resume,
       BooleanSupplier cancelled) {
-    return configureResource(key, generation, resource, promise, trigger, resume, cancelled, null);
-  }
-
-  /**
-   * A resource's configure workflow, {@code alongside} sent with its last records and awaited with
-   * them (the runner's index record): one wait for the whole run.
-   *
-   * @param alongside sends a record once the workflow ran to its end (completed or failed; not when
-   *     stopped or paused for {@code retryAfter}); null for none
-   */
-  public boolean configureResource(
-      ResourceKey key,
-      long generation,
-      JsonNode resource,
-      Promise promise,
-      String trigger,
-      Resume resume,
-      BooleanSupplier cancelled,
-      Supplier<CompletableFuture<Void>> alongside) {
     WorkflowObject object = WorkflowObject.resource(key, resource, promise);
     WorkflowRef ref =
         new WorkflowRef(key.toString(), WorkflowRef.RESOURCE, WorkflowRef.CONFIGURE, generation);
@@ -215,9 +175,8 @@ public final class WorkflowRunner {
                     pipeline,
                     generation,
                     groups));
-    run.alongside("the resource index record", alongside);
     run.awaitAll();
-    return completed && run.refusedWork.get() == null;
+    return completed;
   }
 
   /**
@@ -230,20 +189,6 @@ public final class WorkflowRunner {
       JsonNode resource,
       Promise promise,
       BooleanSupplier cancelled) {
-    return deleteResource(key, generation, resource, promise, cancelled, null);
-  }
-
-  /**
-   * A resource's delete, {@code alongside} sent with its last records once the delete completed
-   * (the runner's index tombstone) and awaited with them.
-   */
-  public boolean deleteResource(
-      ResourceKey key,
-      long generation,
-      JsonNode resource,
-      Promise promise,
-      BooleanSupplier cancelled,
-      Supplier<CompletableFuture<Void>> alongside) {
     WorkflowRef ref =
         new WorkflowRef(key.toString(), WorkflowRef.RESOURCE, WorkflowRef.DELETE, generation);
     Run run = new Run(ref, "", cancelled);
@@ -257,7 +202,6 @@ public final class WorkflowRunner {
         run.awaitAll();
         return false;
       }
-      run.stopIfCancelled();
       run.publish(
           EventType.PIPELINE_SUCCEEDED,
           new PipelineSucceeded(
@@ -274,7 +218,6 @@ public final class WorkflowRunner {
         EventType.WORK_WITHDRAWN,
         new WorkWithdrawn(key.toString(), Work.RESOURCE, key.promise(), generation, List.of()));
     run.publish(EventType.WORKFLOW_COMPLETED, new WorkflowCompleted(ref, List.of()));
-    run.alongside("the resource index tombstone", alongside);
     run.awaitAll();
     return true;
   }
@@ -293,10 +236,7 @@ public final class WorkflowRunner {
             ? List.of()
             : promise.spec().dependencies();
     if (!dependencies.isEmpty()) {
-      // A refused dependencies Work fails as its own "pipeline" and the workflow goes on, as
-      // before; its failure must reach the status topic before the pipelines' events.
-      run.publishWork(dependenciesWork(name, generation, dependencies, promise), null, null);
-      run.awaitAll();
+      run.publishWork(dependenciesWork(name, generation, dependencies, promise), null);
     } else if (generation > 1) {
       // An earlier generation may have had dependencies; Kratix deletes that Work.
       run.publish(
@@ -312,7 +252,7 @@ public final class WorkflowRunner {
             (pipeline, groups) ->
                 new Work(name, Work.PROMISE, name, null, null, pipeline, generation, groups));
     run.awaitAll();
-    return completed && run.refusedWork.get() == null;
+    return completed;
   }
 
   /**
@@ -333,7 +273,6 @@ public final class WorkflowRunner {
         run.awaitAll();
         return false;
       }
-      run.stopIfCancelled();
       run.publish(
           EventType.PIPELINE_SUCCEEDED,
           new PipelineSucceeded(
@@ -395,10 +334,6 @@ public final class WorkflowRunner {
     private final BooleanSupplier cancelled;
     private final String trigger;
     private final List<CompletableFuture<Void>> published = new ArrayList<>();
-
-    /** The pipeline whose Work the broker refused as too large (null: none, or not yet known). */
-    final AtomicReference<String> refusedWork = new AtomicReference<>();
-
     private Resume resume;
 
     Run(WorkflowRef ref, String trigger, BooleanSupplier cancelled) {
@@ -429,8 +364,6 @@ public final class WorkflowRunner {
         if (!(outcome instanceof PipelineOutcome.Succeeded succeeded)) {
           return false;
         }
-        // Stopped (a newer request, the partition revoked) once the stage ended: send nothing.
-        stopIfCancelled();
         ObjectNode written =
             promiseWorkflow ? StatusMerge.promiseStatus(succeeded.status()) : succeeded.status();
         status = StatusMerge.merge(status, written);
@@ -445,33 +378,13 @@ public final class WorkflowRunner {
                 succeeded.groups().size(),
                 succeeded.notifications(),
                 succeeded.containers()));
-        names.add(pipeline.name());
-        Work work = works.work(pipeline.name(), succeeded.groups());
-        if (i == list.size() - 1) {
-          // The last Work and WORKFLOW_COMPLETED go out together; the completion follows the
-          // Work's acknowledgement, so a refused Work never leaves a completed workflow behind.
-          publishWork(
-              work,
-              pipeline.name(),
-              new Followup(
-                  EventType.WORKFLOW_COMPLETED, new WorkflowCompleted(ref, List.copyOf(names))));
-          return true;
-        }
-        // The next pipeline runs only if the broker took this one's Work.
-        publishWork(work, pipeline.name(), null);
-        awaitAll();
-        if (refusedWork.get() != null) {
+        if (!publishWork(works.work(pipeline.name(), succeeded.groups()), pipeline.name())) {
           return false;
         }
+        names.add(pipeline.name());
       }
       publish(EventType.WORKFLOW_COMPLETED, new WorkflowCompleted(ref, List.copyOf(names)));
       return true;
-    }
-
-    void stopIfCancelled() {
-      if (cancelled.getAsBoolean()) {
-        throw new CancelledException();
-      }
     }
 
     /**
@@ -525,9 +438,6 @@ public final class WorkflowRunner {
 
               @Override
               public void containerFinished(String container, StageResult result, int attempt) {
-                if (cancelled.getAsBoolean()) {
-                  return; // stopped: the run publishes nothing more
-                }
                 publishLog(pipeline.name(), container, result);
               }
             };
@@ -583,10 +493,6 @@ public final class WorkflowRunner {
     }
 
     private void publishLog(String pipeline, String container, StageResult result) {
-      if (!silentLogs && silent(result)) {
-        // Nothing to show: the logs API lists containers that printed something or failed.
-        return;
-      }
       publish(
           EventType.PIPELINE_LOG,
           new PipelineLog(
@@ -600,122 +506,47 @@ public final class WorkflowRunner {
     }
 
     /**
-     * Sends a Work without waiting for it. On its acknowledgement, {@code then} is sent (null:
-     * nothing); if the broker refused it as too large, the pipeline's PIPELINE_FAILED is sent
-     * instead: a Work too large fails its pipeline rather than the workflow forever.
+     * Publishes a Work and waits for the broker: a Work too large for it fails the pipeline instead
+     * of failing the workflow forever.
      */
-    void publishWork(Work work, String pipeline, Followup then) {
-      // Records sent from the acknowledgement continue this run's trace.
-      Context trace = Context.current();
-      CompletableFuture<Void> sent;
+    boolean publishWork(Work work, String pipeline) {
+      CompletableFuture<Void> sent = events.publish(EventType.WORK_UPSERTED, ref.key(), work);
       try {
-        sent = events.publish(EventType.WORK_UPSERTED, ref.key(), work);
-      } catch (RuntimeException e) {
-        sent = CompletableFuture.failedFuture(e);
+        sent.get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+      } catch (ExecutionException e) {
+        if (tooLarge(e.getCause())) {
+          publish(
+              EventType.PIPELINE_FAILED,
+              new PipelineFailed(
+                  ref,
+                  pipeline,
+                  null,
+                  null,
+                  "the Work is too large for the broker: " + e.getCause().getMessage(),
+                  null));
+          return false;
+        }
+        throw new PublishFailedException("the broker did not take a Work", e.getCause());
+      } catch (TimeoutException e) {
+        throw new PublishFailedException("the broker did not acknowledge a Work in time", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancelledException();
       }
-      published.add(
-          sent.handle(
-                  (ok, failure) -> {
-                    try (Scope scope = trace.makeCurrent()) {
-                      if (failure == null) {
-                        return then == null
-                            ? CompletableFuture.<Void>completedFuture(null)
-                            : labelled(
-                                then.type(), events.publish(then.type(), ref.key(), then.data()));
-                      }
-                      Throwable cause = refusal(failure);
-                      if (!tooLarge(cause)) {
-                        return CompletableFuture.<Void>failedFuture(
-                            new RefusedRecord(EventType.WORK_UPSERTED.type(), cause));
-                      }
-                      if (pipeline != null) {
-                        // A pipeline's Work: the workflow ends here. (The dependencies Work of a
-                        // Promise has none, and its workflow goes on, as before.)
-                        refusedWork.set(pipeline);
-                      }
-                      LOG.warnf(
-                          "the Work of pipeline %s is too large: %s", pipeline, cause.getMessage());
-                      return labelled(
-                          EventType.PIPELINE_FAILED,
-                          events.publish(
-                              EventType.PIPELINE_FAILED,
-                              ref.key(),
-                              new PipelineFailed(
-                                  ref,
-                                  pipeline,
-                                  null,
-                                  null,
-                                  "the Work is too large for the broker: " + cause.getMessage(),
-                                  null)));
-                    }
-                  })
-              .thenCompose(next -> next));
-    }
-
-    /** Sends what the caller adds to this run's wait (null: nothing). */
-    void alongside(String what, Supplier<CompletableFuture<Void>> send) {
-      if (send == null) {
-        return;
-      }
-      CompletableFuture<Void> sent;
-      try {
-        sent = send.get();
-      } catch (RuntimeException e) {
-        sent = CompletableFuture.failedFuture(e);
-      }
-      published.add(
-          sent.handle(
-                  (ok, failure) ->
-                      failure == null
-                          ? CompletableFuture.<Void>completedFuture(null)
-                          : CompletableFuture.<Void>failedFuture(
-                              new RefusedRecord(what, refusal(failure))))
-              .thenCompose(next -> next));
-    }
-
-    private CompletableFuture<Void> labelled(EventType type, CompletableFuture<Void> sent) {
-      return sent.handle(
-              (ok, failure) ->
-                  failure == null
-                      ? CompletableFuture.<Void>completedFuture(null)
-                      : CompletableFuture.<Void>failedFuture(
-                          new RefusedRecord(type.type(), refusal(failure))))
-          .thenCompose(next -> next);
     }
 
     void publish(EventType type, Object data) {
-      CompletableFuture<Void> sent;
-      try {
-        sent = events.publish(type, ref.key(), data);
-      } catch (RuntimeException e) {
-        sent = CompletableFuture.failedFuture(e);
-      }
-      published.add(labelled(type, sent));
+      published.add(events.publish(type, ref.key(), data));
     }
 
-    /**
-     * Waits until the broker has every record of this run sent so far; a record it refused fails
-     * the run, naming the record.
-     */
+    /** Waits until the broker has every event of this run. */
     void awaitAll() {
       try {
         CompletableFuture.allOf(published.toArray(CompletableFuture[]::new))
             .get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        for (Throwable c = cause; c != null; c = c.getCause()) {
-          if (c instanceof RefusedRecord refused) {
-            throw new PublishFailedException(
-                "the broker did not take "
-                    + refused.record
-                    + " of "
-                    + ref.key()
-                    + ": "
-                    + refused.getCause(),
-                refused.getCause());
-          }
-        }
-        throw new PublishFailedException("the broker did not take an event", cause);
+        throw new PublishFailedException("the broker did not take an event", e.getCause());
       } catch (TimeoutException e) {
         throw new PublishFailedException("the broker did not acknowledge events in time", e);
       } catch (InterruptedException e) {
@@ -723,38 +554,6 @@ public final class WorkflowRunner {
         throw new CancelledException();
       }
     }
-  }
-
-  /** What the run sends on a Work's acknowledgement. */
-  private record Followup(EventType type, Object data) {}
-
-  /** A record the broker did not take, named for the error. */
-  private static final class RefusedRecord extends RuntimeException {
-    final String record;
-
-    RefusedRecord(String record, Throwable cause) {
-      super(record + " refused", cause, false, false);
-      this.record = record;
-    }
-  }
-
-  /** The failure inside the wrappers futures add. */
-  private static Throwable refusal(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof java.util.concurrent.CompletionException
-            || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  /** A container that succeeded and printed nothing: its log record would be empty. */
-  static boolean silent(StageResult result) {
-    return result.succeeded()
-        && !result.truncated()
-        && (result.stdout() == null || result.stdout().isEmpty())
-        && (result.stderr() == null || result.stderr().isEmpty());
   }
 
   private static boolean tooLarge(Throwable t) {

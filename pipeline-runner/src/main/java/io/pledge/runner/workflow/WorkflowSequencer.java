@@ -2,13 +2,10 @@ package io.pledge.runner.workflow;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -110,8 +106,6 @@ public final class WorkflowSequencer implements AutoCloseable {
   private final Map<String, Lane> lanes = new HashMap<>();
   private final Map<String, Set<Lane>> waiting = new HashMap<>();
   private final Deque<Admission> admissions = new ArrayDeque<>();
-  // Running jobs whose input was taken from this instance: they end unacknowledged.
-  private final Map<Job, CompletableFuture<Void>> revoked = new IdentityHashMap<>();
   private int held;
   private boolean closed;
 
@@ -150,55 +144,6 @@ public final class WorkflowSequencer implements AutoCloseable {
       lane.waitingFor = null;
       pump(lane);
     }
-  }
-
-  /**
-   * The inputs of the jobs {@code taken} picks were taken from this instance (their partitions were
-   * revoked): a running one is stopped (its stage killed; it publishes nothing more), queued,
-   * waiting, paused and not yet admitted ones are forgotten, and none of them is acknowledged,
-   * since the new owner receives their records again. The returned future completes once every
-   * stopped job has ended, so the caller can hold the partitions until nothing runs for them here.
-   */
-  public synchronized CompletableFuture<Void> revoke(Predicate<Job> taken) {
-    if (closed) {
-      // Stopping: every lane is stopped already and nothing is acknowledged any more.
-      return CompletableFuture.completedFuture(null);
-    }
-    List<CompletableFuture<Void>> ending = new ArrayList<>();
-    for (Iterator<Admission> it = admissions.iterator(); it.hasNext(); ) {
-      Admission admission = it.next();
-      if (taken.test(admission.job())) {
-        it.remove();
-        admission.admitted().complete(null);
-      }
-    }
-    for (Lane lane : List.copyOf(lanes.values())) {
-      for (Iterator<Job> it = lane.queue.iterator(); it.hasNext(); ) {
-        Job queued = it.next();
-        if (taken.test(queued)) {
-          it.remove();
-          release(queued);
-        }
-      }
-      Job running = lane.running;
-      if (running != null && taken.test(running) && !revoked.containsKey(running)) {
-        lane.stop.set(true);
-        if (lane.pause != null && lane.pause.cancel(false)) {
-          lane.pause = null;
-          lane.running = null;
-          release(running);
-        } else {
-          CompletableFuture<Void> ended = new CompletableFuture<>();
-          revoked.put(running, ended);
-          ending.add(ended);
-        }
-      }
-      if (lane.running == null) {
-        unpark(lane);
-        pump(lane);
-      }
-    }
-    return CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new));
   }
 
   /** Jobs held: queued, waiting, running or pausing before a retry. */
@@ -328,17 +273,6 @@ public final class WorkflowSequencer implements AutoCloseable {
         lane.running = null;
         return;
       }
-      CompletableFuture<Void> revokedEnd = revoked.remove(job);
-      if (revokedEnd != null) {
-        // Its input now belongs to another instance: no acknowledgement, no retry.
-        LOG.infof("workflow of %s stopped: its partition was revoked", lane.key);
-        lane.running = null;
-        lane.pause = null;
-        release(job);
-        revokedEnd.complete(null);
-        pump(lane);
-        return;
-      }
       switch (result) {
         case FINISHED, DROPPED -> {
           lane.running = null;
@@ -378,13 +312,6 @@ public final class WorkflowSequencer implements AutoCloseable {
     if (closed) {
       return;
     }
-    CompletableFuture<Void> revokedEnd = revoked.remove(job);
-    if (revokedEnd != null) {
-      release(job);
-      revokedEnd.complete(null);
-      pump(lane);
-      return;
-    }
     if (stop.get()) {
       release(job);
       job.dropped();
@@ -400,9 +327,6 @@ public final class WorkflowSequencer implements AutoCloseable {
     synchronized (this) {
       closed = true;
       lanes.values().forEach(l -> l.stop.set(true));
-      // Nobody waits for revoked jobs to end once everything stops.
-      revoked.values().forEach(ended -> ended.complete(null));
-      revoked.clear();
     }
     timer.shutdownNow();
     workers.shutdownNow();

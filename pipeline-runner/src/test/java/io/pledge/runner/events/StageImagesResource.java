@@ -20,12 +20,6 @@ public class StageImagesResource implements QuarkusTestResourceLifecycleManager 
   public static final String FAILING_IMAGE = "pledge.io/test/quota-check:v1";
   static final String RETRY_NOW_IMAGE = "pledge.io/test/retry-now:v1";
 
-  /** Writes one manifest and prints nothing, like the bench Promise's stage. */
-  static final String SILENT_IMAGE = "pledge.io/test/silent:v1";
-
-  /** Sleeps as many seconds as the request's {@code spec.size}, then writes one manifest. */
-  static final String SLOW_IMAGE = "pledge.io/test/slow:v1";
-
   /** The retry bounds of the service under test: short, so that tests of them stay quick. */
   static final java.time.Duration MIN_RETRY_AFTER = java.time.Duration.ofSeconds(1);
 
@@ -91,24 +85,6 @@ public class StageImagesResource implements QuarkusTestResourceLifecycleManager 
           """
           #!/bin/sh
           echo "retryAfter: 0s" > /kratix/metadata/workflow-control.yaml
-          """);
-      images.add(
-          SILENT_IMAGE,
-          """
-          #!/bin/sh
-          printf 'kind: ConfigMap\\nmetadata:\\n  name: %s\\n' "$KRATIX_OBJECT_NAME" \
-            > /kratix/output/manifest.yaml
-          """);
-      images.add(
-          SLOW_IMAGE,
-          """
-          #!/bin/sh
-          set -eu
-          seconds=$(sed -n 's/^  size: *//p' /kratix/input/object.yaml)
-          sleep "$seconds"
-          printf 'kind: ConfigMap\\nmetadata:\\n  name: %s\\n' "$KRATIX_OBJECT_NAME" \
-            > /kratix/output/manifest.yaml
-          echo "slept $seconds s"
           """);
       return Map.of(
           "pledge.runner.registries-conf", images.registriesConf().toString(),

@@ -3,7 +3,6 @@ package io.pledge.runner.workflow;
 import static io.pledge.runner.workflow.Pipelines.yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.ResourceKey;
@@ -24,15 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +76,7 @@ class WorkflowRunnerTest {
             "one:v1",
             "#!/bin/sh\nprintf 'message: one\\nport: 5432\\n' > /kratix/metadata/status.yaml\n"
                 + "echo '- {channel: slack, message: port open}' > /kratix/metadata/notifications.yaml\n"
-                + "echo a > /kratix/output/a.yaml\necho one done\n")
+                + "echo a > /kratix/output/a.yaml\n")
         .add("two:v1", "#!/bin/sh\ngrep -q 'port: 5432' /kratix/input/object.yaml || exit 9\n");
     Promise promise =
         promise(
@@ -133,139 +123,9 @@ class WorkflowRunnerTest {
         .containsExactly("team-a/pg/db1", "resource", "pg", "team-a", "db1");
     assertThat(events.data(EventType.WORKFLOW_COMPLETED, WorkflowCompleted.class).get(0).works())
         .containsExactly("first", "second");
-    // c2 succeeded and printed nothing: no log record for it.
     assertThat(events.data(EventType.PIPELINE_LOG, PipelineLog.class))
         .extracting(PipelineLog::container)
-        .containsExactly("c1");
-  }
-
-  @Test
-  void aContainerThatFailsSilentlyStillHasItsLogRecord() {
-    images.add("quiet-fail:v1", "#!/bin/sh\nexit 4\n");
-    Promise promise =
-        promise(
-            """
-              workflows:
-                resource:
-                  configure:
-                    - metadata: {name: only}
-                      spec: {containers: [{name: c, image: "quiet-fail:v1"}]}
-            """);
-
-    assertThat(runner.configureResource(KEY, 1, RESOURCE, promise, () -> false)).isFalse();
-
-    List<PipelineLog> logs = events.data(EventType.PIPELINE_LOG, PipelineLog.class);
-    assertThat(logs).extracting(PipelineLog::exitCode).containsExactly(4);
-  }
-
-  @Test
-  void aDryRunRunnerKeepsTheLogRecordOfASilentContainer() {
-    images.add("silent:v1", "#!/bin/sh\n");
-    Promise promise =
-        promise(
-            """
-              workflows:
-                resource:
-                  configure:
-                    - metadata: {name: only}
-                      spec: {containers: [{name: c, image: "silent:v1"}]}
-            """);
-
-    assertThat(runner.withSilentLogs().configureResource(KEY, 1, RESOURCE, promise, () -> false))
-        .isTrue();
-
-    assertThat(events.data(EventType.PIPELINE_LOG, PipelineLog.class))
-        .extracting(PipelineLog::container)
-        .containsExactly("c");
-  }
-
-  @Test
-  void aRunSendsItsRecordsWithoutWaitingForEachAndAwaitsThemOnce() throws Exception {
-    images.add("silent:v1", "#!/bin/sh\necho x > /kratix/output/a.yaml\n");
-    Promise promise =
-        promise(
-            """
-              workflows:
-                resource:
-                  configure:
-                    - metadata: {name: only}
-                      spec: {containers: [{name: c, image: "silent:v1"}]}
-            """);
-    HeldEvents held = new HeldEvents();
-    PipelineRunner pipelines =
-        new PipelineRunner(
-            new SandboxExecutor(Path.of("/usr/bin/bwrap"), 8192, dir.resolve("etc")),
-            images.store(),
-            new OutputInspector(1_000_000, 100),
-            dir.resolve("runs"),
-            Duration.ofSeconds(20),
-            0);
-    WorkflowRunner heldRunner = new WorkflowRunner(pipelines, held, Duration.ofSeconds(30));
-    CompletableFuture<Void> index = new CompletableFuture<>();
-    ExecutorService thread = Executors.newSingleThreadExecutor();
-    try {
-      Future<Boolean> run =
-          thread.submit(
-              () ->
-                  heldRunner.configureResource(
-                      KEY,
-                      1,
-                      RESOURCE,
-                      promise,
-                      "evt",
-                      null,
-                      () -> false,
-                      () -> {
-                        held.sent.add("index");
-                        return index;
-                      }));
-
-      // Nothing acknowledged yet, and the Work and the index record are out already.
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(
-              () ->
-                  held.sent.containsAll(
-                      List.of(
-                          "pledge.pipeline.started",
-                          "pledge.pipeline.succeeded",
-                          "pledge.work.upserted",
-                          "index")));
-      // The completion follows the Work's acknowledgement.
-      assertThat(held.sent).doesNotContain("pledge.workflow.completed");
-      held.ack("pledge.pipeline.started");
-      held.ack("pledge.pipeline.succeeded");
-      index.complete(null);
-      Thread.sleep(200);
-      assertThat(run).isNotDone();
-      assertThat(held.sent).doesNotContain("pledge.workflow.completed");
-
-      held.ack("pledge.work.upserted");
-      await().until(() -> held.sent.contains("pledge.workflow.completed"));
-      assertThat(run).isNotDone();
-      held.ack("pledge.workflow.completed");
-
-      assertThat(run.get(10, TimeUnit.SECONDS)).isTrue();
-      assertThat(held.sent).doesNotContain("pledge.pipeline.log");
-    } finally {
-      thread.shutdownNow();
-    }
-  }
-
-  /** Keeps every record's acknowledgement until the test gives it. */
-  private static final class HeldEvents implements WorkflowEvents {
-    final List<String> sent = new CopyOnWriteArrayList<>();
-    final Map<String, CompletableFuture<Void>> acks = new ConcurrentHashMap<>();
-
-    @Override
-    public CompletableFuture<Void> publish(EventType type, String subject, Object data) {
-      sent.add(type.type());
-      return acks.computeIfAbsent(type.type(), t -> new CompletableFuture<>());
-    }
-
-    void ack(String type) {
-      acks.computeIfAbsent(type, t -> new CompletableFuture<>()).complete(null);
-    }
+        .containsExactly("c1", "c2");
   }
 
   @Test
@@ -621,83 +481,11 @@ class WorkflowRunnerTest {
                 ? new org.apache.kafka.common.errors.RecordTooLargeException("1048588 bytes")
                 : null;
 
-    AtomicInteger indexRecords = new AtomicInteger();
-
-    boolean completed =
-        runner.configureResource(
-            KEY,
-            1,
-            RESOURCE,
-            promise,
-            "evt",
-            null,
-            () -> false,
-            () -> {
-              indexRecords.incrementAndGet();
-              return CompletableFuture.completedFuture(null);
-            });
+    boolean completed = runner.configureResource(KEY, 1, RESOURCE, promise, () -> false);
 
     assertThat(completed).isFalse();
-    // As when the Work was awaited alone: its pipeline failed, the workflow did not complete.
-    assertThat(events.statusTypes())
-        .containsExactly(
-            "pledge.pipeline.started", "pledge.pipeline.succeeded", "pledge.pipeline.failed");
     assertThat(events.data(EventType.PIPELINE_FAILED, PipelineFailed.class).get(0).reason())
         .contains("too large");
-    // The run ended (failed): its index record is written, as for any finished run.
-    assertThat(indexRecords).hasValue(1);
-  }
-
-  @Test
-  void aWorkTooLargeStopsTheWorkflowBeforeItsNextPipeline() {
-    images.add("big:v1", "#!/bin/sh\necho x > /kratix/output/a.yaml\n");
-    Promise promise =
-        promise(
-            """
-              workflows:
-                resource:
-                  configure:
-                    - metadata: {name: first}
-                      spec: {containers: [{name: c1, image: "big:v1"}]}
-                    - metadata: {name: second}
-                      spec: {containers: [{name: c2, image: "big:v1"}]}
-            """);
-    events.failure =
-        t ->
-            t == EventType.WORK_UPSERTED
-                ? new org.apache.kafka.common.errors.RecordTooLargeException("1048588 bytes")
-                : null;
-
-    assertThat(runner.configureResource(KEY, 1, RESOURCE, promise, () -> false)).isFalse();
-
-    assertThat(events.statusTypes())
-        .containsExactly(
-            "pledge.pipeline.started", "pledge.pipeline.succeeded", "pledge.pipeline.failed");
-    assertThat(events.data(EventType.PIPELINE_FAILED, PipelineFailed.class).get(0).pipeline())
-        .isEqualTo("first");
-  }
-
-  @Test
-  void aRecordTheBrokerRefusesIsNamedInTheFailure() {
-    images.add("ok:v1", "#!/bin/sh\necho x > /kratix/output/a.yaml\n");
-    Promise promise =
-        promise(
-            """
-              workflows:
-                resource:
-                  configure:
-                    - metadata: {name: only}
-                      spec: {containers: [{name: c, image: "ok:v1"}]}
-            """);
-    events.failure =
-        t -> t == EventType.WORK_UPSERTED ? new IllegalStateException("broker down") : null;
-
-    assertThatThrownBy(() -> runner.configureResource(KEY, 1, RESOURCE, promise, () -> false))
-        .isInstanceOf(WorkflowRunner.PublishFailedException.class)
-        .hasMessageContaining("pledge.work.upserted")
-        .hasMessageContaining("broker down");
-    // The completion never went out: it follows the Work's acknowledgement.
-    assertThat(events.statusTypes()).doesNotContain("pledge.workflow.completed");
   }
 
   @Test

@@ -286,59 +286,6 @@ class WorkflowSequencerTest {
   }
 
   @Test
-  void aRevokedLaneStopsItsRunningJobAndForgetsItsQueuedOnesWithoutAcknowledging()
-      throws Exception {
-    WorkflowSequencer s = sequencer(4, 100);
-    FakeJob running = new FakeJob("lost", "running", 1);
-    running.runsUntilStopped = true;
-    FakeJob queued = new FakeJob("lost", "queued", 1);
-    FakeJob waiting = new FakeJob("lost-too", "waiting", 1);
-    waiting.promise = "not-yet";
-    FakeJob kept = new FakeJob("kept", "kept", 1);
-    kept.gate = new CountDownLatch(1);
-    s.submit(running);
-    s.submit(queued);
-    s.submit(waiting);
-    s.submit(kept);
-    await().until(() -> log.containsAll(List.of("start running", "start kept")));
-
-    var stopped = s.revoke(job -> ((FakeJob) job).key.startsWith("lost"));
-
-    stopped.get(5, TimeUnit.SECONDS);
-    assertThat(running.acks).hasValue(0);
-    assertThat(queued.acks).hasValue(0);
-    assertThat(waiting.acks).hasValue(0);
-    assertThat(log).doesNotContain("start queued", "start waiting");
-    assertThat(s.waitingLanes()).isZero();
-    // The other lane goes on and is acknowledged.
-    kept.gate.countDown();
-    await().until(() -> kept.acks.get() == 1);
-    assertThat(s.held()).isZero();
-
-    // Its record delivered again (the partition came back): it runs and is acknowledged.
-    FakeJob again = new FakeJob("lost", "again", 1);
-    s.submit(again);
-    await().until(() -> again.acks.get() == 1);
-    assertThat(running.acks).hasValue(0);
-  }
-
-  @Test
-  void aRevokedJobPausingBeforeARetryIsForgottenAtOnce() throws Exception {
-    WorkflowSequencer s = sequencer(1, 100);
-    FakeJob job = new FakeJob("k", "a", 1);
-    job.laterLeft = 100;
-    s.submit(job);
-    await().until(() -> log.contains("later a"));
-
-    s.revoke(j -> true).get(1, TimeUnit.SECONDS);
-
-    Thread.sleep(500);
-    assertThat(log).containsExactly("start a", "later a");
-    assertThat(job.acks).hasValue(0);
-    assertThat(s.held()).isZero();
-  }
-
-  @Test
   void aNewerJobDropsAPausedOneAtOnce() {
     WorkflowSequencer s = sequencer(1, 100);
     FakeJob job = new FakeJob("k", "a", 1);
