@@ -11,7 +11,6 @@ import io.pledge.bench.verify.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** Renders a {@link BenchReport} as Markdown and as the summary printed at the end. Pure. */
 public final class ReportRenderer {
@@ -51,20 +50,13 @@ public final class ReportRenderer {
     if (r.comparison() != null) {
       out.append(comparisonText(r.comparison(), r.bare())).append("\n\n");
     }
-    out.append(
-        table(
-            List.of("process", "CPU s", "+stages s", "CPU ms/req", "peak RSS MB", "starts"),
-            usageRows(r.usage())));
+    out.append(table(usageHeader("process"), usageRows(r.usage())));
     if (hasReplicas(r)) {
-      out.append('\n')
-          .append(
-              table(
-                  List.of("instance", "CPU s", "+stages s", "CPU ms/req", "peak RSS MB", "starts"),
-                  usageRows(r.instances())));
+      out.append('\n').append(table(usageHeader("instance"), usageRows(r.instances())));
     }
     if (r.history() != null) {
-      out.append('\n').append(historyText(r.history())).append('\n');
-      out.append(table(RESTART_HEADER, restartRows(r.history(), r.usage())));
+      out.append('\n').append(HistorySection.text(r.history())).append('\n');
+      out.append(table(HistorySection.HEADER, HistorySection.rows(r.history(), r.usage())));
     }
     out.append('\n');
     out.append(
@@ -183,24 +175,18 @@ public final class ReportRenderer {
       md.append(comparisonText(r.comparison(), b)).append("\n\n");
     }
     md.append("## Resources\n\n");
-    md.append(
-        markdownTable(
-            List.of("process", "CPU s", "+stages s", "CPU ms/req", "peak RSS MB", "starts"),
-            usageRows(r.usage())));
+    md.append(markdownTable(usageHeader("process"), usageRows(r.usage())));
     if (hasReplicas(r)) {
       md.append("\nPer instance (the rows above are their sums):\n\n");
-      md.append(
-          markdownTable(
-              List.of("instance", "CPU s", "+stages s", "CPU ms/req", "peak RSS MB", "starts"),
-              usageRows(r.instances())));
+      md.append(markdownTable(usageHeader("instance"), usageRows(r.instances())));
     }
     if (r.machine() != null) {
       md.append('\n').append(machineText(r.machine()));
     }
     if (r.history() != null) {
       md.append("\n## Ready after restart (history)\n\n");
-      md.append(historyText(r.history())).append("\n\n");
-      md.append(markdownTable(RESTART_HEADER, restartRows(r.history(), r.usage())));
+      md.append(HistorySection.text(r.history())).append("\n\n");
+      md.append(markdownTable(HistorySection.HEADER, HistorySection.rows(r.history(), r.usage())));
       md.append(
           "\n**ready s**: the new process's start until `/q/health/ready` answered 200;"
               + " **with up s**: from `deploy/local/up` on; **peak RSS MB**: the highest VmHWM of"
@@ -250,66 +236,11 @@ public final class ReportRenderer {
     return md.toString();
   }
 
-  static final List<String> RESTART_HEADER =
-      List.of("service", "stop s", "ready s", "with up s", "peak RSS MB");
-
   /** Whether the processes ran as replicas ({@code <service>-<i>}). */
   static boolean hasReplicas(BenchReport r) {
     return r.instances() != null
         && r.instances().stream()
             .anyMatch(u -> !io.pledge.bench.measure.ProcessSampler.NAMES.contains(u.name()));
-  }
-
-  static String historyText(BenchReport.HistoryReport h) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "History: %d resources pre-loaded, %d records (%.1f MB) in %.1f s, %.0f records/s. Written: %s.",
-            h.resources(),
-            h.records(),
-            h.megabytes(),
-            h.seconds(),
-            h.recordsPerSecond(),
-            h.written()));
-    long status = h.topicSizes().getOrDefault("pledge.status", 0L);
-    long requests = h.topicSizes().getOrDefault("pledge.requests", 0L);
-    long others =
-        h.topicSizes().entrySet().stream()
-            .filter(
-                e -> !e.getKey().equals("pledge.status") && !e.getKey().equals("pledge.requests"))
-            .mapToLong(Map.Entry::getValue)
-            .sum();
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "%nTopic sizes after the restarts (records): pledge.status %d, pledge.requests %d,"
-                + " others %d (%s).",
-            status,
-            requests,
-            others,
-            h.topicSizes()));
-    return sb.toString();
-  }
-
-  static List<List<String>> restartRows(BenchReport.HistoryReport h, List<ServiceUsage> usage) {
-    List<List<String>> rows = new ArrayList<>();
-    for (BenchReport.Restart r : h.restarts()) {
-      double rss =
-          usage.stream()
-              .filter(u -> u.name().equals(r.service()))
-              .mapToDouble(ServiceUsage::peakRssMb)
-              .findFirst()
-              .orElse(Double.NaN);
-      rows.add(
-          List.of(
-              r.service(),
-              num(r.stopSeconds()),
-              num(r.readySeconds()),
-              num(r.wallSeconds()),
-              Double.isNaN(rss) ? "-" : String.format(Locale.ROOT, "%.0f", rss)));
-    }
-    return rows;
   }
 
   /** One line per phase: p50 / p99 of each finer step. */
@@ -415,6 +346,11 @@ public final class ReportRenderer {
       }
     }
     return rows;
+  }
+
+  /** The header of a usage table whose rows are named by {@code first} (process or instance). */
+  static List<String> usageHeader(String first) {
+    return List.of(first, "CPU s", "+stages s", "CPU ms/req", "peak RSS MB", "starts");
   }
 
   static List<List<String>> usageRows(List<ServiceUsage> usage) {
