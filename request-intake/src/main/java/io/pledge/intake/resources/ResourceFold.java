@@ -9,6 +9,7 @@ import io.pledge.contract.request.RequestDeleted;
 import io.pledge.contract.resource.ResourceRecord;
 import io.pledge.contract.status.StatusFold;
 import io.pledge.intake.view.Hashes;
+import io.pledge.intake.view.RequestOrder;
 import java.util.Optional;
 
 /**
@@ -82,8 +83,7 @@ public final class ResourceFold {
     ResourceRecord.Request old = base.request();
     boolean newer =
         old == null
-            || neu.generation() > old.generation()
-            || (neu.generation() == old.generation() && !old.deleted());
+            || RequestOrder.applyReplaces(neu.generation(), old.generation(), old.deleted());
     return newer ? base.withRequest(neu) : base;
   }
 
@@ -95,7 +95,7 @@ public final class ResourceFold {
           new ResourceRecord.Request(
               r.generation(), Hashes.spec(doc), Hashes.meta(doc), doc, true));
     }
-    if (r.generation() < old.generation()) {
+    if (!RequestOrder.deleteApplies(r.generation(), old.generation())) {
       return base;
     }
     return base.withRequest(

@@ -184,10 +184,7 @@ public final class IntakeView {
         r.key(),
         neu,
         (old, n) ->
-            n.generation() > old.generation()
-                    || (n.generation() == old.generation() && !old.deleted())
-                ? n
-                : old);
+            RequestOrder.applyReplaces(n.generation(), old.generation(), old.deleted()) ? n : old);
     notify(r.key().toString());
   }
 
@@ -199,7 +196,9 @@ public final class IntakeView {
             return RequestState.applied(k, r.generation(), null, r.resource())
                 .asDeleted(r.generation());
           }
-          return r.generation() >= old.generation() ? old.asDeleted(r.generation()) : old;
+          return RequestOrder.deleteApplies(r.generation(), old.generation())
+              ? old.asDeleted(r.generation())
+              : old;
         });
     notify(r.key().toString());
   }
