@@ -216,15 +216,6 @@ public interface IntakeConfig {
   /** The resource owner's Kafka Streams settings (request-intake/DESIGN.md "The fold"). */
   interface Resources {
     /**
-     * Whether this instance runs the resource owner. Off by default while nothing reads {@code
-     * pledge.resources}: in shadow the fold cost intake about 9 ms and the broker about 12 ms of
-     * CPU per request (bench/README.md, "Backbone v2 so far"); the step that serves the view from
-     * it turns it on.
-     */
-    @WithDefault("false")
-    boolean enabled();
-
-    /**
      * The Kafka Streams {@code application.id}: its consumer group, and the prefix of its store's
      * changelog topic ({@code <id>-owner-changelog}). Every intake instance of one installation
      * uses the same id.

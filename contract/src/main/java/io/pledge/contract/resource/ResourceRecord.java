@@ -3,6 +3,8 @@ package io.pledge.contract.resource;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.status.ResourceStatus;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything Pledge knows about one resource or Promise, folded once by request-intake's resource
@@ -17,10 +19,23 @@ import io.pledge.contract.status.ResourceStatus;
  *     while no status event was seen for the key
  * @param firstReconciledGeneration the generation the resource first reached Reconciled at, 0 until
  *     it did: tells a first reconciliation ({@code created}) from a later one ({@code updated})
+ * @param sourceOffsets per input topic, the offset of the last event of this key folded in (every
+ *     event of a key is in the key's partition of each input, so the offset says which of them the
+ *     record covers): a reader that published an event itself keeps it on top of the record until a
+ *     record covers its offset. Absent in records folded before the field existed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResourceRecord(
-    String key, Request request, ResourceStatus status, long firstReconciledGeneration) {
+    String key,
+    Request request,
+    ResourceStatus status,
+    long firstReconciledGeneration,
+    Map<String, Long> sourceOffsets) {
+
+  public ResourceRecord {
+    // Sorted, so a re-processed record serialises to the same bytes.
+    sourceOffsets = sourceOffsets == null ? null : new TreeMap<>(sourceOffsets);
+  }
 
   /**
    * The last accepted request of a resource.
@@ -36,11 +51,28 @@ public record ResourceRecord(
 
   /** A record for {@code key} that nothing has been folded into yet. */
   public static ResourceRecord empty(String key) {
-    return new ResourceRecord(key, null, null, 0);
+    return new ResourceRecord(key, null, null, 0, null);
   }
 
   public ResourceRecord withRequest(Request r) {
-    return new ResourceRecord(key, r, status, firstReconciledGeneration);
+    return new ResourceRecord(key, r, status, firstReconciledGeneration, sourceOffsets);
+  }
+
+  /** The record with {@code offset} as the last event of {@code topic} folded into it. */
+  public ResourceRecord withSourceOffset(String topic, long offset) {
+    Map<String, Long> offsets =
+        sourceOffsets == null ? new TreeMap<>() : new TreeMap<>(sourceOffsets);
+    offsets.put(topic, offset);
+    return new ResourceRecord(key, request, status, firstReconciledGeneration, offsets);
+  }
+
+  /**
+   * Whether the event at {@code offset} of {@code topic} (in this key's partition) is folded into
+   * this record.
+   */
+  public boolean covers(String topic, long offset) {
+    Long last = sourceOffsets == null ? null : sourceOffsets.get(topic);
+    return last != null && last >= offset;
   }
 
   /**
@@ -52,6 +84,6 @@ public record ResourceRecord(
         firstReconciledGeneration == 0 && s != null && s.isReconciled()
             ? s.generation()
             : firstReconciledGeneration;
-    return new ResourceRecord(key, request, s, first);
+    return new ResourceRecord(key, request, s, first, sourceOffsets);
   }
 }

@@ -50,10 +50,26 @@ class ResourceRecordTest {
     assertThat(fresh.withStatus(reconciled).firstReconciledGeneration())
         .isEqualTo(reconciled.generation());
     assertThat(
-            new ResourceRecord(golden.key(), null, null, 7)
+            new ResourceRecord(golden.key(), null, null, 7, null)
                 .withStatus(reconciled)
                 .firstReconciledGeneration())
         .isEqualTo(7);
+  }
+
+  @Test
+  void coversTheEventsUpToItsSourceOffsetPerTopic() throws IOException {
+    ResourceRecord golden =
+        EventCodec.data(EventCodec.read(golden("pledge.resource.folded")), ResourceRecord.class);
+
+    assertThat(golden.covers("pledge.requests", 41)).isTrue();
+    assertThat(golden.covers("pledge.requests", 42)).isFalse();
+    assertThat(golden.covers("pledge.status", 300)).isTrue();
+    assertThat(golden.covers("pledge.logs", 0)).as("a topic never folded in").isFalse();
+    assertThat(ResourceRecord.empty("k").covers("pledge.status", 0)).isFalse();
+    ResourceRecord moved = golden.withSourceOffset("pledge.requests", 50);
+    assertThat(moved.covers("pledge.requests", 50)).isTrue();
+    assertThat(moved.covers("pledge.status", 317)).as("other topics keep theirs").isTrue();
+    assertThat(golden.covers("pledge.requests", 50)).as("the original is unchanged").isFalse();
   }
 
   private static String golden(String type) throws IOException {

@@ -24,7 +24,7 @@ import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PolicyEntry;
 import io.pledge.intake.view.PromiseEntry;
 import io.pledge.intake.view.RequestState;
-import io.pledge.intake.view.ViewLifecycle;
+import io.pledge.intake.view.ViewReadiness;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,15 +50,15 @@ public class ApplyService {
   private final IntakeView view;
   private final EventPublisher publisher;
   private final IntakeConfig config;
-  private final ViewLifecycle lifecycle;
+  private final ViewReadiness readiness;
   private final KeyLocks locks = new KeyLocks(256);
 
   ApplyService(
-      IntakeView view, EventPublisher publisher, IntakeConfig config, ViewLifecycle lifecycle) {
+      IntakeView view, EventPublisher publisher, IntakeConfig config, ViewReadiness readiness) {
     this.view = view;
     this.publisher = publisher;
     this.config = config;
-    this.lifecycle = lifecycle;
+    this.readiness = readiness;
   }
 
   /**
@@ -434,7 +434,7 @@ public class ApplyService {
   }
 
   private void requireReady() {
-    if (!lifecycle.caughtUp()) {
+    if (!readiness.ready()) {
       throw ProblemException.unavailable(
           "request-intake is still replaying its state from Kafka; retry in a moment");
     }

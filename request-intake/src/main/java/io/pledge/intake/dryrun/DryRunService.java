@@ -12,7 +12,7 @@ import io.pledge.intake.apply.ApplyPlanner;
 import io.pledge.intake.apply.Change;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.view.IntakeView;
-import io.pledge.intake.view.ViewLifecycle;
+import io.pledge.intake.view.ViewReadiness;
 import io.pledge.kafka.health.VitalThreads;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -54,7 +54,7 @@ public class DryRunService {
   private final IntakeView view;
   private final IntakeConfig config;
   private final DryRunConfig dryRuns;
-  private final ViewLifecycle lifecycle;
+  private final ViewReadiness readiness;
   private final DryRunPublisher publisher;
   private final Config rawConfig;
   private final Semaphore inFlight;
@@ -66,13 +66,13 @@ public class DryRunService {
       IntakeView view,
       IntakeConfig config,
       DryRunConfig dryRuns,
-      ViewLifecycle lifecycle,
+      ViewReadiness readiness,
       DryRunPublisher publisher,
       Config rawConfig) {
     this.view = view;
     this.config = config;
     this.dryRuns = dryRuns;
-    this.lifecycle = lifecycle;
+    this.readiness = readiness;
     this.publisher = publisher;
     this.rawConfig = rawConfig;
     this.inFlight = new Semaphore(Math.max(1, dryRuns.maxInFlight()));
@@ -99,7 +99,7 @@ public class DryRunService {
   public Response dryRun(List<JsonNode> documents, String requester) {
     long started = System.nanoTime();
     requireOneRequest(documents);
-    if (!lifecycle.caughtUp()) {
+    if (!readiness.ready()) {
       throw ProblemException.unavailable(
           "request-intake is still replaying its state from Kafka; retry in a moment");
     }

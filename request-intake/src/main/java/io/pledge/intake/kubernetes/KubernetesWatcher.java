@@ -22,7 +22,7 @@ import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PromiseEntry;
 import io.pledge.intake.view.RequestState;
 import io.pledge.intake.view.StatusRenderer;
-import io.pledge.intake.view.ViewLifecycle;
+import io.pledge.intake.view.ViewReadiness;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,7 +71,7 @@ public class KubernetesWatcher {
   private final Instance<KubernetesClient> clients;
   private final ApplyService service;
   private final IntakeView view;
-  private final ViewLifecycle lifecycle;
+  private final ViewReadiness readiness;
   private final Map<String, Watched> requestInformers = new ConcurrentHashMap<>();
   private final Map<String, JsonNode> rejections = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
@@ -89,12 +89,12 @@ public class KubernetesWatcher {
       Instance<KubernetesClient> clients,
       ApplyService service,
       IntakeView view,
-      ViewLifecycle lifecycle) {
+      ViewReadiness readiness) {
     this.config = config;
     this.clients = clients;
     this.service = service;
     this.view = view;
-    this.lifecycle = lifecycle;
+    this.readiness = readiness;
   }
 
   /** One informer and the API it watches; {@code promise} is null for the Promise informer. */
@@ -372,7 +372,7 @@ public class KubernetesWatcher {
     if (!config.kubernetes().writeStatus()) {
       return;
     }
-    if (!lifecycle.caughtUp()) {
+    if (!readiness.ready()) {
       throw new RetryLater(); // a half-replayed view would write a status from the past
     }
     Watched watched;

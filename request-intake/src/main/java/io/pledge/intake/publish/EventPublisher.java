@@ -10,10 +10,12 @@ import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.telemetry.IntakeMetrics;
 import io.pledge.intake.view.IntakeView;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -79,11 +81,15 @@ public class EventPublisher {
     }
     MutinyEmitter<String> emitter = emitterFor(type);
     // The record continues the current trace (the REST call's, or the inbound record's): the
-    // connector writes it as a traceparent header.
+    // connector writes it as a traceparent header. The connector puts the record's topic and
+    // offset into the outgoing metadata on acknowledgement: the view keeps the event on top of the
+    // folded record until the owner has folded that offset.
+    OutgoingMessageMetadata<RecordMetadata> written = new OutgoingMessageMetadata<>();
     Message<String> message =
         Message.of(EventCodec.write(event))
             .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(subject).build())
-            .addMetadata(TracingMetadata.withCurrent(Context.current()));
+            .addMetadata(TracingMetadata.withCurrent(Context.current()))
+            .addMetadata(written);
     view.expectOwn(event);
     try {
       emitter.sendMessage(message).await().atMost(config.publishTimeout());
@@ -97,7 +103,13 @@ public class EventPublisher {
               + subject
               + "; retry the request");
     }
-    view.applyOwn(event);
+    RecordMetadata at = written.getResult();
+    if (at != null) {
+      view.applyOwn(event, at.topic(), at.offset());
+    } else {
+      // Not seen with the Kafka connector; without an offset the event cannot be kept pending.
+      LOG.warnf("No offset for %s about %s; the view shows it once folded", type.type(), subject);
+    }
     if (correlationId != null) {
       countInbound(type, data);
     }

@@ -7,12 +7,16 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Runs the resource owner from start-up to shutdown when {@code pledge.intake.resources.enabled}.
- * In this step it runs in shadow: it writes {@code pledge.resources}, and the view is still folded
- * from the history by {@link io.pledge.intake.view.ViewLifecycle}.
+ * Runs the resource owner from start-up to shutdown: it writes {@code pledge.resources}, which the
+ * view reads ({@link io.pledge.intake.view.ViewLifecycle}). Every intake instance runs it with the
+ * same application id, so the instances share its tasks.
  */
 @ApplicationScoped
 public class ResourceFoldLifecycle {
@@ -20,6 +24,7 @@ public class ResourceFoldLifecycle {
   private final IntakeConfig config;
   private final Config rawConfig;
   private StreamsRunner runner;
+  private FoldCatchUp catchUp;
 
   ResourceFoldLifecycle(IntakeConfig config, Config rawConfig) {
     this.config = config;
@@ -28,10 +33,13 @@ public class ResourceFoldLifecycle {
 
   void start(@Observes StartupEvent ignored) {
     IntakeConfig.Resources r = config.resources();
-    if (!r.enabled()) {
-      return;
-    }
     IntakeConfig.TopicNames t = config.topics();
+    catchUp =
+        new FoldCatchUp(
+            KafkaClientProperties.of(rawConfig),
+            r.applicationId(),
+            List.of(t.requests(), t.status()),
+            t.resources());
     runner =
         new StreamsRunner(
             ResourceTopology.build(
@@ -48,6 +56,28 @@ public class ResourceFoldLifecycle {
     if (runner != null) {
       runner.close();
     }
+    if (catchUp != null) {
+      catchUp.close();
+    }
+  }
+
+  /**
+   * Once the owner runs and has folded what its inputs held at start-up: the offsets of {@code
+   * pledge.resources} a reader must reach to see all of it.
+   */
+  public Optional<Map<TopicPartition, Long>> foldedEnds() {
+    if (!running()) {
+      return Optional.empty();
+    }
+    return catchUp.outputEnds();
+  }
+
+  /**
+   * True unless the owner stopped or failed; a rebalance (another instance joining) does not count
+   * against it.
+   */
+  public boolean alive() {
+    return runner != null && runner.state().isRunningOrRebalancing();
   }
 
   /** True while the owner runs: every task assigned, its store restored. */

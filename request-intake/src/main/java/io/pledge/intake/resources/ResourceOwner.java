@@ -5,6 +5,7 @@ import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.resource.ResourceRecord;
+import io.pledge.intake.view.ResourceFold;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -19,8 +20,8 @@ import org.jboss.logging.Logger;
 /**
  * The owner of the keys of one partition: folds each event of {@code pledge.requests} and {@code
  * pledge.status} into the key's {@link ResourceRecord} ({@link ResourceFold}), keeps it in the
- * store {@link #STORE}, and forwards every changed record as a {@code pledge.resource.folded}
- * event.
+ * store {@link #STORE}, and forwards the record after every event of the key as a {@code
+ * pledge.resource.folded} event.
  *
  * <p>Deterministic: each output is a function of the store and the input record only. The event id
  * is a name-based UUID of the input's topic, partition and offset, its time the input record's
@@ -57,7 +58,11 @@ final class ResourceOwner implements Processor<String, String, String, String> {
     if (record.value() == null) {
       return; // neither input is compacted: a null value means nothing here
     }
-    String origin = origin();
+    RecordMetadata at =
+        context
+            .recordMetadata()
+            .orElseThrow(() -> new IllegalStateException("a record without metadata"));
+    String origin = origin(at);
     CloudEvent event;
     Optional<String> key;
     try {
@@ -75,14 +80,14 @@ final class ResourceOwner implements Processor<String, String, String, String> {
     ResourceRecord current = stored == null ? null : read(stored);
     ResourceRecord next;
     try {
-      next = ResourceFold.apply(current, key.get(), event);
+      // Every event of the key moves its source offset, even one that changes nothing else: a
+      // reader holding its own event on top of the record learns from it that it was folded.
+      next =
+          ResourceFold.apply(current, key.get(), event).withSourceOffset(at.topic(), at.offset());
     } catch (RuntimeException e) {
       // Data the fold cannot take (missing fields included): skipped, as the view's replay skips
       // it, rather than stopping the fold of every other key. Deterministic: a re-run skips it too.
       LOG.warnf("Skipping event %s of %s the fold cannot take: %s", event.type(), origin, e);
-      return;
-    }
-    if (next == current) {
       return;
     }
     store.put(key.get(), write(next));
@@ -101,14 +106,7 @@ final class ResourceOwner implements Processor<String, String, String, String> {
     context.forward(new Record<>(key.get(), EventCodec.write(folded), record.timestamp()));
   }
 
-  /** {@code <topic>-<partition>@<offset>} of the record being processed. */
-  private String origin() {
-    return context
-        .recordMetadata()
-        .map(ResourceOwner::origin)
-        .orElseThrow(() -> new IllegalStateException("a record without metadata"));
-  }
-
+  /** {@code <topic>-<partition>@<offset>} of a record. */
   private static String origin(RecordMetadata m) {
     return m.topic() + "-" + m.partition() + "@" + m.offset();
   }

@@ -10,10 +10,9 @@ import io.pledge.contract.notification.NotificationPolicyApplied;
 import io.pledge.contract.notification.NotificationPolicyDeleted;
 import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.contract.promise.PromiseDeleted;
-import io.pledge.contract.request.RequestApplied;
-import io.pledge.contract.request.RequestDeleted;
+import io.pledge.contract.resource.ResourceRecord;
 import io.pledge.contract.status.ResourceStatus;
-import io.pledge.contract.status.StatusFold;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,17 +20,23 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
- * What request-intake knows, folded from the events it replays and publishes: Promises,
- * Destinations and state stores, NotificationPolicies, the last accepted request per resource, and
- * the status of every resource and Promise. Safe for concurrent use by the replay thread and
- * request threads.
+ * What request-intake knows: Promises, Destinations and state stores, NotificationPolicies (from
+ * their compacted topics), and per resource or Promise its {@link ResourceRecord}: the last
+ * accepted request and the status, as the resource owner folded them into {@code pledge.resources}.
+ * Nothing here replays {@code pledge.requests} or {@code pledge.status}. Safe for concurrent use by
+ * the reading thread and request threads.
  *
- * <p>An event this service publishes is applied twice over: right after the broker acknowledges it
- * (so the next request sees it) and again when the replay reads it back. {@link #expectOwn} marks
- * its id first, and whichever path comes first applies it; the other skips it.
+ * <p>An event this service publishes must be visible to the next request at once, before the owner
+ * has folded it. A table event (Promise, Destination, policy) is applied right after the broker
+ * acknowledges it and again when the table is read back; {@link #expectOwn} marks its id first, and
+ * whichever path comes first applies it. A request or status event is kept as pending on top of the
+ * key's folded record, by its topic and offset, until a folded record {@linkplain
+ * ResourceRecord#covers covers} that offset: comparing generations would not do, as a reconcile or
+ * a metadata change keeps the generation.
  */
 public final class IntakeView {
 
@@ -43,10 +48,15 @@ public final class IntakeView {
   private final Map<String, DestinationApplied> destinations = new ConcurrentHashMap<>();
   private final Map<String, PolicyEntry> policies = new ConcurrentHashMap<>();
   private final Map<String, Long> deletedPolicyGenerations = new ConcurrentHashMap<>();
-  private final Map<ResourceKey, RequestState> requests = new ConcurrentHashMap<>();
-  private final Map<String, ResourceStatus> statuses = new ConcurrentHashMap<>();
+  private final Map<String, ResourceRecord> folded = new ConcurrentHashMap<>();
+  private final Map<String, List<PendingEvent>> pending = new ConcurrentHashMap<>();
+
+  /** What readers see per key: the folded record with this instance's pending events on top. */
+  private final Map<String, ResourceRecord> records = new ConcurrentHashMap<>();
+
   private final Map<String, Boolean> ownEvents = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  private final Object[] stripes = newStripes(64);
 
   public IntakeView(boolean rejectUnknownFields) {
     this.rejectUnknownFields = rejectUnknownFields;
@@ -58,7 +68,28 @@ public final class IntakeView {
 
   /** Marks {@code event} as published by this instance, before it is sent. */
   public void expectOwn(CloudEvent event) {
-    ownEvents.put(event.id(), Boolean.FALSE);
+    if (isTableEvent(event)) {
+      ownEvents.put(event.id(), Boolean.FALSE);
+    }
+  }
+
+  /** An event of the Promise, Destination or policy tables, which this view reads back itself. */
+  private static boolean isTableEvent(CloudEvent event) {
+    return event
+        .eventType()
+        .map(
+            t ->
+                switch (t) {
+                  case PROMISE_APPLIED,
+                          PROMISE_DELETED,
+                          DESTINATION_APPLIED,
+                          DESTINATION_DELETED,
+                          NOTIFICATION_POLICY_APPLIED,
+                          NOTIFICATION_POLICY_DELETED ->
+                      true;
+                  default -> false;
+                })
+        .orElse(false);
   }
 
   /** Forgets an own event whose publication failed; if it lands anyway, replay applies it. */
@@ -66,15 +97,119 @@ public final class IntakeView {
     ownEvents.remove(event.id());
   }
 
-  /** Applies an event this instance published, once the broker acknowledged it. */
-  public void applyOwn(CloudEvent event) {
-    applyOnce(event);
+  /**
+   * Applies an event this instance published, once the broker acknowledged it at {@code offset} of
+   * {@code topic}.
+   */
+  public void applyOwn(CloudEvent event, String topic, long offset) {
+    if (isTableEvent(event)) {
+      applyOnce(event);
+      return;
+    }
+    Optional<String> key = ResourceFold.keyOf(event);
+    if (key.isEmpty()) {
+      return; // a reconcile: not part of this view
+    }
+    String k = key.get();
+    synchronized (lock(k)) {
+      ResourceRecord current = folded.get(k);
+      if (current != null && current.covers(topic, offset)) {
+        return; // the owner folded it already
+      }
+      pending
+          .computeIfAbsent(k, x -> new ArrayList<>())
+          .add(new PendingEvent(event, topic, offset));
+      refresh(k);
+    }
   }
 
-  /** Applies an event read from a topic. Unreadable events are logged and skipped. */
+  /**
+   * Applies an event read from a table topic. A request or status event is folded into its key's
+   * record here, as the owner would fold it: for views that have no owner behind them.
+   */
   public void applyReplayed(CloudEvent event) {
-    applyOnce(event);
+    if (isTableEvent(event)) {
+      applyOnce(event);
+      return;
+    }
+    Optional<String> key = ResourceFold.keyOf(event);
+    if (key.isEmpty()) {
+      return; // a type this version does not know, or one not part of this view
+    }
+    synchronized (lock(key.get())) {
+      ResourceRecord current = folded.get(key.get());
+      ResourceRecord next = ResourceFold.apply(current, key.get(), event);
+      if (next != current) {
+        folded.put(key.get(), next);
+        refresh(key.get());
+      }
+    }
   }
+
+  /**
+   * Takes the owner's newest record of its key, and drops the pending own events it covers. Records
+   * of a key arrive in the order the owner wrote them (one partition), so the newest one wins.
+   */
+  public void applyFolded(ResourceRecord record) {
+    String k = record.key();
+    synchronized (lock(k)) {
+      folded.put(k, record);
+      List<PendingEvent> own = pending.get(k);
+      if (own != null) {
+        own.removeIf(p -> record.covers(p.topic(), p.offset()));
+        if (own.isEmpty()) {
+          pending.remove(k);
+        }
+      }
+      refresh(k);
+    }
+  }
+
+  /** A compaction tombstone on {@code pledge.resources}: the owner forgot the key. */
+  public void foldedTombstone(String key) {
+    synchronized (lock(key)) {
+      folded.remove(key);
+      refresh(key);
+    }
+  }
+
+  /** Own events of {@code key} the owner has not folded yet (for diagnostics and tests). */
+  public int pendingOwnEvents(String key) {
+    List<PendingEvent> own = pending.get(key);
+    return own == null ? 0 : own.size();
+  }
+
+  private void refresh(String key) {
+    ResourceRecord record = folded.get(key);
+    for (PendingEvent p : pending.getOrDefault(key, List.of())) {
+      record = ResourceFold.apply(record, key, p.event());
+    }
+    if (record == null) {
+      records.remove(key);
+    } else {
+      records.put(key, record);
+    }
+    notify(key);
+  }
+
+  /**
+   * One monitor per key, from a fixed stripe: updates of one key (reading thread and publishers)
+   * are serialised, different keys rarely wait for each other.
+   */
+  private Object lock(String key) {
+    return stripes[Math.floorMod(key.hashCode(), stripes.length)];
+  }
+
+  private static Object[] newStripes(int n) {
+    Object[] s = new Object[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = new Object();
+    }
+    return s;
+  }
+
+  /** An event this instance published that the owner has not folded yet. */
+  private record PendingEvent(CloudEvent event, String topic, long offset) {}
 
   private void applyOnce(CloudEvent event) {
     if (!ownEvents.containsKey(event.id())) {
@@ -112,12 +247,9 @@ public final class IntakeView {
           policyApplied(EventCodec.data(event, NotificationPolicyApplied.class));
       case NOTIFICATION_POLICY_DELETED ->
           policyDeleted(EventCodec.data(event, NotificationPolicyDeleted.class).name());
-      case REQUEST_APPLIED -> requestApplied(EventCodec.data(event, RequestApplied.class));
-      case REQUEST_DELETED -> requestDeleted(EventCodec.data(event, RequestDeleted.class));
-      case RECONCILE_REQUESTED, WORK_UPSERTED, WORK_WITHDRAWN, PIPELINE_LOG -> {
-        // not part of this view
+      default -> {
+        // requests and status are folded by the owner; the rest is not part of this view
       }
-      default -> fold(event);
     }
   }
 
@@ -176,39 +308,6 @@ public final class IntakeView {
   public void policyTombstone(String name) {
     policies.remove(name);
     deletedPolicyGenerations.remove(name);
-  }
-
-  private void requestApplied(RequestApplied r) {
-    RequestState neu = RequestState.applied(r.key(), r.generation(), r.specHash(), r.resource());
-    requests.merge(
-        r.key(),
-        neu,
-        (old, n) ->
-            RequestOrder.applyReplaces(n.generation(), old.generation(), old.deleted()) ? n : old);
-    notify(r.key().toString());
-  }
-
-  private void requestDeleted(RequestDeleted r) {
-    requests.compute(
-        r.key(),
-        (k, old) -> {
-          if (old == null) {
-            return RequestState.applied(k, r.generation(), null, r.resource())
-                .asDeleted(r.generation());
-          }
-          return RequestOrder.deleteApplies(r.generation(), old.generation())
-              ? old.asDeleted(r.generation())
-              : old;
-        });
-    notify(r.key().toString());
-  }
-
-  private void fold(CloudEvent event) {
-    if (event.subject() == null) {
-      return;
-    }
-    statuses.compute(event.subject(), (k, s) -> StatusFold.apply(s, event));
-    notify(event.subject());
   }
 
   private void notify(String key) {
@@ -278,29 +377,45 @@ public final class IntakeView {
   }
 
   public Optional<RequestState> request(ResourceKey key) {
-    return Optional.ofNullable(requests.get(key));
+    return Optional.ofNullable(records.get(key.toString()))
+        .map(ResourceRecord::request)
+        .map(r -> requestState(key, r));
+  }
+
+  private static RequestState requestState(ResourceKey key, ResourceRecord.Request r) {
+    return new RequestState(
+        key, r.generation(), r.specHash(), r.metaHash(), r.document(), r.deleted());
   }
 
   /** The requests of one Promise in one namespace (any namespace when null), deleted included. */
   public List<RequestState> requests(String namespace, String promise) {
-    return requests.values().stream()
-        .filter(r -> namespace == null || r.key().namespace().equals(namespace))
-        .filter(r -> r.key().promise().equals(promise))
-        .sorted(Comparator.comparing(r -> r.key().toString()))
-        .toList();
+    return requestsWhere(
+        k -> (namespace == null || k.namespace().equals(namespace)) && k.promise().equals(promise));
   }
 
   /** The requests of every Promise in one namespace, deleted included. */
   public List<RequestState> requestsIn(String namespace) {
-    return requests.values().stream()
-        .filter(r -> r.key().namespace().equals(namespace))
-        .sorted(Comparator.comparing(r -> r.key().toString()))
-        .toList();
+    return requestsWhere(k -> k.namespace().equals(namespace));
+  }
+
+  private List<RequestState> requestsWhere(Predicate<ResourceKey> wanted) {
+    List<RequestState> found = new ArrayList<>();
+    for (ResourceRecord r : records.values()) {
+      if (r.request() == null) {
+        continue; // a Promise's record, or a key only status was seen for
+      }
+      ResourceKey key = ResourceKey.parse(r.key());
+      if (wanted.test(key)) {
+        found.add(requestState(key, r.request()));
+      }
+    }
+    found.sort(Comparator.comparing(r -> r.key().toString()));
+    return found;
   }
 
   /** The folded status of a resource key or Promise name, if any event was seen for it. */
   public Optional<ResourceStatus> status(String key) {
-    return Optional.ofNullable(statuses.get(key));
+    return Optional.ofNullable(records.get(key)).map(ResourceRecord::status);
   }
 
   /** The newest generation known for a resource, from its request or its status. */

@@ -5,19 +5,19 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the view has replayed the Promise, Destination, request and status topics. */
+/** Ready while the view serves a state it may answer from ({@link ViewReadiness}). */
 @Readiness
 @ApplicationScoped
 public class ReplayHealthCheck implements HealthCheck {
 
-  private final ViewLifecycle lifecycle;
+  private final ViewReadiness readiness;
 
-  ReplayHealthCheck(ViewLifecycle lifecycle) {
-    this.lifecycle = lifecycle;
+  ReplayHealthCheck(ViewReadiness readiness) {
+    this.readiness = readiness;
   }
 
   @Override
   public HealthCheckResponse call() {
-    return HealthCheckResponse.named("intake-view-replay").status(lifecycle.caughtUp()).build();
+    return HealthCheckResponse.named("intake-view-replay").status(readiness.ready()).build();
   }
 }

@@ -3,12 +3,14 @@ package io.pledge.intake.view;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.MalformedEventException;
+import io.pledge.contract.resource.ResourceRecord;
 import io.pledge.kafka.health.VitalThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,7 +25,8 @@ import org.jboss.logging.MDC;
  * Reads the topics the view is folded from, every partition from the beginning, then keeps
  * following them, on its own thread. It is not a consumer group member: every instance reads
  * everything and commits nothing. {@link #caughtUp()} turns true once it has read up to the end
- * offsets it saw when it started.
+ * offsets it saw when it started. It reads {@code read_committed}: the resource owner writes its
+ * folded records in transactions.
  *
  * <p>An unreadable record is logged and skipped: every instance reads it, so sending it to a
  * dead-letter topic from here would send it once per instance and restart.
@@ -48,6 +51,7 @@ public final class TopicReplayer implements AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean caughtUp;
   private volatile KafkaConsumer<String, String> consumer;
+  private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
   private VitalThreads threads;
 
   /**
@@ -55,20 +59,20 @@ public final class TopicReplayer implements AutoCloseable {
    * @param promisesTopic compacted; a tombstone there deletes a Promise
    * @param destinationsTopic compacted; a tombstone there deletes a Destination or state store
    * @param policiesTopic compacted; a tombstone there deletes a NotificationPolicy
-   * @param otherTopics the other topics folded into the view
+   * @param resourcesTopic compacted folded records; a tombstone there forgets a resource
    */
   public TopicReplayer(
       Map<String, String> kafka,
       String promisesTopic,
       String destinationsTopic,
       String policiesTopic,
-      List<String> otherTopics,
+      String resourcesTopic,
       IntakeView view) {
     this(
         kafka,
-        topics(List.of(promisesTopic, destinationsTopic, policiesTopic), otherTopics),
+        List.of(promisesTopic, destinationsTopic, policiesTopic, resourcesTopic),
         "request-intake-view",
-        viewSink(promisesTopic, destinationsTopic, policiesTopic, view));
+        viewSink(promisesTopic, destinationsTopic, policiesTopic, resourcesTopic, view));
   }
 
   /**
@@ -84,6 +88,7 @@ public final class TopicReplayer implements AutoCloseable {
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     this.topics = List.copyOf(topics);
@@ -91,23 +96,27 @@ public final class TopicReplayer implements AutoCloseable {
     this.threadName = clientId + "-replay";
   }
 
-  private static List<String> topics(List<String> tables, List<String> other) {
-    List<String> all = new ArrayList<>(tables);
-    all.addAll(other);
-    return all;
-  }
-
   private static Sink viewSink(
-      String promisesTopic, String destinationsTopic, String policiesTopic, IntakeView view) {
+      String promisesTopic,
+      String destinationsTopic,
+      String policiesTopic,
+      String resourcesTopic,
+      IntakeView view) {
     return new Sink() {
       @Override
       public void event(String topic, CloudEvent event) {
-        view.applyReplayed(event);
+        if (topic.equals(resourcesTopic)) {
+          view.applyFolded(EventCodec.data(event, ResourceRecord.class));
+        } else {
+          view.applyReplayed(event);
+        }
       }
 
       @Override
       public void tombstone(String topic, String key) {
-        if (topic.equals(promisesTopic)) {
+        if (topic.equals(resourcesTopic)) {
+          view.foldedTombstone(key);
+        } else if (topic.equals(promisesTopic)) {
           view.promiseTombstone(key);
         } else if (topic.equals(destinationsTopic)) {
           view.destinationTombstone(key);
@@ -129,6 +138,16 @@ public final class TopicReplayer implements AutoCloseable {
     return caughtUp;
   }
 
+  /** True once every partition in {@code offsets} was read up to at least its offset there. */
+  public boolean reached(Map<TopicPartition, Long> offsets) {
+    for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
+      if (positions.getOrDefault(e.getKey(), -1L) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void run() {
     Map<TopicPartition, Long> endAtStart = null;
     while (running) {
@@ -145,6 +164,9 @@ public final class TopicReplayer implements AutoCloseable {
         }
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
           handle(r);
+        }
+        for (TopicPartition tp : endAtStart.keySet()) {
+          positions.put(tp, consumer.position(tp));
         }
         if (!caughtUp && reached(consumer, endAtStart)) {
           caughtUp = true;

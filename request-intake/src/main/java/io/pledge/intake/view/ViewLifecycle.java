@@ -13,12 +13,13 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Creates the view and the log store at start-up and replays the topics into them until shutdown.
- * The log store has its own consumer: {@code pledge.logs} can be large, and readiness does not wait
- * for it.
+ * Creates the view and the log store at start-up and reads the tables (Promises, Destinations,
+ * policies, folded resources) and the logs into them until shutdown. The log store has its own
+ * consumer: {@code pledge.logs} can be large, and readiness does not wait for it.
  */
 @ApplicationScoped
 public class ViewLifecycle {
@@ -60,12 +61,7 @@ public class ViewLifecycle {
     IntakeConfig.TopicNames t = config.topics();
     replayer =
         new TopicReplayer(
-            kafkaClientConfig(),
-            t.promises(),
-            t.destinations(),
-            t.policies(),
-            List.of(t.requests(), t.status()),
-            view);
+            kafkaClientConfig(), t.promises(), t.destinations(), t.policies(), t.resources(), view);
     replayer.start(threads);
     logReplayer =
         new TopicReplayer(
@@ -85,6 +81,11 @@ public class ViewLifecycle {
   /** True once the replay reached the end offsets seen at start-up. */
   public boolean caughtUp() {
     return replayer != null && replayer.caughtUp();
+  }
+
+  /** True once the view has read every partition in {@code offsets} up to its offset there. */
+  public boolean reached(Map<TopicPartition, Long> offsets) {
+    return replayer != null && replayer.reached(offsets);
   }
 
   /** True once the log replay reached the end offsets of {@code pledge.logs} seen at start-up. */

@@ -7,6 +7,7 @@ import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.resource.ResourceRecord;
 import io.pledge.contract.status.StatusFold;
+import io.pledge.intake.view.GoldenEvents;
 import io.pledge.kafka.streams.StreamsRunner;
 import io.pledge.testkit.kafka.EmbeddedKafka;
 import java.time.Duration;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class ResourceOwnerRestoreTest {
 
-  static final String KEY = ResourceFoldTest.KEY;
+  static final String KEY = GoldenEvents.KEY;
   static final Duration WAIT = Duration.ofSeconds(60);
 
   private final EmbeddedKafka kafka = EmbeddedKafka.shared();

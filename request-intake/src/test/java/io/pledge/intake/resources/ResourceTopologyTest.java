@@ -10,6 +10,7 @@ import io.pledge.contract.event.EventSchemas;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.resource.ResourceRecord;
 import io.pledge.contract.status.StatusFold;
+import io.pledge.intake.view.GoldenEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /** The owner's topology without a broker: what it folds, stores and forwards. */
 class ResourceTopologyTest {
 
-  static final String KEY = ResourceFoldTest.KEY;
+  static final String KEY = GoldenEvents.KEY;
   static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
 
   private TopologyTestDriver driver;
@@ -90,11 +91,22 @@ class ResourceTopologyTest {
   }
 
   @Test
-  void forwardsNothingForEventsThatChangeNothing() {
+  void anEventThatChangesNothingElseMovesTheSourceOffset() {
     requests.pipeInput(KEY, GoldenEvents.json("pledge.request.applied"), T0);
-    resources.readKeyValuesToList();
+    ResourceRecord first = record(resources.readKeyValuesToList().get(0).value);
 
     requests.pipeInput(KEY, GoldenEvents.json("pledge.request.applied"), T0);
+    List<KeyValue<String, String>> out = resources.readKeyValuesToList();
+
+    // A reader that published the second copy itself learns from this record that it was folded.
+    assertThat(out).hasSize(1);
+    ResourceRecord again = record(out.get(0).value);
+    assertThat(again.sourceOffsets()).isEqualTo(Map.of(Topics.REQUESTS, 1L));
+    assertThat(again.withSourceOffset(Topics.REQUESTS, 0)).isEqualTo(first);
+  }
+
+  @Test
+  void forwardsNothingForRecordsThatAreNoResourceEvent() {
     requests.pipeInput(KEY, GoldenEvents.json("pledge.request.reconcile"), T0);
     requests.pipeInput(KEY, "not an event", T0);
     requests.pipeInput(KEY, (String) null, T0);

@@ -10,14 +10,13 @@ import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
-import io.pledge.contract.pipeline.PipelineStarted;
-import io.pledge.contract.pipeline.WorkflowRef;
 import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.contract.promise.PromiseDeleted;
+import io.pledge.contract.request.ReconcileRequested;
 import io.pledge.contract.request.RequestAccepted;
 import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.request.RequestDeleted;
-import io.pledge.contract.status.ResourceStatus;
+import io.pledge.contract.resource.ResourceRecord;
 import io.pledge.contract.work.WorkRemoved;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,31 +40,93 @@ class IntakeViewTest {
         .get(0);
   }
 
+  private static CloudEvent applied(long generation, String specHash) {
+    return CODEC.event(
+        EventType.REQUEST_APPLIED,
+        KEY.toString(),
+        new RequestApplied(KEY, generation, specHash, resource(generation)));
+  }
+
+  /** The owner's record of {@code KEY} after {@code events}, read at the given offsets. */
+  private static ResourceRecord folded(long requestsOffset, CloudEvent... events) {
+    ResourceRecord r = null;
+    for (CloudEvent e : events) {
+      r = ResourceFold.apply(r, KEY.toString(), e);
+    }
+    return r.withSourceOffset("pledge.requests", requestsOffset);
+  }
+
   @Test
-  void appliesAnOwnEventOnceWhicheverPathSeesItFirst() {
-    CloudEvent accepted =
-        CODEC.event(
-            EventType.REQUEST_ACCEPTED,
-            KEY.toString(),
-            new RequestAccepted(KEY, 1, "h", "apply", null));
-    CloudEvent started =
-        CODEC.event(
-            EventType.PIPELINE_STARTED,
-            KEY.toString(),
-            new PipelineStarted(
-                new WorkflowRef(KEY.toString(), "resource", "configure", 1), "p", 0, 1, 1));
-    List<ResourceStatus> seen = new ArrayList<>();
-    view.addListener(k -> view.status(k).ifPresent(seen::add));
+  void keepsAnOwnEventOnTopOfOlderFoldedRecordsUntilOneCoversItsOffset() {
+    CloudEvent first = applied(1, "h1");
+    CloudEvent second = applied(2, "h2");
+    view.applyFolded(folded(10, first));
 
-    view.expectOwn(accepted);
-    view.applyReplayed(accepted); // the replay read it back before the publisher returned
-    view.applyReplayed(started);
-    view.applyOwn(accepted);
+    view.expectOwn(second);
+    view.applyOwn(second, "pledge.requests", 11);
+    assertThat(view.lastGeneration(KEY)).isEqualTo(2);
 
-    assertThat(seen).hasSize(2);
-    assertThat(view.status(KEY.toString()).orElseThrow().pipelines())
-        .extracting(p -> p.phase())
-        .containsExactly("Running");
+    // A record the owner wrote before it read our event: the own event stays on top of it.
+    view.applyFolded(folded(10, first).withSourceOffset("pledge.status", 99));
+    assertThat(view.request(KEY).orElseThrow().specHash()).isEqualTo("h2");
+    assertThat(view.pendingOwnEvents(KEY.toString())).isEqualTo(1);
+
+    // The record that covers it: nothing pending, the folded record is the view.
+    view.applyFolded(folded(11, first, second));
+    assertThat(view.pendingOwnEvents(KEY.toString())).isZero();
+    assertThat(view.request(KEY).orElseThrow().specHash()).isEqualTo("h2");
+  }
+
+  @Test
+  void aMetadataChangeAtTheSameGenerationIsNotUndoneByAnOlderRecord() {
+    // Same generation, a new spec hash: comparing generations could not tell the records apart.
+    CloudEvent first = applied(1, "h1");
+    CloudEvent relabelled = applied(1, "h1-relabelled");
+    view.applyFolded(folded(10, first));
+
+    view.applyOwn(relabelled, "pledge.requests", 11);
+    view.applyFolded(folded(10, first).withSourceOffset("pledge.status", 5));
+
+    assertThat(view.request(KEY).orElseThrow().specHash()).isEqualTo("h1-relabelled");
+  }
+
+  @Test
+  void anOwnEventTheOwnerFoldedAlreadyIsNotKeptPending() {
+    CloudEvent first = applied(1, "h1");
+    view.applyFolded(folded(10, first));
+
+    view.applyOwn(first, "pledge.requests", 10);
+
+    assertThat(view.pendingOwnEvents(KEY.toString())).isZero();
+    assertThat(view.request(KEY).orElseThrow().generation()).isEqualTo(1);
+  }
+
+  @Test
+  void tellsListenersOfEveryChangeOfAKey() {
+    List<String> seen = new ArrayList<>();
+    view.addListener(seen::add);
+
+    view.applyOwn(applied(1, "h1"), "pledge.requests", 3);
+    view.applyFolded(folded(3, applied(1, "h1")));
+    view.foldedTombstone(KEY.toString());
+
+    assertThat(seen).containsExactly(KEY.toString(), KEY.toString(), KEY.toString());
+    assertThat(view.request(KEY)).isEmpty();
+  }
+
+  @Test
+  void aReconcileIsNotPartOfTheView() {
+    CloudEvent reconcile =
+        CODEC.event(
+            EventType.RECONCILE_REQUESTED,
+            KEY.toString(),
+            new ReconcileRequested(KEY, 1, "manual", resource(1)));
+
+    view.expectOwn(reconcile);
+    view.applyOwn(reconcile, "pledge.requests", 4);
+
+    assertThat(view.pendingOwnEvents(KEY.toString())).isZero();
+    assertThat(view.request(KEY)).isEmpty();
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.pledge.intake.resources;
+package io.pledge.intake.view;
 
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
@@ -9,9 +9,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The contract's golden event samples, read from its source tree (tests run in the module). */
-final class GoldenEvents {
+public final class GoldenEvents {
 
-  static final Path DIR = Path.of("..", "contract", "src", "test", "resources", "golden");
+  /** The subject of the golden samples. */
+  public static final String KEY = "default/postgresql/example";
+
+  public static final Path DIR = Path.of("..", "contract", "src", "test", "resources", "golden");
 
   /** Status events in the order one resource lives through them, its deletion included. */
   static final List<String> STATUS_LIFE =
@@ -30,7 +33,7 @@ final class GoldenEvents {
 
   private GoldenEvents() {}
 
-  static CloudEvent read(String type) {
+  public static CloudEvent read(String type) {
     try {
       return EventCodec.read(Files.readString(DIR.resolve(type + ".json")));
     } catch (IOException e) {
@@ -38,11 +41,11 @@ final class GoldenEvents {
     }
   }
 
-  static String json(String type) {
+  public static String json(String type) {
     return EventCodec.write(read(type));
   }
 
-  static List<CloudEvent> statusLife() {
+  public static List<CloudEvent> statusLife() {
     return STATUS_LIFE.stream().map(GoldenEvents::read).toList();
   }
 }

@@ -1,4 +1,4 @@
-package io.pledge.intake.resources;
+package io.pledge.intake.view;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.event.CloudEvent;
@@ -8,8 +8,6 @@ import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.request.RequestDeleted;
 import io.pledge.contract.resource.ResourceRecord;
 import io.pledge.contract.status.StatusFold;
-import io.pledge.intake.view.Hashes;
-import io.pledge.intake.view.RequestOrder;
 import java.util.Optional;
 
 /**

@@ -1,4 +1,4 @@
-package io.pledge.intake.resources;
+package io.pledge.intake.view;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,15 +8,12 @@ import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.request.RequestDeleted;
 import io.pledge.contract.resource.ResourceRecord;
 import io.pledge.contract.status.StatusFold;
-import io.pledge.intake.view.Hashes;
-import io.pledge.intake.view.IntakeView;
-import io.pledge.intake.view.RequestState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ResourceFoldTest {
 
-  static final String KEY = "default/postgresql/example";
+  static final String KEY = GoldenEvents.KEY;
 
   @Test
   void foldsStatusEventsAsStatusFoldDoes() {
@@ -27,33 +24,6 @@ class ResourceFoldTest {
     assertThat(record.key()).isEqualTo(KEY);
     assertThat(record.status()).isEqualTo(StatusFold.foldAll(KEY, life));
     assertThat(record.request()).isNull();
-  }
-
-  @Test
-  void keepsWhatTheIntakeViewKeepsForTheSameEvents() {
-    CloudEvent applied = GoldenEvents.read("pledge.request.applied");
-    List<CloudEvent> events =
-        List.of(
-            applied,
-            GoldenEvents.read("pledge.request.accepted"),
-            GoldenEvents.read("pledge.workflow.completed"),
-            GoldenEvents.read("pledge.request.deleted"),
-            GoldenEvents.read("pledge.work.removed"));
-    IntakeView view = new IntakeView(true);
-    events.forEach(view::applyReplayed);
-
-    ResourceRecord record = foldAll(events);
-
-    RequestState state = view.request(EventCodec.data(applied, RequestApplied.class).key()).get();
-    assertThat(record.request())
-        .isEqualTo(
-            new ResourceRecord.Request(
-                state.generation(),
-                state.specHash(),
-                state.metaHash(),
-                state.document(),
-                state.deleted()));
-    assertThat(record.status()).isEqualTo(view.status(KEY).get());
   }
 
   @Test
