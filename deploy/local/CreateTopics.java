@@ -38,15 +38,17 @@ public class CreateTopics {
               .max(Integer::compare)
               .orElse(Math.max(DEFAULT_PARTITIONS, 2 * replicas));
       List<NewTopic> topics = topics(partitions);
-      for (NewTopic topic : topics) {
-        int count = existing.getOrDefault(topic.name(), partitions);
-        if (count < replicas) {
-          System.err.printf(
-              "warning: %s has %d partitions, fewer than the %d instances of each service: the"
-                  + " instances beyond %d get none of it (topics are never repartitioned here;"
-                  + " start afresh with an empty PLEDGE_HOME for more)%n",
-              topic.name(), count, replicas, count);
-        }
+      List<String> tooFew =
+          topics.stream()
+              .filter(t -> existing.getOrDefault(t.name(), partitions) < replicas)
+              .map(t -> t.name() + " (" + existing.getOrDefault(t.name(), partitions) + ")")
+              .toList();
+      if (!tooFew.isEmpty()) {
+        System.err.printf(
+            "warning: fewer partitions than the %d instances of each service, so some instances"
+                + " get none of them: %s. Topics are never repartitioned here; start from an"
+                + " empty PLEDGE_HOME for more.%n",
+            replicas, String.join(", ", tooFew));
       }
       List<NewTopic> missing =
           topics.stream().filter(t -> !existing.containsKey(t.name())).toList();
