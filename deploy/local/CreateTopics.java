@@ -2,6 +2,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -12,11 +13,74 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * Creates Pledge's topics if they are missing (run by deploy/local/up as a single-file program with
  * the broker's jars on the class path). Compacted topics are the sources of truth replayed on
  * start-up; the status topic is kept forever because the status view is folded from it.
+ *
+ * <p>{@code CreateTopics BOOTSTRAP [REPLICAS]}: with REPLICAS instances of each service (default
+ * 1), a new installation's topics get max(4, 2 x REPLICAS) partitions, so each instance of a
+ * consumer group has partitions to own and a few more instances can join later. Existing topics
+ * are never changed: adding partitions moves keys to other partitions (a compacted table would
+ * then hold two records of one key, and one resource's events would lose their order), and Kafka
+ * cannot remove them. A topic missing from an existing installation gets the partition count the
+ * existing ones have, since topics keyed by resource key must be co-partitioned. When an existing
+ * topic has fewer partitions than REPLICAS, some instances stay idle: that is warned about.
  */
 public class CreateTopics {
+  private static final int DEFAULT_PARTITIONS = 4;
+
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
-    int partitions = Integer.parseInt(args.length > 1 ? args[1] : "4");
+    int replicas = Integer.parseInt(args.length > 1 ? args[1] : "1");
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(props)) {
+      Map<String, Integer> existing = existingPartitions(admin);
+      int partitions =
+          existing.values().stream()
+              .max(Integer::compare)
+              .orElse(Math.max(DEFAULT_PARTITIONS, 2 * replicas));
+      List<NewTopic> topics = topics(partitions);
+      List<String> tooFew =
+          topics.stream()
+              .filter(t -> existing.getOrDefault(t.name(), partitions) < replicas)
+              .map(t -> t.name() + " (" + existing.getOrDefault(t.name(), partitions) + ")")
+              .toList();
+      if (!tooFew.isEmpty()) {
+        System.err.printf(
+            "warning: fewer partitions than the %d instances of each service, so some instances"
+                + " get none of them: %s. Topics are never repartitioned here; start from an"
+                + " empty PLEDGE_HOME for more.%n",
+            replicas, String.join(", ", tooFew));
+      }
+      List<NewTopic> missing =
+          topics.stream().filter(t -> !existing.containsKey(t.name())).toList();
+      for (var entry : admin.createTopics(missing).values().entrySet()) {
+        try {
+          entry.getValue().get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+      if (!missing.isEmpty()) {
+        System.err.printf("created %d topics with %d partitions%n", missing.size(), partitions);
+      }
+    }
+  }
+
+  /** Pledge's topics (pledge.*) that exist, with their partition counts. */
+  private static Map<String, Integer> existingPartitions(Admin admin) throws Exception {
+    List<String> names =
+        admin.listTopics().names().get().stream().filter(n -> n.startsWith("pledge.")).toList();
+    Map<String, Integer> counts = new TreeMap<>();
+    admin
+        .describeTopics(names)
+        .allTopicNames()
+        .get()
+        .forEach((name, description) -> counts.put(name, description.partitions().size()));
+    return counts;
+  }
+
+  private static List<NewTopic> topics(int partitions) {
     Map<String, String> compacted = Map.of("cleanup.policy", "compact");
     Map<String, String> forever = Map.of("retention.ms", "-1");
     Map<String, String> day = Map.of("retention.ms", "86400000");
@@ -53,19 +117,7 @@ public class CreateTopics {
             "pledge.dryruns.replies",
             partitions,
             Map.of("retention.ms", "3600000", "max.message.bytes", "8388608")));
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (Admin admin = Admin.create(props)) {
-      for (var entry : admin.createTopics(topics).values().entrySet()) {
-        try {
-          entry.getValue().get();
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
-      }
-    }
+    return topics;
   }
 
   private static NewTopic topic(String name, int partitions, Map<String, String> configs) {

@@ -30,6 +30,16 @@ mkdir -p "$RUN_DIR" "$LOG_DIR"
 
 SERVICES=(request-intake pipeline-runner state-writer notifier)
 
+# How many instances of each service deploy/local/up starts (issue #15). Instance i (1-based) of a
+# service is named <service>-<i>: pid in run/<service>-<i>.pid, log logs/<service>-<i>.log, HTTP
+# port = the service's base port + 100 x (i - 1). With 1 (the default) the names end in -1 too.
+export PLEDGE_REPLICAS=${PLEDGE_REPLICAS:-1}
+case "$PLEDGE_REPLICAS" in
+  '' | *[!0-9]* | 0*) echo "PLEDGE_REPLICAS must be a whole number from 1 to 9, not '$PLEDGE_REPLICAS'" >&2; exit 1 ;;
+esac
+# Ports step by 100: a tenth instance would take the base port + 900, too close to what others use.
+[ "$PLEDGE_REPLICAS" -le 9 ] || { echo "PLEDGE_REPLICAS must be a whole number from 1 to 9, not '$PLEDGE_REPLICAS'" >&2; exit 1; }
+
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
@@ -49,6 +59,35 @@ service_port() {
     pipeline-runner) echo "$PLEDGE_RUNNER_PORT" ;;
     state-writer) echo "$PLEDGE_WRITER_PORT" ;;
     notifier) echo "$PLEDGE_NOTIFIER_PORT" ;;
+  esac
+}
+
+# instances SERVICE: its instance names, <service>-1 .. <service>-$PLEDGE_REPLICAS.
+instances() {
+  local i
+  for ((i = 1; i <= PLEDGE_REPLICAS; i++)); do echo "$1-$i"; done
+}
+
+# instance_port INSTANCE: the HTTP port of <service>-<i>, its service's base port + 100 x (i - 1).
+instance_port() {
+  local service=${1%-*} index=${1##*-}
+  echo $(($(service_port "$service") + 100 * (index - 1)))
+}
+
+# instance_env INSTANCE: the environment (NAME=VALUE lines) that keeps instances of one service on
+# one host apart: the HTTP port, PLEDGE_INSTANCE_ID, and a folder of its own for what the service
+# keeps on disk (the runner's and the writer's work dirs are cleaned at start and belong to one
+# process; intake's Kafka Streams state dir is locked by one process). The notifier's Kafka
+# transactional id is made of its instance id, so a restarted instance fences its predecessor.
+instance_env() {
+  local instance=$1 service=${1%-*}
+  echo "QUARKUS_HTTP_PORT=$(instance_port "$instance")"
+  echo "PLEDGE_INSTANCE_ID=$instance"
+  case "$service" in
+    request-intake) echo "PLEDGE_INTAKE_RESOURCES_STATE_DIR=$PLEDGE_HOME/state/$instance" ;;
+    pipeline-runner) echo "PLEDGE_RUNNER_WORK_DIR=$PLEDGE_HOME/$instance" ;;
+    state-writer) echo "PLEDGE_WRITER_WORK_DIR=$PLEDGE_HOME/$instance" ;;
+    notifier) echo "PLEDGE_NOTIFIER_KAFKA_INSTANCE_ID=$instance" ;;
   esac
 }
 
@@ -107,15 +146,15 @@ ensure_packages() {
   fi
 }
 
-# start NAME COMMAND...: run in the background, logging to logs/NAME.log, pid in run/NAME.pid
-# (deploy/local/down stops what is recorded there).
+# start NAME COMMAND...: run in the background, appending to logs/NAME.log (a restart keeps what
+# the previous process wrote), pid in run/NAME.pid (deploy/local/down stops what is recorded there).
 start() {
   local name=$1; shift
   if is_running "$name"; then
     log "$name already running (pid $(cat "$RUN_DIR/$name.pid"))"
     return 0
   fi
-  nohup "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  nohup "$@" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
   log "started $name (pid $!)"
 }

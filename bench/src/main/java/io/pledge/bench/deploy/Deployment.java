@@ -167,14 +167,23 @@ public final class Deployment {
   public List<String> dead() {
     return PROCESSES.stream()
         .filter(name -> process(name).isEmpty())
-        .map(name -> name + " (see " + home.resolve("logs").resolve(name + ".log") + ")")
+        .map(name -> name + " (see " + log(name) + ")")
         .toList();
   }
 
   /**
+   * The log of {@code name}'s first instance: {@code logs/<service>-1.log} for a service that
+   * deploy/local/up started ({@code run/<service>-1.pid}), else {@code logs/<name>.log}.
+   */
+  public Path log(String name) {
+    String instance = PidFiles.find(runDir(), name).keySet().stream().findFirst().orElse(name);
+    return home.resolve("logs").resolve(instance + ".log");
+  }
+
+  /**
    * Kills {@code name}, every instance of it ({@link PidFiles}): SIGKILL, or SIGTERM when {@code
-   * graceful} (then SIGKILL after 30 s). Waits until it is gone. Its log is kept as {@code
-   * <name>.log.<n>}, since a restart truncates it.
+   * graceful} (then SIGKILL after 30 s). Waits until it is gone. Each instance's log is moved to
+   * {@code <instance>.log.<n>}, so the restarted process's log starts empty.
    */
   public void kill(String name, boolean graceful) throws InterruptedException {
     Map<String, Long> instances = PidFiles.find(runDir(), name);

@@ -185,7 +185,7 @@ public final class HistoryRun {
               + " is not live on the history: "
               + firstDeath(service)
               + " (see "
-              + deployment.home().resolve("logs/" + service + ".log")
+              + deployment.log(service)
               + "; PLEDGE_SERVICE_HEAP sets the services' heap)");
     }
   }
@@ -203,8 +203,7 @@ public final class HistoryRun {
 
   /** The first line of the service's log saying a vital thread died, if any. */
   private String firstDeath(String service) {
-    try (var lines =
-        java.nio.file.Files.lines(deployment.home().resolve("logs/" + service + ".log"))) {
+    try (var lines = java.nio.file.Files.lines(deployment.log(service))) {
       return lines
           .filter(l -> l.contains(" died"))
           .findFirst()

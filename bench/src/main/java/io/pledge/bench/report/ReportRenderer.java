@@ -1,5 +1,6 @@
 package io.pledge.bench.report;
 
+import io.pledge.bench.deploy.PidFiles;
 import io.pledge.bench.measure.LatencyStats;
 import io.pledge.bench.measure.Milestones;
 import io.pledge.bench.report.BenchReport.BareReport;
@@ -11,6 +12,7 @@ import io.pledge.bench.verify.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** Renders a {@link BenchReport} as Markdown and as the summary printed at the end. Pure. */
 public final class ReportRenderer {
@@ -236,11 +238,21 @@ public final class ReportRenderer {
     return md.toString();
   }
 
-  /** Whether the processes ran as replicas ({@code <service>-<i>}). */
+  /** Whether the processes ran as replicas: some service had two or more instances. */
   static boolean hasReplicas(BenchReport r) {
-    return r.instances() != null
-        && r.instances().stream()
-            .anyMatch(u -> !io.pledge.bench.measure.ProcessSampler.NAMES.contains(u.name()));
+    return r.instances() != null && hasReplicas(r.instances());
+  }
+
+  /**
+   * Whether some service has two or more instance rows. deploy/local names its one instance {@code
+   * <service>-1} too, so a name alone does not tell replicas.
+   */
+  static boolean hasReplicas(List<ServiceUsage> instances) {
+    return instances.stream()
+        .collect(Collectors.groupingBy(u -> PidFiles.service(u.name()), Collectors.counting()))
+        .values()
+        .stream()
+        .anyMatch(n -> n > 1);
   }
 
   /** One line per phase: p50 / p99 of each finer step. */

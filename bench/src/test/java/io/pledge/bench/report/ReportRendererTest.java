@@ -42,6 +42,19 @@ class ReportRendererTest {
   }
 
   @Test
+  void perInstanceRowsOnlyWhenAServiceHadSeveralInstances() {
+    BenchReport.ServiceUsage kafka = new BenchReport.ServiceUsage("kafka", 3, 0, 30, 700, 1);
+    BenchReport.ServiceUsage intake1 =
+        new BenchReport.ServiceUsage("request-intake-1", 1, 0, 10, 200, 1);
+    BenchReport.ServiceUsage intake2 =
+        new BenchReport.ServiceUsage("request-intake-2", 1, 0, 10, 200, 1);
+    BenchReport.ServiceUsage runner1 =
+        new BenchReport.ServiceUsage("pipeline-runner-1", 1, 0, 10, 200, 1);
+    assertThat(ReportRenderer.hasReplicas(List.of(kafka, intake1, runner1))).isFalse();
+    assertThat(ReportRenderer.hasReplicas(List.of(kafka, intake1, intake2, runner1))).isTrue();
+  }
+
+  @Test
   void tablesAlignColumnsAndEscapePipes() {
     String t =
         ReportRenderer.table(List.of("a", "bb"), List.of(List.of("xyz", "1"), List.of("q", "100")));
