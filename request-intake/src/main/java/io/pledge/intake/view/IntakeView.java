@@ -33,10 +33,8 @@ import org.jboss.logging.Logger;
  * <p>An event this service publishes must be visible to the next request at once, before the owner
  * has folded it. A table event (Promise, Destination, policy) is applied right after the broker
  * acknowledges it and again when the table is read back; {@link #expectOwn} marks its id first, and
- * whichever path comes first applies it. A request or status event is kept as pending on top of the
- * key's folded record, by its topic and offset, until a folded record {@linkplain
- * ResourceRecord#covers covers} that offset: comparing generations would not do, as a reconcile or
- * a metadata change keeps the generation.
+ * whichever path comes first applies it. A request or status event goes on top of the key's folded
+ * record until the owner has folded it ({@link ResourceRecords}).
  */
 public final class IntakeView {
 
@@ -48,15 +46,9 @@ public final class IntakeView {
   private final Map<String, DestinationApplied> destinations = new ConcurrentHashMap<>();
   private final Map<String, PolicyEntry> policies = new ConcurrentHashMap<>();
   private final Map<String, Long> deletedPolicyGenerations = new ConcurrentHashMap<>();
-  private final Map<String, ResourceRecord> folded = new ConcurrentHashMap<>();
-  private final Map<String, List<PendingEvent>> pending = new ConcurrentHashMap<>();
-
-  /** What readers see per key: the folded record with this instance's pending events on top. */
-  private final Map<String, ResourceRecord> records = new ConcurrentHashMap<>();
-
   private final Map<String, Boolean> ownEvents = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
-  private final Object[] stripes = newStripes(64);
+  private final ResourceRecords resources = new ResourceRecords(this::notify);
 
   public IntakeView(boolean rejectUnknownFields) {
     this.rejectUnknownFields = rejectUnknownFields;
@@ -106,21 +98,8 @@ public final class IntakeView {
       applyOnce(event);
       return;
     }
-    Optional<String> key = ResourceFold.keyOf(event);
-    if (key.isEmpty()) {
-      return; // a reconcile: not part of this view
-    }
-    String k = key.get();
-    synchronized (lock(k)) {
-      ResourceRecord current = folded.get(k);
-      if (current != null && current.covers(topic, offset)) {
-        return; // the owner folded it already
-      }
-      pending
-          .computeIfAbsent(k, x -> new ArrayList<>())
-          .add(new PendingEvent(event, topic, offset));
-      refresh(k);
-    }
+    // Not keyed (a reconcile): not part of this view.
+    ResourceFold.keyOf(event).ifPresent(key -> resources.own(key, event, topic, offset));
   }
 
   /**
@@ -132,84 +111,24 @@ public final class IntakeView {
       applyOnce(event);
       return;
     }
-    Optional<String> key = ResourceFold.keyOf(event);
-    if (key.isEmpty()) {
-      return; // a type this version does not know, or one not part of this view
-    }
-    synchronized (lock(key.get())) {
-      ResourceRecord current = folded.get(key.get());
-      ResourceRecord next = ResourceFold.apply(current, key.get(), event);
-      if (next != current) {
-        folded.put(key.get(), next);
-        refresh(key.get());
-      }
-    }
+    // Not keyed: a type this version does not know, or one not part of this view.
+    ResourceFold.keyOf(event).ifPresent(key -> resources.fold(key, event));
   }
 
-  /**
-   * Takes the owner's newest record of its key, and drops the pending own events it covers. Records
-   * of a key arrive in the order the owner wrote them (one partition), so the newest one wins.
-   */
+  /** Takes the owner's newest record of its key (see {@link ResourceRecords#folded}). */
   public void applyFolded(ResourceRecord record) {
-    String k = record.key();
-    synchronized (lock(k)) {
-      folded.put(k, record);
-      List<PendingEvent> own = pending.get(k);
-      if (own != null) {
-        own.removeIf(p -> record.covers(p.topic(), p.offset()));
-        if (own.isEmpty()) {
-          pending.remove(k);
-        }
-      }
-      refresh(k);
-    }
+    resources.folded(record);
   }
 
   /** A compaction tombstone on {@code pledge.resources}: the owner forgot the key. */
   public void foldedTombstone(String key) {
-    synchronized (lock(key)) {
-      folded.remove(key);
-      refresh(key);
-    }
+    resources.tombstone(key);
   }
 
   /** Own events of {@code key} the owner has not folded yet (for diagnostics and tests). */
   public int pendingOwnEvents(String key) {
-    List<PendingEvent> own = pending.get(key);
-    return own == null ? 0 : own.size();
+    return resources.pendingEvents(key);
   }
-
-  private void refresh(String key) {
-    ResourceRecord record = folded.get(key);
-    for (PendingEvent p : pending.getOrDefault(key, List.of())) {
-      record = ResourceFold.apply(record, key, p.event());
-    }
-    if (record == null) {
-      records.remove(key);
-    } else {
-      records.put(key, record);
-    }
-    notify(key);
-  }
-
-  /**
-   * One monitor per key, from a fixed stripe: updates of one key (reading thread and publishers)
-   * are serialised, different keys rarely wait for each other.
-   */
-  private Object lock(String key) {
-    return stripes[Math.floorMod(key.hashCode(), stripes.length)];
-  }
-
-  private static Object[] newStripes(int n) {
-    Object[] s = new Object[n];
-    for (int i = 0; i < n; i++) {
-      s[i] = new Object();
-    }
-    return s;
-  }
-
-  /** An event this instance published that the owner has not folded yet. */
-  private record PendingEvent(CloudEvent event, String topic, long offset) {}
 
   private void applyOnce(CloudEvent event) {
     if (!ownEvents.containsKey(event.id())) {
@@ -377,7 +296,7 @@ public final class IntakeView {
   }
 
   public Optional<RequestState> request(ResourceKey key) {
-    return Optional.ofNullable(records.get(key.toString()))
+    return Optional.ofNullable(resources.get(key.toString()))
         .map(ResourceRecord::request)
         .map(r -> requestState(key, r));
   }
@@ -400,7 +319,7 @@ public final class IntakeView {
 
   private List<RequestState> requestsWhere(Predicate<ResourceKey> wanted) {
     List<RequestState> found = new ArrayList<>();
-    for (ResourceRecord r : records.values()) {
+    for (ResourceRecord r : resources.all()) {
       if (r.request() == null) {
         continue; // a Promise's record, or a key only status was seen for
       }
@@ -415,7 +334,7 @@ public final class IntakeView {
 
   /** The folded status of a resource key or Promise name, if any event was seen for it. */
   public Optional<ResourceStatus> status(String key) {
-    return Optional.ofNullable(records.get(key)).map(ResourceRecord::status);
+    return Optional.ofNullable(resources.get(key)).map(ResourceRecord::status);
   }
 
   /** The newest generation known for a resource, from its request or its status. */
