@@ -12,6 +12,8 @@ import io.pledge.intake.apply.Change.DestinationChange;
 import io.pledge.intake.apply.Change.PolicyChange;
 import io.pledge.intake.apply.Change.PromiseChange;
 import io.pledge.intake.apply.Change.RequestChange;
+import io.pledge.intake.apply.Generations.Decision;
+import io.pledge.intake.apply.Generations.Live;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.schema.RequestSchema;
 import io.pledge.intake.schema.StructuralSchema;
@@ -265,18 +267,16 @@ public final class ApplyPlanner {
     document.remove("status");
     String specHash = Hashes.spec(document);
     String metaHash = Hashes.meta(document);
-    long generation;
-    Outcome outcome;
-    if (existing.isEmpty()) {
-      generation = view.deletedPromiseGeneration(name) + 1;
-      outcome = Outcome.CREATED;
-    } else if (existing.get().specHash().equals(specHash)) {
-      generation = existing.get().generation();
-      outcome = existing.get().metaHash().equals(metaHash) ? Outcome.UNCHANGED : Outcome.CONFIGURED;
-    } else {
-      generation = existing.get().generation() + 1;
-      outcome = Outcome.CONFIGURED;
-    }
+    Decision decision =
+        Generations.decide(
+            existing.map(e -> new Live(e.generation(), e.specHash(), e.metaHash())).orElse(null),
+            existing
+                .map(PromiseEntry::generation)
+                .orElseGet(() -> view.deletedPromiseGeneration(name)),
+            specHash,
+            metaHash);
+    long generation = decision.generation();
+    Outcome outcome = decision.outcome();
     ((ObjectNode) document.path("metadata")).put("generation", generation);
     PromiseEntry entry;
     try {
@@ -646,18 +646,16 @@ public final class ApplyPlanner {
     String metaHash = Hashes.meta(document);
     Optional<PolicyEntry> existing =
         Optional.ofNullable(batchPolicies.get(name)).or(() -> view.policy(name));
-    long generation;
-    Outcome outcome;
-    if (existing.isEmpty()) {
-      generation = view.deletedPolicyGeneration(name) + 1;
-      outcome = Outcome.CREATED;
-    } else if (existing.get().specHash().equals(specHash)) {
-      generation = existing.get().generation();
-      outcome = existing.get().metaHash().equals(metaHash) ? Outcome.UNCHANGED : Outcome.CONFIGURED;
-    } else {
-      generation = existing.get().generation() + 1;
-      outcome = Outcome.CONFIGURED;
-    }
+    Decision decision =
+        Generations.decide(
+            existing.map(e -> new Live(e.generation(), e.specHash(), e.metaHash())).orElse(null),
+            existing
+                .map(PolicyEntry::generation)
+                .orElseGet(() -> view.deletedPolicyGeneration(name)),
+            specHash,
+            metaHash);
+    long generation = decision.generation();
+    Outcome outcome = decision.outcome();
     ((ObjectNode) document.get("metadata")).put("generation", generation);
     PolicyEntry entry =
         outcome == Outcome.UNCHANGED ? existing.get() : PolicyEntry.of(name, generation, document);
@@ -803,19 +801,16 @@ public final class ApplyPlanner {
 
     RequestState existing =
         batchRequests.containsKey(key) ? batchRequests.get(key) : view.request(key).orElse(null);
-    long last = Math.max(view.lastGeneration(key), existing == null ? 0 : existing.generation());
-    long generation;
-    Outcome outcome;
-    if (existing == null || existing.deleted()) {
-      generation = last + 1;
-      outcome = Outcome.CREATED;
-    } else if (existing.specHash().equals(specHash)) {
-      generation = existing.generation();
-      outcome = existing.metaHash().equals(metaHash) ? Outcome.UNCHANGED : Outcome.CONFIGURED;
-    } else {
-      generation = last + 1;
-      outcome = Outcome.CONFIGURED;
-    }
+    Decision decision =
+        Generations.decide(
+            existing == null || existing.deleted()
+                ? null
+                : new Live(existing.generation(), existing.specHash(), existing.metaHash()),
+            Math.max(view.lastGeneration(key), existing == null ? 0 : existing.generation()),
+            specHash,
+            metaHash);
+    long generation = decision.generation();
+    Outcome outcome = decision.outcome();
     meta.put("generation", generation);
     batchRequests.put(key, RequestState.applied(key, generation, specHash, resource));
     return new RequestChange(key, generation, specHash, resource, outcome);
