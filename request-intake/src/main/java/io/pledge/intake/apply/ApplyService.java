@@ -435,8 +435,7 @@ public class ApplyService {
 
   private void requireReady() {
     if (!readiness.ready()) {
-      throw ProblemException.unavailable(
-          "request-intake is still replaying its state from Kafka; retry in a moment");
+      throw ProblemException.unavailable(readiness.whyNotReady());
     }
   }
 }

@@ -100,8 +100,7 @@ public class DryRunService {
     long started = System.nanoTime();
     requireOneRequest(documents);
     if (!readiness.ready()) {
-      throw ProblemException.unavailable(
-          "request-intake is still replaying its state from Kafka; retry in a moment");
+      throw ProblemException.unavailable(readiness.whyNotReady());
     }
     List<Change> changes = ApplyPlanner.plan(documents, view, config.defaultNamespace());
     if (changes.size() != 1 || !(changes.get(0) instanceof Change.RequestChange change)) {

@@ -50,8 +50,9 @@ import org.jboss.logging.MDC;
  *
  * <p>Level-triggered, like a controller: an informer event only queues the object's cache key; one
  * worker thread reads the object as it is now and applies it, or deletes it when it is gone. While
- * the service cannot take writes (still replaying) the key is retried after {@code retry-delay}.
- * Nothing here runs, and no client is created, unless {@code pledge.intake.kubernetes.enabled}.
+ * the service cannot take writes (tables still being read, or the resource owner down) the key is
+ * retried after {@code retry-delay}. Nothing here runs, and no client is created, unless {@code
+ * pledge.intake.kubernetes.enabled}.
  */
 @ApplicationScoped
 public class KubernetesWatcher {

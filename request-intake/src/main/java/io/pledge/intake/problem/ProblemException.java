@@ -53,7 +53,10 @@ public class ProblemException extends RuntimeException {
     return of(413, "body-too-large", "Request body too large", detail, List.of());
   }
 
-  /** 503: the service cannot take writes now (still replaying, or the broker did not answer). */
+  /**
+   * 503: the service cannot take writes now (tables still being read, the resource owner down, or
+   * the broker did not answer).
+   */
   public static ProblemException unavailable(String detail) {
     return of(503, "unavailable", "Service unavailable", detail, List.of());
   }

@@ -30,4 +30,13 @@ public class ViewReadiness {
     }
     return caughtUp && fold.alive();
   }
+
+  /** Why the service cannot take writes now, for a 503's detail (when {@link #ready} is false). */
+  public String whyNotReady() {
+    if (!caughtUp) {
+      return "request-intake is still reading its tables from Kafka; retry in a moment";
+    }
+    return "request-intake's resource owner is not running (Kafka Streams is restarting or cannot"
+        + " reach the broker); retry in a moment";
+  }
 }
