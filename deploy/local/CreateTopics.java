@@ -98,7 +98,8 @@ public class CreateTopics {
     topics.add(topic("pledge.status", partitions, forever));
     topics.add(topic("pledge.logs", partitions, day));
     // The folded records (request-intake's resource owner): one per resource, compacted, with the
-    // partitions of pledge.requests and pledge.status it is folded from.
+    // partitions of pledge.requests and pledge.status it is folded from. Small segments: every
+    // intake start reads the whole topic, so a burst of updates must become cleanable soon.
     topics.add(
         topic(
             "pledge.resources",
@@ -107,6 +108,7 @@ public class CreateTopics {
                 "cleanup.policy", "compact",
                 "compression.type", "zstd",
                 "segment.ms", "600000",
+                "segment.bytes", "16777216",
                 "min.cleanable.dirty.ratio", "0.1")));
     topics.add(topic("pledge.notifications.dlq", partitions, Map.of()));
     // Dry runs: nobody waits for one longer than an hour. Answers carry rendered files, so they

@@ -32,6 +32,9 @@ public final class ResourceStreamsSettings {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
     // Streams' own producer default is linger 100 ms; one record per change should not wait.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "1");
+    // pledge.resources is zstd: batches compressed here are kept as they are, where uncompressed
+    // ones cost the broker a compression each. The changelog takes them compressed too.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
     p.put(StreamsConfig.POLL_MS_CONFIG, "20");
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);

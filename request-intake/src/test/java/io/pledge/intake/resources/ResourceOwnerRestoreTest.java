@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -94,6 +96,10 @@ class ResourceOwnerRestoreTest {
               r -> r.status() != null && r.status().equals(StatusFold.foldAll(KEY, before)));
       assertThat(beforeRestart.request()).isNotNull();
     }
+    // Restored from the changelog at every start: it must be compacted soon, not after a week.
+    assertThat(changelogConfig())
+        .containsAllEntriesOf(ResourceTopology.CHANGELOG)
+        .containsEntry("cleanup.policy", "compact");
 
     try (StreamsRunner second = runner("second")) {
       second.start();
@@ -127,6 +133,23 @@ class ResourceOwnerRestoreTest {
             "target/streams-restore-" + suffix + "-" + instance);
     return new StreamsRunner(
         ResourceTopology.build(requests, status, resources, "/pledge/request-intake/owner"), p);
+  }
+
+  private Map<String, String> changelogConfig() throws Exception {
+    ConfigResource changelog =
+        new ConfigResource(
+            ConfigResource.Type.TOPIC, applicationId + "-" + ResourceOwner.STORE + "-changelog");
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      Map<String, String> config = new HashMap<>();
+      admin
+          .describeConfigs(List.of(changelog))
+          .all()
+          .get()
+          .get(changelog)
+          .entries()
+          .forEach(e -> config.put(e.name(), e.value()));
+      return config;
+    }
   }
 
   private void send(String topic, String value) {
