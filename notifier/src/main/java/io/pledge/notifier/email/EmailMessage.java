@@ -10,9 +10,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
-/** The e-mail for a lifecycle event: subject, plain-text body, and a stable Message-ID. */
+/**
+ * The e-mail for a lifecycle event: subject, plain-text body, and a stable Message-ID.
+ *
+ * <p>The subject is one line: a run of line breaks and other control characters, with the blanks
+ * around it, becomes one space. A policy's subject template may carry a request's spec value, and
+ * the mail client writes an ASCII subject as it is: an LF in it would start a header of the
+ * requester's choosing, or end the headers and push the rest of them into the body. (Other control
+ * characters get the subject encoded, its line breaks dropped and the words around them joined.)
+ */
 public final class EmailMessage {
+
+  private static final Pattern BLANKS = Pattern.compile("[\\s\\p{Cc}\\p{Zl}\\p{Zp}]+");
 
   private EmailMessage() {}
 
@@ -33,6 +44,15 @@ public final class EmailMessage {
 
   public static String subject(LifecycleEvent event) {
     return "[Pledge] " + LifecycleText.summary(event);
+  }
+
+  /** {@code subject} on one line, as the class comment says. */
+  static String oneLine(String subject) {
+    // Linear, unlike a pattern that looks for blanks before a control character.
+    return BLANKS
+        .matcher(subject)
+        .replaceAll(m -> m.group().chars().allMatch(c -> c == ' ') ? m.group() : " ")
+        .strip();
   }
 
   public static String body(LifecycleEvent event) {
@@ -75,7 +95,7 @@ public final class EmailMessage {
    * recipients (already resolved: the rule's or the configured ones).
    */
   public static Mail mail(Notification n, List<String> to, Optional<String> from) {
-    String subject = n.subject().orElseGet(() -> subject(n.about()));
+    String subject = oneLine(n.subject().orElseGet(() -> subject(n.about())));
     String body = n.text().orElseGet(() -> body(n.about()));
     Mail mail = Mail.withText(to.get(0), subject, body).setTo(List.copyOf(to));
     from.ifPresent(mail::setFrom);

@@ -44,6 +44,11 @@ class EmailMessageTest {
   }
 
   @Test
+  void theSubjectIsOneLine() {
+    assertThat(EmailMessage.oneLine("a\r\n\r\nb\u2028c \t d  e\u0000\n")).isEqualTo("a b c d  e");
+  }
+
+  @Test
   void aFailureMailCarriesTheErrorOutput() {
     assertThat(EmailMessage.body(event(Lifecycle.FAILED, 1, events.failing(1))))
         .contains("Why:        pipeline instance-configure failed: exit code 1")

@@ -50,8 +50,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Receivers built from a NotificationPolicy's templates (e-mail recipients, the Slack channel, the
  * billing URL) are parsed before templating: a request's spec value fills one receiver and cannot
- * add another or change where a call goes. Against GreenMail and the WireMock Slack and billing
- * stubs; Promise {@code redis}, so the policy touches no other test's resources.
+ * add another or change where a call goes; in an e-mail subject it stays on the one header line.
+ * Against GreenMail and the WireMock Slack and billing stubs; Promise {@code redis}, so the policy
+ * touches no other test's resources.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
@@ -270,6 +271,47 @@ class TemplatedReceiversTest {
     assertThat(slack.findAll(postRequestedFor(urlEqualTo("/elsewhere/elsewhere"))))
         .singleElement()
         .satisfies(r -> assertThat(r.containsHeader("Authorization")).isFalse());
+  }
+
+  @Test
+  void aLineBreakInASubjectValueAddsNoHeader() throws Exception {
+    MimeMessage mail = mailTitled("newline", "gold\\nX-Injected: yes\\n\\nnot the text");
+
+    assertThat(mail.getSubject())
+        .isEqualTo("Your redis newline: gold X-Injected: yes not the text");
+    assertThat(mail.getHeader("X-Injected")).isNull();
+    assertThat(((String) mail.getContent()).strip()).isEqualTo("The text.");
+  }
+
+  @Test
+  void controlCharactersInASubjectValueBecomeOneSpace() throws Exception {
+    MimeMessage mail = mailTitled("controls", "gold\\r\\n\\tsilver\\u0007 bronze\\r");
+
+    assertThat(mail.getSubject()).isEqualTo("Your redis controls: gold silver bronze");
+  }
+
+  /** The e-mail for a resource whose title, a YAML double-quoted string, is in the subject. */
+  private MimeMessage mailTitled(String name, String title) throws Exception {
+    applyPolicy(
+        """
+        apiVersion: pledge.io/v1alpha1
+        kind: NotificationPolicy
+        metadata: {name: redis}
+        spec:
+          promise: redis
+          rules:
+            - events: [reconciled]
+              channel: email
+              to: "{resource.name}@example.com"
+              subject: "Your redis {resource.name}: {resource.spec.title}"
+              template: "The text."
+        """);
+    StatusEvents db = reconciled("default/redis/" + name, "{title: \"%s\"}".formatted(title));
+    probe.awaitOutcome(db.key(), "reconciled", "email", NotificationDelivered.SENT);
+    // By the envelope's recipient: a broken message may have lost its To header.
+    return smtp.findReceivedMessages(u -> u.getEmail().equals(name + "@example.com"), m -> true)
+        .findFirst()
+        .orElseThrow();
   }
 
   private static String hostOf(String baseUrl) {

@@ -101,11 +101,15 @@ public class PromiseTableReader {
       } catch (WakeupException e) {
         return;
       } catch (RuntimeException e) {
-        if (!running) {
+        // Interrupted, the client throws InterruptException and leaves the flag set: starting over
+        // would fail at once (and the pause before it end at once), a busy loop that never ends.
+        if (!running || Thread.currentThread().isInterrupted()) {
           return;
         }
         LOG.warnf("reading %s failed (%s); starting over", config.promisesTopic(), e.getMessage());
-        pause(Duration.ofSeconds(2));
+        if (!pause(Duration.ofSeconds(2))) {
+          return;
+        }
       } finally {
         consumer = null;
       }
@@ -138,7 +142,9 @@ public class PromiseTableReader {
         return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       }
       LOG.infof("waiting for topic %s", config.promisesTopic());
-      pause(Duration.ofSeconds(1));
+      if (!pause(Duration.ofSeconds(1))) {
+        break;
+      }
     }
     throw new WakeupException();
   }
@@ -213,11 +219,14 @@ public class PromiseTableReader {
     return p;
   }
 
-  private static void pause(Duration d) {
+  /** Sleeps; false if interrupted, with the flag set again for the loop to end on. */
+  private static boolean pause(Duration d) {
     try {
       Thread.sleep(d.toMillis());
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 }

@@ -186,7 +186,12 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
     }
   }
 
-  /** Publishes a periodic re-run for each resource that is due; once per run it ended. */
+  /**
+   * Publishes a periodic re-run for each resource that is due; once per run it ended. Throws
+   * nothing: a scheduled run that throws ends the schedule for good, and the failure stays unread
+   * in its future, so the periodic re-runs would stop without a log line.
+   */
+  @SuppressWarnings("java:S1181") // an Error in one scan must not end all later ones
   void publishDue() {
     try {
       if (!index.caughtUp() || !promiseTable.caughtUp()) {
@@ -213,7 +218,15 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
         periodicPublished.put(entry.key(), entry.completedAt());
       }
     } catch (RuntimeException e) {
-      LOG.warnf("periodic re-runs not published now: %s", e.getMessage());
+      LOG.warnf(
+          "periodic re-runs not published now (%s); next scan in %s",
+          e, config.reconcileScanInterval());
+    } catch (Error e) {
+      LOG.errorf(
+          e,
+          "periodic re-runs not published now (%d resources in the index); next scan in %s",
+          index.size(),
+          config.reconcileScanInterval());
     }
   }
 
