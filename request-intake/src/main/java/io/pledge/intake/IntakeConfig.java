@@ -226,9 +226,12 @@ public interface IntakeConfig {
     /**
      * How often the owner commits its transaction (store changelog, folded records, input offsets
      * together); a folded record becomes visible to read_committed readers at most this long after
-     * its input.
+     * its input. Every commit costs the broker a transaction round (offsets, end marker on each
+     * partition written): measured with {@code bench/run --requests 2000}, 100 ms instead of 10 ms
+     * took broker CPU from 50 to 41 ms per request and the intake's from 32 to 28, and the status
+     * reached a GET no later (this instance shows its own writes at once either way).
      */
-    @WithDefault("10ms")
+    @WithDefault("100ms")
     Duration commitInterval();
 
     /** Where Kafka Streams keeps its lock files (the stores themselves are in memory). */
