@@ -81,7 +81,9 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
       return;
     }
     CompletableFuture<Void> stopped;
-    // Under the lock submit() takes: no job of these partitions gets in after the sweep.
+    // Under the lock submit() takes: no job of these partitions gets in after the sweep. Lock
+    // order is always this, then the sequencer: the sequencer never calls submit() back (SmallRye
+    // hands the next record over on its event loop, not on the thread that admits a job).
     synchronized (this) {
       owned.removeAll(moving);
       stopped = sequencer.revoke(job -> moving.contains(job.partition()));
