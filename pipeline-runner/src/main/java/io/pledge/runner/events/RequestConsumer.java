@@ -13,6 +13,8 @@ import io.pledge.runner.workflow.ResourceIndex;
 import io.pledge.runner.workflow.ResourceJob;
 import io.pledge.runner.workflow.WorkflowRunner;
 import io.pledge.runner.workflow.WorkflowSequencer;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.CompletionStage;
@@ -26,14 +28,18 @@ import org.jboss.logging.Logger;
  * acknowledged by the broker (or a newer request replaced it), and the throttled commit strategy
  * commits an offset only when every record before it is acknowledged. A record that is not a
  * readable request is nacked: failure-strategy {@code dead-letter-queue} sends it to {@code
- * pledge.requests.dlq} with the reason, and the partition moves on.
+ * pledge.requests.dlq} with the reason, and the partition moves on. Jobs go through {@link
+ * RequestPartitions}, which stops those of partitions a rebalance moves away.
  */
 @ApplicationScoped
 public class RequestConsumer {
 
   private static final Logger LOG = Logger.getLogger(RequestConsumer.class);
 
-  @Inject WorkflowSequencer sequencer;
+  @Inject
+  @Identifier(RequestPartitions.NAME)
+  RequestPartitions partitions;
+
   @Inject PromiseRegistry promises;
   @Inject WorkflowRunner runner;
   @Inject ResourceIndex index;
@@ -50,8 +56,11 @@ public class RequestConsumer {
     }
     // The workflow runs on the sequencer's threads, in the trace the record came with.
     job.traceParent(RunnerTelemetry.traceOf(message));
+    message
+        .getMetadata(IncomingKafkaRecordMetadata.class)
+        .ifPresent(record -> job.fromPartition(record.getPartition()));
     // Returns once the job is held, not when it is done: other keys keep flowing meanwhile.
-    return sequencer.submit(job);
+    return partitions.submit(job);
   }
 
   private ResourceJob job(Message<String> message) {

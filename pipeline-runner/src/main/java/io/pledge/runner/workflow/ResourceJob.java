@@ -33,6 +33,7 @@ public final class ResourceJob implements WorkflowSequencer.Job {
   private final ResourceIndex index;
   private WorkflowRunner.Resume resume;
   private Context trace = Context.root();
+  private int partition = -1;
 
   /**
    * @param acknowledge called once the request is done with (finished or replaced)
@@ -86,6 +87,20 @@ public final class ResourceJob implements WorkflowSequencer.Job {
   public ResourceJob traceParent(Context parent) {
     this.trace = parent == null ? Context.root() : parent;
     return this;
+  }
+
+  /**
+   * The partition the request was read from: its jobs stop when that partition moves to another
+   * instance.
+   */
+  public ResourceJob fromPartition(int partition) {
+    this.partition = partition;
+    return this;
+  }
+
+  @Override
+  public int partition() {
+    return partition;
   }
 
   public long generation() {

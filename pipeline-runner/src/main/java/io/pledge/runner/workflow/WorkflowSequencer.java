@@ -2,10 +2,12 @@ package io.pledge.runner.workflow;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -26,8 +29,12 @@ import org.jboss.logging.MDC;
  * keys at once. A job whose Promise is not ready waits without holding a worker and resumes when
  * {@link #promiseChanged} says so. A newer job for a key drops older queued ones and stops a
  * running one it replaces. A job that fails for a reason outside the pipeline (the broker did not
- * take its events) runs again after a growing pause, still ahead of later jobs of its key. See
- * DESIGN.md.
+ * take its events) runs again after a growing pause, still ahead of later jobs of its key. Jobs
+ * whose input moved to another instance are {@link #revoke revoked}: stopped and forgotten, never
+ * acknowledged. See DESIGN.md.
+ *
+ * <p>One class of about 440 lines on purpose: lanes, parked lanes, admissions and pauses change
+ * together under one lock, and splitting them would spread that lock over several classes.
  */
 public final class WorkflowSequencer implements AutoCloseable {
 
@@ -74,6 +81,11 @@ public final class WorkflowSequencer implements AutoCloseable {
 
     /** Whether it counts towards the bound on jobs held in memory (requests do). */
     boolean bounded();
+
+    /** The partition its input was read from (it stops when that moves), or -1 for none. */
+    default int partition() {
+      return -1;
+    }
   }
 
   /** Says whether a job at the head of its lane may start now. */
@@ -90,6 +102,8 @@ public final class WorkflowSequencer implements AutoCloseable {
     String waitingFor;
     int failures;
     java.util.concurrent.ScheduledFuture<?> pause;
+    // Set while the running job is being stopped because its input moved to another instance.
+    CompletableFuture<Void> revoked;
 
     Lane(String key) {
       this.key = key;
@@ -158,6 +172,67 @@ public final class WorkflowSequencer implements AutoCloseable {
   /** Keys whose next job waits for a Promise. */
   public synchronized int waitingLanes() {
     return waiting.values().stream().mapToInt(Set::size).sum();
+  }
+
+  /**
+   * The jobs {@code moved} selects are no longer this instance's to run (the partition of their
+   * input was revoked): queued and paused ones are forgotten, a running one is stopped (its stage
+   * killed, nothing more published), and none is acknowledged, so the next owner of the input runs
+   * it. The returned stage completes once none of them runs any more.
+   */
+  public CompletableFuture<Void> revoke(Predicate<Job> moved) {
+    List<CompletableFuture<Void>> stopping = new ArrayList<>();
+    List<Job> forgotten = new ArrayList<>();
+    synchronized (this) {
+      for (Iterator<Admission> it = admissions.iterator(); it.hasNext(); ) {
+        Admission waiting = it.next();
+        if (moved.test(waiting.job())) {
+          it.remove();
+          // Its submit returns, so the consumer goes on with records of the partitions it keeps.
+          waiting.admitted().complete(null);
+        }
+      }
+      List<Lane> touched = new ArrayList<>();
+      for (Lane lane : lanes.values()) {
+        int before = forgotten.size();
+        for (Iterator<Job> it = lane.queue.iterator(); it.hasNext(); ) {
+          Job queued = it.next();
+          if (moved.test(queued)) {
+            it.remove();
+            forgotten.add(queued);
+          }
+        }
+        Job running = lane.running;
+        if (running != null && moved.test(running)) {
+          if (lane.pause != null) {
+            // Pausing before a retry: no worker runs it; retry() finds it gone.
+            lane.pause.cancel(false);
+            lane.pause = null;
+            lane.running = null;
+            forgotten.add(running);
+          } else {
+            if (lane.revoked == null) {
+              lane.revoked = new CompletableFuture<>();
+              lane.stop.set(true);
+            }
+            stopping.add(lane.revoked);
+          }
+        }
+        if (forgotten.size() > before) {
+          touched.add(lane);
+        }
+      }
+      for (Lane lane : touched) {
+        // The head may have been parked for a Promise: the lane's next job (if any) looks again.
+        unpark(lane);
+        pump(lane);
+      }
+      // Last: releasing admits jobs that waited for room, which may create lanes.
+      forgotten.forEach(this::release);
+    }
+    LOG.debugf(
+        "revoked: %d jobs forgotten, %d running ones stopping", forgotten.size(), stopping.size());
+    return CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new));
   }
 
   private void admit(Job job) {
@@ -271,6 +346,16 @@ public final class WorkflowSequencer implements AutoCloseable {
       if (closed) {
         // Stopping: leave the input unacknowledged so another instance runs it again.
         lane.running = null;
+        endRevoked(lane);
+        return;
+      }
+      if (lane.revoked != null) {
+        // Its input moved to another instance, which runs it: however it ended, no acknowledgement.
+        LOG.infof("workflow of %s stopped: its partition was revoked", lane.key);
+        lane.running = null;
+        release(job);
+        endRevoked(lane);
+        pump(lane);
         return;
       }
       switch (result) {
@@ -303,6 +388,13 @@ public final class WorkflowSequencer implements AutoCloseable {
     }
   }
 
+  private static void endRevoked(Lane lane) {
+    if (lane.revoked != null) {
+      lane.revoked.complete(null);
+      lane.revoked = null;
+    }
+  }
+
   private synchronized void retry(Lane lane, Job job, AtomicBoolean stop) {
     if (lane.running != job) {
       return;
@@ -327,6 +419,7 @@ public final class WorkflowSequencer implements AutoCloseable {
     synchronized (this) {
       closed = true;
       lanes.values().forEach(l -> l.stop.set(true));
+      lanes.values().forEach(WorkflowSequencer::endRevoked);
     }
     timer.shutdownNow();
     workers.shutdownNow();

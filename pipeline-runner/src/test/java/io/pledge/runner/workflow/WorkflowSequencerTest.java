@@ -300,4 +300,73 @@ class WorkflowSequencerTest {
     assertThat(job.dropped).isTrue();
     assertThat(log).containsExactly("start a", "later a", "start b", "end b");
   }
+
+  // Keys "p1/..." stand for records of a revoked partition, "p2/..." for one this instance keeps.
+  private static boolean ofRevokedPartition(WorkflowSequencer.Job job) {
+    return ((FakeJob) job).key.startsWith("p1/");
+  }
+
+  @Test
+  void aRevokedPartitionsRunningJobStopsUnacknowledgedAndItsQueuedOnesAreDropped()
+      throws Exception {
+    WorkflowSequencer s = sequencer(4, 100);
+    FakeJob running = new FakeJob("p1/a", "a", 1);
+    running.runsUntilStopped = true;
+    FakeJob queued = new FakeJob("p1/a", "a-next", 1);
+    FakeJob parked = new FakeJob("p1/b", "b", 1);
+    parked.promise = "later";
+    FakeJob kept = new FakeJob("p2/c", "c", 1);
+    kept.gate = new CountDownLatch(1);
+
+    s.submit(running);
+    s.submit(queued);
+    s.submit(parked);
+    s.submit(kept);
+    await().until(() -> log.containsAll(List.of("start a", "start c")));
+
+    s.revoke(WorkflowSequencerTest::ofRevokedPartition).get(5, TimeUnit.SECONDS);
+
+    // The revocation returned only once the stopped job had ended: only the kept one is held.
+    assertThat(s.held()).isEqualTo(1);
+    available.add("later");
+    s.promiseChanged("later");
+    kept.gate.countDown();
+    await().until(() -> kept.acks.get() == 1);
+    assertThat(log).doesNotContain("start a-next", "start b", "end a");
+    assertThat(running.acks).hasValue(0);
+    assertThat(queued.acks).hasValue(0);
+    assertThat(parked.acks).hasValue(0);
+    assertThat(s.held()).isZero();
+  }
+
+  @Test
+  void aRevokedPartitionsPausedJobIsForgottenAndItsJobsWaitingForRoomAreLetGo() throws Exception {
+    WorkflowSequencer s = sequencer(2, 2);
+    FakeJob paused = new FakeJob("p1/a", "a", 1);
+    paused.laterLeft = 1;
+    FakeJob kept = new FakeJob("p2/c", "c", 1);
+    kept.gate = new CountDownLatch(1);
+    FakeJob waitingForRoom = new FakeJob("p1/b", "b", 1);
+
+    s.submit(paused);
+    s.submit(kept);
+    var admitted = s.submit(waitingForRoom).toCompletableFuture();
+    await().until(() -> log.contains("later a"));
+    assertThat(admitted).isNotDone();
+
+    s.revoke(WorkflowSequencerTest::ofRevokedPartition).get(5, TimeUnit.SECONDS);
+
+    // The consumer may go on with other records at once; the forgotten jobs never run.
+    assertThat(admitted).isDone();
+    assertThat(s.held()).isEqualTo(1);
+    await()
+        .during(Duration.ofMillis(600))
+        .atMost(Duration.ofSeconds(2))
+        .until(
+            () -> !log.contains("start b") && log.stream().filter("start a"::equals).count() == 1);
+    kept.gate.countDown();
+    await().until(() -> kept.acks.get() == 1);
+    assertThat(paused.acks).hasValue(0);
+    assertThat(waitingForRoom.acks).hasValue(0);
+  }
 }
