@@ -60,6 +60,11 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
     return sequencer.submit(job);
   }
 
+  /** Whether this instance reads partition {@code partition} of {@code pledge.requests} now. */
+  public synchronized boolean owns(int partition) {
+    return owned.contains(partition);
+  }
+
   @Override
   public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
     Set<Integer> assigned = numbers(partitions);

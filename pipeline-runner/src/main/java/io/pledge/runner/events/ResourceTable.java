@@ -10,6 +10,7 @@ import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.request.ReconcileRequested;
 import io.pledge.kafka.health.VitalThreads;
+import io.pledge.kafka.partitioning.KeyPartitions;
 import io.pledge.runner.config.RunnerConfig;
 import io.pledge.runner.workflow.PromiseJob;
 import io.pledge.runner.workflow.PromiseRegistry;
@@ -20,6 +21,7 @@ import io.pledge.runner.workflow.WorkflowRunner;
 import io.pledge.runner.workflow.WorkflowSequencer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -65,7 +67,11 @@ import org.jboss.logging.Logger;
  * publishes the re-runs the index drives: after a Promise change, every resource of the Promise;
  * periodically, each resource whose last run is older than its interval. Re-runs are
  * RECONCILE_REQUESTED records on {@code pledge.requests} with deterministic event ids, so the
- * copies several instances publish run once (see {@link ResourceJob}).
+ * copies several instances publish run once (see {@link ResourceJob}). Periodic re-runs are
+ * published only by the instance that owns the key's partition of {@code pledge.requests}, the one
+ * that runs it: a key whose partition is moving is skipped and published by the next scan of its
+ * new owner. Promise-change re-runs are published by every instance, as a Promise change reaches
+ * each once and a partition moving at that moment would otherwise miss it.
  */
 @ApplicationScoped
 public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceReruns {
@@ -79,6 +85,10 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
   @Inject PromiseRegistry promises;
   @Inject PromiseTableReader promiseTable;
   @Inject WorkflowSequencer sequencer;
+
+  @Inject
+  @Identifier(RequestPartitions.NAME)
+  RequestPartitions partitions;
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrapServers;
@@ -207,8 +217,10 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
                       .map(PromiseRegistry.Entry::document),
               config.reconciliationInterval(),
               Instant.now());
+      int count = producer.partitionsFor(requestsTopic).size();
       for (ResourceIndex.Entry entry : due) {
-        if (entry.completedAt().equals(periodicPublished.get(entry.key()))) {
+        if (entry.completedAt().equals(periodicPublished.get(entry.key()))
+            || !partitions.owns(KeyPartitions.partitionOf(entry.key().toString(), count))) {
           continue;
         }
         publishReconcile(
