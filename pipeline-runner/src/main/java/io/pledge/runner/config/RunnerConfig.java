@@ -153,6 +153,15 @@ public interface RunnerConfig {
   @WithDefault("1m")
   Duration reconcileScanInterval();
 
+  /**
+   * How long a rebalance waits for the workflows of the partitions it moves away to stop before it
+   * lets the partitions go (a warning says so when they have not); the next owner may run those
+   * keys at once after that. Stages see their stop at once; publishing waits at most its own
+   * timeout.
+   */
+  @WithDefault("30s")
+  Duration revokeWait();
+
   /** What each sandboxed stage may use ({@code executor=sandbox}). */
   Limits limits();
 

@@ -1,5 +1,6 @@
 package io.pledge.runner.events;
 
+import io.pledge.runner.config.RunnerConfig;
 import io.pledge.runner.workflow.WorkflowSequencer;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
@@ -36,16 +37,19 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
 
   private static final Logger LOG = Logger.getLogger(RequestPartitions.class);
 
-  // Stages see their stop flag within a poll interval and publishing waits at most the publish
-  // timeout; the rebalance itself may last max.poll.interval.ms (5 min), far above this.
-  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
-
   private final WorkflowSequencer sequencer;
+  // pledge.runner.revoke-wait; the rebalance itself may last max.poll.interval.ms (5 min).
+  private final Duration stopWait;
   private final Set<Integer> owned = new HashSet<>();
 
   @Inject
-  public RequestPartitions(WorkflowSequencer sequencer) {
+  public RequestPartitions(WorkflowSequencer sequencer, RunnerConfig config) {
+    this(sequencer, config.revokeWait());
+  }
+
+  public RequestPartitions(WorkflowSequencer sequencer, Duration stopWait) {
     this.sequencer = sequencer;
+    this.stopWait = stopWait;
   }
 
   /**
@@ -95,9 +99,9 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
     }
     LOG.infof("pledge.requests partitions revoked: %s; their workflows stop", moving);
     try {
-      stopped.get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      stopped.get(stopWait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      LOG.warnf("workflows of revoked partitions %s still stopping after %s", moving, STOP_WAIT);
+      LOG.warnf("workflows of revoked partitions %s still stopping after %s", moving, stopWait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {

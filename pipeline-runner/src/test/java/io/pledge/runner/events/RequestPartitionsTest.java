@@ -135,7 +135,7 @@ class RequestPartitionsTest {
     final boolean finishesRuns;
     final WorkflowSequencer sequencer =
         new WorkflowSequencer(job -> null, 4, 100, Duration.ofMillis(20));
-    final RequestPartitions partitions = new RequestPartitions(sequencer);
+    final RequestPartitions partitions = new RequestPartitions(sequencer, Duration.ofSeconds(30));
     final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
     final Collection<ConsumerRecord<String, String>> acknowledged = new ConcurrentLinkedQueue<>();
     final Thread poller = new Thread(this::poll);

@@ -83,7 +83,7 @@ class ResourceTableTest {
   @Test
   void scansGoOnAfterScansThatThrow() {
     FailingPromiseTable promiseTable = new FailingPromiseTable();
-    table = table(topic(), promiseTable, new RequestPartitions(sequencer));
+    table = table(topic(), promiseTable, new RequestPartitions(sequencer, Duration.ofSeconds(30)));
 
     table.start(null);
 
@@ -93,7 +93,7 @@ class ResourceTableTest {
   @Test
   void periodicRerunsArePublishedOnlyForKeysOfOwnedPartitions() {
     String requests = topic();
-    RequestPartitions partitions = new RequestPartitions(sequencer);
+    RequestPartitions partitions = new RequestPartitions(sequencer, Duration.ofSeconds(30));
     partitions.onPartitionsAssigned(null, List.of(new TopicPartition(requests, 0)));
     table = table(requests, new ReadPromiseTable(), partitions);
     table.promises.applied("bench", 1, null, JsonNodeFactory.instance.objectNode());
