@@ -270,9 +270,7 @@ public final class ApplyPlanner {
     Decision decision =
         Generations.decide(
             existing.map(e -> new Live(e.generation(), e.specHash(), e.metaHash())).orElse(null),
-            existing
-                .map(PromiseEntry::generation)
-                .orElseGet(() -> view.deletedPromiseGeneration(name)),
+            view.deletedPromiseGeneration(name),
             specHash,
             metaHash);
     long generation = decision.generation();
@@ -649,9 +647,7 @@ public final class ApplyPlanner {
     Decision decision =
         Generations.decide(
             existing.map(e -> new Live(e.generation(), e.specHash(), e.metaHash())).orElse(null),
-            existing
-                .map(PolicyEntry::generation)
-                .orElseGet(() -> view.deletedPolicyGeneration(name)),
+            view.deletedPolicyGeneration(name),
             specHash,
             metaHash);
     long generation = decision.generation();

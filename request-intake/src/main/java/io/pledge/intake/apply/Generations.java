@@ -25,8 +25,9 @@ public final class Generations {
 
   /**
    * @param live the object as it is, or null when there is none (never applied, or deleted)
-   * @param newest the newest generation the object ever had (its own, its status's, or the one it
-   *     had when deleted); at least {@code live.generation()}
+   * @param newest the newest generation known for the object besides the live one (its status's, or
+   *     the one it had when deleted; 0 when none): a new generation continues after the larger of
+   *     the two
    * @param specHash the applied document's spec hash
    * @param metaHash the applied document's metadata hash
    */

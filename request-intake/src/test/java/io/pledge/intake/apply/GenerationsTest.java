@@ -41,6 +41,12 @@ class GenerationsTest {
   }
 
   @Test
+  void aChangedSpecContinuesAfterTheLiveGenerationWhenNothingElseIsKnown() {
+    assertThat(Generations.decide(LIVE, 0, "spec-b", "meta-a"))
+        .isEqualTo(new Decision(4, Outcome.CONFIGURED));
+  }
+
+  @Test
   void aChangedSpecContinuesAfterANewerGenerationSeenInTheStatus() {
     assertThat(Generations.decide(LIVE, 5, "spec-b", "meta-a"))
         .isEqualTo(new Decision(6, Outcome.CONFIGURED));
