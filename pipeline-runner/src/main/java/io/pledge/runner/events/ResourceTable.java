@@ -35,7 +35,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,9 +43,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,7 +50,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -309,7 +304,7 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
   private void loop() {
     while (running) {
       try {
-        createTopic();
+        ResourceTopic.ensure(bootstrapServers, requestsTopic, config.resourcesTopic());
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(consumerProperties())) {
           consumer = c;
           follow(c);
@@ -360,39 +355,6 @@ public class ResourceTable implements ResourceIndex.Store, PromiseJob.ResourceRe
           sequencer.promiseChanged(ResourceIndex.GATE);
         }
       }
-    }
-  }
-
-  private void createTopic() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(p)) {
-      int partitions =
-          Optional.ofNullable(
-                  admin
-                      .describeTopics(List.of(requestsTopic))
-                      .allTopicNames()
-                      .get(30, TimeUnit.SECONDS)
-                      .get(requestsTopic))
-              .map(d -> d.partitions().size())
-              .orElse(1);
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(config.resourcesTopic(), Optional.of(partitions), Optional.empty())
-                      .configs(Map.of("cleanup.policy", "compact"))))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-      LOG.infof("created the compacted topic %s", config.resourcesTopic());
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create " + config.resourcesTopic(), e.getCause());
-      }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("cannot create " + config.resourcesTopic(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WakeupException();
     }
   }
 
