@@ -38,6 +38,14 @@ public interface IntakeConfig {
   Duration publishTimeout();
 
   /**
+   * How long a read (a GET, the first event of a watch) waits for this replica's view to reach the
+   * last stable offset of {@code pledge.resources}, so that it shows what any replica answered
+   * before; past it the read answers with what the view has, with {@code Warning: 110}.
+   */
+  @WithDefault("2s")
+  Duration readBarrierTimeout();
+
+  /**
    * How long an inbound request keeps being retried while the service cannot take writes (still
    * replaying, broker unavailable) before it goes to the dead-letter topic. With {@link
    * #publishTimeout()} it must stay under the inbound channel's {@code

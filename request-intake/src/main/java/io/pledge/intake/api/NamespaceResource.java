@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.ResourceKey;
 import io.pledge.intake.auth.CurrentCaller;
 import io.pledge.intake.view.IntakeView;
+import io.pledge.intake.view.ReadBarrier;
 import io.pledge.intake.view.RequestState;
 import io.pledge.intake.view.StatusRenderer;
 import jakarta.ws.rs.GET;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
@@ -30,10 +32,12 @@ public class NamespaceResource {
 
   private final IntakeView view;
   private final CurrentCaller caller;
+  private final ReadBarrier barrier;
 
-  NamespaceResource(IntakeView view, CurrentCaller caller) {
+  NamespaceResource(IntakeView view, CurrentCaller caller, ReadBarrier barrier) {
     this.view = view;
     this.caller = caller;
+    this.barrier = barrier;
   }
 
   @GET
@@ -41,8 +45,9 @@ public class NamespaceResource {
   @Operation(
       summary = "List the requests of every Promise in a namespace",
       description = "A List (apiVersion v1) whose items are the documents with their status")
-  public ObjectNode list(@PathParam("namespace") String namespace) {
+  public Response list(@PathParam("namespace") String namespace) {
     caller.requireNamespace(namespace);
+    boolean reached = barrier.awaitAll();
     ObjectNode list = JsonNodeFactory.instance.objectNode();
     list.put("apiVersion", "v1");
     list.put("kind", "List");
@@ -53,7 +58,7 @@ public class NamespaceResource {
             r ->
                 items.add(
                     StatusRenderer.resource(r, view.status(r.key().toString()).orElse(null))));
-    return list;
+    return StaleWarning.unless(reached, Response.ok(list)).build();
   }
 
   @GET
@@ -66,6 +71,7 @@ public class NamespaceResource {
   public void watch(
       @PathParam("namespace") String namespace, @Context SseEventSink sink, @Context Sse sse) {
     caller.requireNamespace(namespace);
+    barrier.awaitAll();
     String prefix = namespace + "/";
     List<ResourceKey> initial = view.requestsIn(namespace).stream().map(RequestState::key).toList();
     ResourceWatch.open(view, sink, sse, k -> k.startsWith(prefix), initial);

@@ -11,6 +11,7 @@ import io.pledge.intake.auth.CurrentCaller;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PromiseEntry;
+import io.pledge.intake.view.ReadBarrier;
 import io.pledge.intake.view.RequestState;
 import io.pledge.intake.view.StatusRenderer;
 import jakarta.ws.rs.DELETE;
@@ -38,11 +39,14 @@ public class ResourceRequestResource {
   private final IntakeView view;
   private final ApplyService service;
   private final CurrentCaller caller;
+  private final ReadBarrier barrier;
 
-  ResourceRequestResource(IntakeView view, ApplyService service, CurrentCaller caller) {
+  ResourceRequestResource(
+      IntakeView view, ApplyService service, CurrentCaller caller, ReadBarrier barrier) {
     this.view = view;
     this.service = service;
     this.caller = caller;
+    this.barrier = barrier;
   }
 
   @GET
@@ -55,6 +59,7 @@ public class ResourceRequestResource {
       @PathParam("promise") String promise,
       @Context HttpHeaders headers) {
     caller.requireNamespace(namespace);
+    boolean reached = barrier.awaitAll();
     List<RequestState> requests =
         view.requests(namespace, promise).stream().filter(r -> view.exists(r.key())).toList();
     PromiseEntry entry = view.promise(promise).orElse(null);
@@ -66,7 +71,8 @@ public class ResourceRequestResource {
       rows.add(new String[] {"NAME", "MESSAGE", "STATUS"});
       requests.forEach(
           r -> rows.add(StatusRenderer.row(r, view.status(r.key().toString()).orElse(null))));
-      return Response.ok(table(rows), MediaType.TEXT_PLAIN_TYPE).build();
+      return StaleWarning.unless(reached, Response.ok(table(rows), MediaType.TEXT_PLAIN_TYPE))
+          .build();
     }
     ObjectNode list = JsonNodeFactory.instance.objectNode();
     String kind = entry == null || entry.api().isEmpty() ? "Resource" : entry.api().get().kind();
@@ -75,24 +81,27 @@ public class ResourceRequestResource {
     ArrayNode items = list.putArray("items");
     requests.forEach(
         r -> items.add(StatusRenderer.resource(r, view.status(r.key().toString()).orElse(null))));
-    return Response.ok(list).build();
+    return StaleWarning.unless(reached, Response.ok(list)).build();
   }
 
   @GET
   @Path("/{name}")
   @Produces({MediaType.APPLICATION_JSON, MediaTypes.APPLICATION_YAML})
   @Operation(summary = "A request with its status: conditions, pipelines, destinations, commits")
-  public ObjectNode get(
+  public Response get(
       @PathParam("namespace") String namespace,
       @PathParam("promise") String promise,
       @PathParam("name") String name) {
     caller.requireNamespace(namespace);
     ResourceKey key = new ResourceKey(namespace, promise, name);
+    boolean reached = barrier.awaitKey(key.toString());
     if (!view.exists(key)) {
       throw ProblemException.notFound("No resource " + key);
     }
     RequestState request = view.request(key).orElseThrow();
-    return StatusRenderer.resource(request, view.status(key.toString()).orElse(null));
+    ObjectNode document =
+        StatusRenderer.resource(request, view.status(key.toString()).orElse(null));
+    return StaleWarning.unless(reached, Response.ok(document)).build();
   }
 
   @GET
@@ -110,6 +119,8 @@ public class ResourceRequestResource {
       @Context Sse sse) {
     caller.requireNamespace(namespace);
     ResourceKey key = new ResourceKey(namespace, promise, name);
+    // Before the 404 and the first event: a request just created on another replica is found.
+    barrier.awaitKey(key.toString());
     if (!view.exists(key)) {
       throw ProblemException.notFound("No resource " + key);
     }
@@ -125,6 +136,7 @@ public class ResourceRequestResource {
       @Context SseEventSink sink,
       @Context Sse sse) {
     caller.requireNamespace(namespace);
+    barrier.awaitAll();
     if (view.promise(promise).isEmpty()) {
       throw ProblemException.notFound("No Promise " + promise);
     }

@@ -21,7 +21,8 @@ import java.util.function.Predicate;
  * One watch stream: Server-Sent Events named {@code ADDED}, {@code MODIFIED} and {@code DELETED}
  * (Kubernetes watch types) whose data is the resource document with its status. It sends the
  * current state first, then every visible change; a view change that renders the same document
- * sends nothing.
+ * sends nothing. Its callers run the {@link io.pledge.intake.view.ReadBarrier} before they look up
+ * the initial keys, so the first events show at least what any replica answered before.
  */
 final class ResourceWatch implements Consumer<String> {
 

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -71,7 +72,13 @@ class ResourceStatusTest {
   }
 
   private static JsonPath get(String key) {
-    return given().get("/api/v1/resources/" + key).then().statusCode(200).extract().jsonPath();
+    return given()
+        .get("/api/v1/resources/" + key)
+        .then()
+        .statusCode(200)
+        .header("Warning", nullValue()) // the read barrier was reached: the answer is not stale
+        .extract()
+        .jsonPath();
   }
 
   @Test
@@ -268,6 +275,7 @@ class ResourceStatusTest {
         .then()
         .statusCode(200)
         .contentType(startsWith("application/json"))
+        .header("Warning", nullValue())
         .body("kind", equalTo("postgresqlList"))
         .body("items.metadata.name", hasItem(name));
   }
