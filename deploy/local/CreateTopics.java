@@ -110,6 +110,10 @@ public class CreateTopics {
                 "segment.ms", "600000",
                 "segment.bytes", "16777216",
                 "min.cleanable.dirty.ratio", "0.1")));
+    // request-intake's single writer per key: intents co-partitioned with pledge.requests, decided
+    // within moments; decisions read once by the replica waiting for them.
+    topics.add(topic("pledge.requests.intents", partitions, day));
+    topics.add(topic("pledge.requests.decisions", partitions, hour));
     topics.add(topic("pledge.notifications.dlq", partitions, Map.of()));
     // Dry runs: nobody waits for one longer than an hour. Answers carry rendered files, so they
     // may be larger than the broker's 1 MiB default.

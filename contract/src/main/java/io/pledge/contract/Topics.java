@@ -36,6 +36,20 @@ public final class Topics {
    */
   public static final String RESOURCES = "pledge.resources";
 
+  /**
+   * request-intake's own: what a replica asks the owner of a resource's key to decide (an apply, a
+   * delete, a reconcile it has validated), keyed by resource key. Has the partition count of {@link
+   * #REQUESTS}: the owner of a key's partition decides it. Short-lived (a day): an intent is
+   * decided within moments, or its sender has given up.
+   */
+  public static final String REQUEST_INTENTS = "pledge.requests.intents";
+
+  /**
+   * request-intake's own: the owner's answers to intents. Every request-intake instance reads every
+   * partition and takes the answers it waits for. Short-lived (an hour).
+   */
+  public static final String REQUEST_DECISIONS = "pledge.requests.decisions";
+
   /** Stage output (stdout and stderr), keyed by resource key or Promise name. */
   public static final String LOGS = "pledge.logs";
 

@@ -216,6 +216,14 @@ public interface IntakeConfig {
     /** Compacted folded records, written by the resource owner (one record per resource). */
     @WithDefault(io.pledge.contract.Topics.RESOURCES)
     String resources();
+
+    /** What replicas ask the resource owner to decide (applies, deletes, reconciles). */
+    @WithDefault(io.pledge.contract.Topics.REQUEST_INTENTS)
+    String requestIntents();
+
+    /** The resource owner's answers to intents. */
+    @WithDefault(io.pledge.contract.Topics.REQUEST_DECISIONS)
+    String requestDecisions();
   }
 
   /** The resource owner: the Kafka Streams application folding requests and status once. */

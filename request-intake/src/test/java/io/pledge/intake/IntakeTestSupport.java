@@ -26,6 +26,18 @@ public final class IntakeTestSupport {
   private IntakeTestSupport() {}
 
   /** One probe per JVM, following the topics request-intake writes to from their beginning. */
+  /**
+   * The status event answering the inbound event {@code inboundId}: its acceptance or rejection. An
+   * accepted request's {@code pledge.request.applied} carries the same correlation id and commits
+   * with the acceptance, on another topic, so it may be read first; it is not the answer.
+   */
+  public static CloudEvent awaitAnswer(String inboundId) {
+    return probe()
+        .await(
+            e -> inboundId.equals(e.correlationid()) && !"pledge.request.applied".equals(e.type()),
+            WAIT);
+  }
+
   public static synchronized EventProbe probe() {
     if (probe == null) {
       String bootstrap =

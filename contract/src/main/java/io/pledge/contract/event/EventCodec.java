@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -47,6 +48,14 @@ public final class EventCodec {
 
   /** A new event of {@code type} about {@code subject} carrying {@code data}. */
   public CloudEvent event(EventType type, String subject, Object data) {
+    return event(type, subject, data, UUID.randomUUID().toString(), clock.instant());
+  }
+
+  /**
+   * An event with the given id and time: for producers that must write the same bytes when they
+   * process the same input again (a Kafka Streams task re-processing after an aborted transaction).
+   */
+  public CloudEvent event(EventType type, String subject, Object data, String id, Instant time) {
     if (!type.dataClass().isInstance(data)) {
       throw new IllegalArgumentException(
           type.type()
@@ -57,11 +66,11 @@ public final class EventCodec {
     }
     return new CloudEvent(
         CloudEvent.SPEC_VERSION,
-        UUID.randomUUID().toString(),
+        id,
         source,
         type.type(),
         subject,
-        clock.instant(),
+        time,
         CloudEvent.JSON,
         type.dataschema(),
         null,

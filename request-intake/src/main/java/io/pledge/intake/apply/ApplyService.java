@@ -9,10 +9,6 @@ import io.pledge.contract.notification.NotificationPolicyApplied;
 import io.pledge.contract.notification.NotificationPolicyDeleted;
 import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.contract.promise.PromiseDeleted;
-import io.pledge.contract.request.ReconcileRequested;
-import io.pledge.contract.request.RequestAccepted;
-import io.pledge.contract.request.RequestApplied;
-import io.pledge.contract.request.RequestDeleted;
 import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.apply.Change.DestinationChange;
 import io.pledge.intake.apply.Change.PolicyChange;
@@ -20,6 +16,7 @@ import io.pledge.intake.apply.Change.PromiseChange;
 import io.pledge.intake.apply.Change.RequestChange;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.publish.EventPublisher;
+import io.pledge.intake.view.Hashes;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PolicyEntry;
 import io.pledge.intake.view.PromiseEntry;
@@ -31,34 +28,41 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
  * Applies, deletes and reconciles: plans against the view (all documents valid, or nothing
- * happens), then publishes the events of each change in document order, each acknowledged by the
- * broker before the next is sent. See DESIGN.md for the ordering and locking.
+ * happens), then carries out each change in document order. Promises, Destinations and policies are
+ * published from here, each event acknowledged by the broker before the next is sent; resource
+ * requests go to the owner of their key ({@link RequestSequencer}), which decides their generation
+ * and writes their events, so any number of instances may accept requests at once. See DESIGN.md
+ * for the ordering and locking.
  */
 @ApplicationScoped
 public class ApplyService {
 
   private static final Logger LOG = Logger.getLogger(ApplyService.class);
-  static final String APPLY = "apply";
-  static final String DELETE = "delete";
-  static final String RECONCILE = "reconcile";
 
   private final IntakeView view;
   private final EventPublisher publisher;
   private final IntakeConfig config;
   private final ViewReadiness readiness;
+  private final RequestSequencer sequencer;
   private final KeyLocks locks = new KeyLocks(256);
 
   ApplyService(
-      IntakeView view, EventPublisher publisher, IntakeConfig config, ViewReadiness readiness) {
+      IntakeView view,
+      EventPublisher publisher,
+      IntakeConfig config,
+      ViewReadiness readiness,
+      RequestSequencer sequencer) {
     this.view = view;
     this.publisher = publisher;
     this.config = config;
     this.readiness = readiness;
+    this.sequencer = sequencer;
   }
 
   /**
@@ -77,10 +81,18 @@ public class ApplyService {
         () -> {
           List<Change> changes = ApplyPlanner.plan(documents, view, config.defaultNamespace());
           List<AppliedObject> applied = new ArrayList<>();
+          List<RequestChange> requests = new ArrayList<>();
           for (Change change : changes) {
-            publish(change, origin);
-            applied.add(change.summary());
+            if (change instanceof RequestChange r) {
+              requests.add(r);
+              continue;
+            }
+            // Requests before a Promise in the body are decided before it is published.
+            applied.addAll(applyRequests(requests, origin));
+            requests.clear();
+            applied.add(publish(change, origin));
           }
+          applied.addAll(applyRequests(requests, origin));
           return applied;
         });
   }
@@ -90,34 +102,75 @@ public class ApplyService {
     return ApplyPlanner.subjectOf(document, view, config.defaultNamespace());
   }
 
-  private void publish(Change change, Origin origin) {
+  /**
+   * The owners of the requests' keys decide their generations and write their events, all sent at
+   * once (a body of many documents waits for one owner commit, not one per document); the planned
+   * generations and outcomes were this instance's guess only.
+   */
+  private List<AppliedObject> applyRequests(List<RequestChange> requests, Origin origin) {
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    List<RequestIntent> intents =
+        requests.stream()
+            .map(
+                r ->
+                    new RequestIntent(
+                        UUID.randomUUID().toString(),
+                        RequestIntent.Action.APPLY,
+                        r.key().toString(),
+                        origin.requester(),
+                        origin.correlationId(),
+                        r.resource(),
+                        r.specHash(),
+                        Hashes.meta(r.resource())))
+            .toList();
+    List<RequestDecision> decisions = sequencer.decideAll(intents);
+    List<AppliedObject> applied = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      ResourceKey key = requests.get(i).key();
+      RequestDecision d = decisions.get(i);
+      withContext(
+          key,
+          d.generation(),
+          () ->
+              LOG.infof("Request %s %s at generation %d", key, d.outcome().text(), d.generation()));
+      applied.add(
+          new AppliedObject(d.kind(), key.name(), key.namespace(), d.generation(), d.outcome()));
+    }
+    return applied;
+  }
+
+  /** The owner's decision on {@code intent}; its refusal as a problem. */
+  private RequestDecision decided(RequestIntent intent) {
+    RequestDecision decision = sequencer.decide(intent);
+    if (!decision.refused()) {
+      return decision;
+    }
+    if (decision.status() == 404) {
+      throw ProblemException.notFound(decision.detail());
+    }
+    throw ProblemException.of(
+        decision.status(), "conflict", "Conflict", decision.detail(), List.of());
+  }
+
+  private static RequestIntent intent(RequestIntent.Action action, ResourceKey key, Origin origin) {
+    return new RequestIntent(
+        UUID.randomUUID().toString(),
+        action,
+        key.toString(),
+        origin.requester(),
+        origin.correlationId(),
+        null,
+        null,
+        null);
+  }
+
+  private AppliedObject publish(Change change, Origin origin) {
     String correlation = origin.correlationId();
     try {
-      if (change instanceof RequestChange r) {
-        String key = r.key().toString();
-        MDC.put("key", key);
-        MDC.put("generation", String.valueOf(r.generation()));
-        if (change.outcome() == Outcome.UNCHANGED && !origin.inbound()) {
-          return;
-        }
-        // An unchanged inbound request still gets its answer, an acceptance at the same generation.
-        publisher.publish(
-            EventType.REQUEST_ACCEPTED,
-            key,
-            new RequestAccepted(r.key(), r.generation(), r.specHash(), APPLY, origin.requester()),
-            correlation);
-        if (change.outcome() != Outcome.UNCHANGED) {
-          publisher.publish(
-              EventType.REQUEST_APPLIED,
-              key,
-              new RequestApplied(r.key(), r.generation(), r.specHash(), r.resource()),
-              correlation);
-        }
-        LOG.infof("Request %s %s at generation %d", key, r.outcome().text(), r.generation());
-        return;
-      }
       if (change.outcome() == Outcome.UNCHANGED) {
-        return;
+        return change.summary();
       }
       if (change instanceof PromiseChange p) {
         MDC.put("key", p.entry().name());
@@ -151,6 +204,7 @@ public class ApplyService {
             "NotificationPolicy %s %s at generation %d",
             entry.name(), p.outcome().text(), entry.generation());
       }
+      return change.summary();
     } finally {
       MDC.remove("key");
       MDC.remove("generation");
@@ -166,40 +220,18 @@ public class ApplyService {
    */
   public AppliedObject delete(ResourceKey key, Origin origin) {
     requireReady();
-    return locks.withLocks(
-        Set.of(key.toString()),
-        () -> {
-          RequestState state = existing(key);
-          String kind = state.document().path("kind").asText();
-          if (state.deleted()) {
-            return new AppliedObject(
-                kind, key.name(), key.namespace(), state.generation(), Outcome.UNCHANGED);
-          }
-          publishDelete(state, origin);
-          return new AppliedObject(
-              kind, key.name(), key.namespace(), state.generation(), Outcome.DELETED);
-        });
+    return deleted(key, decided(intent(RequestIntent.Action.DELETE, key, origin)));
   }
 
-  private void publishDelete(RequestState state, Origin origin) {
-    ResourceKey key = state.key();
-    withContext(
-        key,
-        state.generation(),
-        () -> {
-          publisher.publish(
-              EventType.REQUEST_ACCEPTED,
-              key.toString(),
-              new RequestAccepted(
-                  key, state.generation(), state.specHash(), DELETE, origin.requester()),
-              origin.correlationId());
-          publisher.publish(
-              EventType.REQUEST_DELETED,
-              key.toString(),
-              new RequestDeleted(key, state.generation(), state.document()),
-              origin.correlationId());
-          LOG.infof("Request %s deleted at generation %d", key, state.generation());
-        });
+  private static AppliedObject deleted(ResourceKey key, RequestDecision decision) {
+    if (decision.outcome() == Outcome.DELETED) {
+      withContext(
+          key,
+          decision.generation(),
+          () -> LOG.infof("Request %s deleted at generation %d", key, decision.generation()));
+    }
+    return new AppliedObject(
+        decision.kind(), key.name(), key.namespace(), decision.generation(), decision.outcome());
   }
 
   /**
@@ -233,14 +265,11 @@ public class ApplyService {
                 }
                 List<AppliedObject> deleted = new ArrayList<>();
                 for (RequestState state : live) {
-                  publishDelete(state, origin);
-                  deleted.add(
-                      new AppliedObject(
-                          state.document().path("kind").asText(),
-                          state.key().name(),
-                          state.key().namespace(),
-                          state.generation(),
-                          Outcome.DELETED));
+                  RequestDecision decision =
+                      sequencer.decide(intent(RequestIntent.Action.DELETE, state.key(), origin));
+                  if (!decision.refused()) { // refused: finished deleting meanwhile
+                    deleted.add(deleted(state.key(), decision));
+                  }
                 }
                 MDC.put("key", name);
                 MDC.put("generation", String.valueOf(entry.generation()));
@@ -381,45 +410,15 @@ public class ApplyService {
    */
   public AppliedObject reconcile(ResourceKey key, Origin origin) {
     requireReady();
-    return locks.withLocks(
-        Set.of(key.toString()),
-        () -> {
-          RequestState state = existing(key);
-          if (state.deleted()) {
-            throw ProblemException.of(
-                409, "conflict", "Conflict", key + " is being deleted", List.of());
-          }
-          withContext(
-              key,
-              state.generation(),
-              () -> {
-                publisher.publish(
-                    EventType.REQUEST_ACCEPTED,
-                    key.toString(),
-                    new RequestAccepted(
-                        key, state.generation(), state.specHash(), RECONCILE, origin.requester()),
-                    origin.correlationId());
-                publisher.publish(
-                    EventType.RECONCILE_REQUESTED,
-                    key.toString(),
-                    new ReconcileRequested(key, state.generation(), "manual", state.document()),
-                    origin.correlationId());
-                LOG.infof(
-                    "Request %s reconcile requested at generation %d", key, state.generation());
-              });
-          return new AppliedObject(
-              state.document().path("kind").asText(),
-              key.name(),
-              key.namespace(),
-              state.generation(),
-              Outcome.RECONCILING);
-        });
-  }
-
-  private RequestState existing(ResourceKey key) {
-    return view.request(key)
-        .filter(r -> view.exists(key))
-        .orElseThrow(() -> ProblemException.notFound("No resource " + key));
+    RequestDecision decision = decided(intent(RequestIntent.Action.RECONCILE, key, origin));
+    withContext(
+        key,
+        decision.generation(),
+        () ->
+            LOG.infof(
+                "Request %s reconcile requested at generation %d", key, decision.generation()));
+    return new AppliedObject(
+        decision.kind(), key.name(), key.namespace(), decision.generation(), decision.outcome());
   }
 
   private static void withContext(ResourceKey key, long generation, Runnable work) {

@@ -3,13 +3,16 @@ package io.pledge.intake.dryrun;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.dryrun.DryRunCompleted;
 import io.pledge.contract.dryrun.DryRunRequested;
+import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
+import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.notification.NotificationPolicyApplied;
 import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.api.MediaTypes;
 import io.pledge.intake.apply.ApplyPlanner;
 import io.pledge.intake.apply.Change;
+import io.pledge.intake.kafka.CorrelatedReplies;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.ViewReadiness;
@@ -25,6 +28,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -58,7 +62,7 @@ public class DryRunService {
   private final DryRunPublisher publisher;
   private final Config rawConfig;
   private final Semaphore inFlight;
-  private DryRunReplies replies;
+  private CorrelatedReplies<DryRunCompleted> replies;
 
   @Inject VitalThreads threads;
 
@@ -79,7 +83,9 @@ public class DryRunService {
   }
 
   void start(@Observes StartupEvent ignored) {
-    replies = new DryRunReplies(kafkaClientConfig(), dryRuns.repliesTopic());
+    replies =
+        new CorrelatedReplies<>(
+            kafkaClientConfig(), dryRuns.repliesTopic(), "dry-run-replies", DryRunService::answer);
     replies.start(threads);
   }
 
@@ -223,5 +229,17 @@ public class DryRunService {
     }
     kafka.put("bootstrap.servers", rawConfig.getValue("kafka.bootstrap.servers", String.class));
     return kafka;
+  }
+
+  /** A dry-run answer on the replies topic, by the correlation id of the dry run it answers. */
+  private static Optional<CorrelatedReplies.Answer<DryRunCompleted>> answer(String json) {
+    CloudEvent event = EventCodec.read(json);
+    if (event.eventType().filter(EventType.DRY_RUN_COMPLETED::equals).isEmpty()) {
+      return Optional.empty();
+    }
+    DryRunCompleted answer = EventCodec.data(event, DryRunCompleted.class);
+    return answer.correlationId() == null
+        ? Optional.empty()
+        : Optional.of(new CorrelatedReplies.Answer<>(answer.correlationId(), answer));
   }
 }

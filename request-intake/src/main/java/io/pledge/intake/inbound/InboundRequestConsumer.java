@@ -17,10 +17,12 @@ import io.pledge.intake.auth.EventSignatures;
 import io.pledge.intake.auth.Permissions;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.publish.EventPublisher;
+import io.pledge.intake.telemetry.IntakeMetrics;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -73,6 +75,8 @@ public class InboundRequestConsumer {
   private final IntakeConfig config;
   private final CallerDirectory callers;
   private final InboundLimits limits;
+
+  @Inject IntakeMetrics metrics;
 
   InboundRequestConsumer(
       ApplyService service,
@@ -127,6 +131,7 @@ public class InboundRequestConsumer {
         try {
           List<AppliedObject> applied = service.apply(documents, origin);
           LOG.infof("Inbound %s applied: %s", event.id(), applied);
+          countAccepted(applied);
           return;
         } catch (ProblemException e) {
           if (e.problem().status() != 503) {
@@ -141,6 +146,18 @@ public class InboundRequestConsumer {
       }
     } finally {
       MDC.remove("key");
+    }
+  }
+
+  /**
+   * Each request of the event was answered with an acceptance (written by its owner), unchanged
+   * ones included; Promises and other platform objects get none.
+   */
+  private void countAccepted(List<AppliedObject> applied) {
+    if (metrics != null) {
+      applied.stream()
+          .filter(a -> a.namespace() != null)
+          .forEach(a -> metrics.request(IntakeMetrics.INBOUND, 200));
     }
   }
 

@@ -116,14 +116,15 @@ public class EventPublisher {
     return event;
   }
 
-  /** An inbound request's answer is its outcome: accepted, or rejected with the REST status. */
+  /**
+   * An inbound request refused here is counted by its REST status; accepted ones are counted where
+   * their owner's decision arrives ({@code InboundRequestConsumer}).
+   */
   private void countInbound(EventType type, Object data) {
     if (metrics == null) {
       return;
     }
-    if (type == EventType.REQUEST_ACCEPTED) {
-      metrics.request(IntakeMetrics.INBOUND, 200);
-    } else if (type == EventType.REQUEST_REJECTED && data instanceof RequestRejected rejected) {
+    if (type == EventType.REQUEST_REJECTED && data instanceof RequestRejected rejected) {
       metrics.request(
           IntakeMetrics.INBOUND, rejected.problem() == null ? 400 : rejected.problem().status());
     }

@@ -38,12 +38,19 @@ public class ResourceFoldLifecycle {
         new FoldCatchUp(
             KafkaClientProperties.of(rawConfig),
             r.applicationId(),
-            List.of(t.requests(), t.status()),
+            List.of(t.requests(), t.status(), t.requestIntents()),
             t.resources());
     runner =
         new StreamsRunner(
             ResourceTopology.build(
-                t.requests(), t.status(), t.resources(), config.eventSource() + "/owner"),
+                new ResourceTopology.OwnerTopics(
+                    t.requests(),
+                    t.status(),
+                    t.requestIntents(),
+                    t.resources(),
+                    t.requestDecisions()),
+                config.eventSource() + "/owner",
+                config.eventSource()),
             ResourceStreamsSettings.of(
                 KafkaClientProperties.of(rawConfig),
                 r.applicationId(),

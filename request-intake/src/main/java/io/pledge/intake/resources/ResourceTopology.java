@@ -6,21 +6,17 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The resource owner's topology: {@code pledge.requests} and {@code pledge.status} into one {@link
- * ResourceOwner} per partition, its folded records out to {@code pledge.resources}. Both inputs
- * feed one processor, so Kafka Streams requires them co-partitioned (same partition count, keyed by
- * resource key or Promise name) and refuses to start otherwise.
+ * The resource owner's topology: {@code pledge.requests}, {@code pledge.status} and {@code
+ * pledge.requests.intents} into one {@link ResourceOwner} per partition; out of it the folded
+ * records to {@code pledge.resources}, the decided requests' events to {@code pledge.requests} and
+ * {@code pledge.status}, and the decisions to {@code pledge.requests.decisions}. The inputs feed
+ * one processor, so they must be co-partitioned (same partition count, keyed by resource key or
+ * Promise name).
  */
 public final class ResourceTopology {
 
   private ResourceTopology() {}
 
-  /**
-   * @param requests the accepted requests topic
-   * @param status the lifecycle events topic
-   * @param resources the compacted topic of folded records
-   * @param source the CloudEvents {@code source} of the folded records
-   */
   /**
    * The store changelog's topic settings. Every start restores the store from it, so it is
    * compacted soon after a burst, as {@code pledge.resources} is: small segments roll while the
@@ -33,13 +29,35 @@ public final class ResourceTopology {
           "segment.bytes", "16777216",
           "min.cleanable.dirty.ratio", "0.1");
 
-  public static Topology build(String requests, String status, String resources, String source) {
+  /** The topics the owner reads and writes. */
+  public record OwnerTopics(
+      String requests, String status, String intents, String resources, String decisions) {}
+
+  /**
+   * @param topics the topics it reads and writes
+   * @param source the CloudEvents {@code source} of the folded records
+   * @param requestSource the CloudEvents {@code source} of the request events it writes
+   */
+  public static Topology build(OwnerTopics topics, String source, String requestSource) {
     Topology topology = new Topology();
     topology.addSource(
-        "requests", Serdes.String().deserializer(), Serdes.String().deserializer(), requests);
+        "requests",
+        Serdes.String().deserializer(),
+        Serdes.String().deserializer(),
+        topics.requests());
     topology.addSource(
-        "status", Serdes.String().deserializer(), Serdes.String().deserializer(), status);
-    topology.addProcessor("owner", () -> new ResourceOwner(source), "requests", "status");
+        "status", Serdes.String().deserializer(), Serdes.String().deserializer(), topics.status());
+    topology.addSource(
+        "intents",
+        Serdes.String().deserializer(),
+        Serdes.String().deserializer(),
+        topics.intents());
+    topology.addProcessor(
+        "owner",
+        () -> new ResourceOwner(source, topics.intents(), requestSource),
+        "requests",
+        "status",
+        "intents");
     // In memory, restored from its changelog: no RocksDB (kafka-runtime/pom.xml). No cache, so
     // every change is forwarded as it happens, not when the cache flushes.
     topology.addStateStore(
@@ -48,12 +66,15 @@ public final class ResourceTopology {
             .withCachingDisabled()
             .withLoggingEnabled(CHANGELOG),
         "owner");
-    topology.addSink(
-        "resources",
-        resources,
-        Serdes.String().serializer(),
-        Serdes.String().serializer(),
-        "owner");
+    sink(topology, ResourceOwner.RESOURCES, topics.resources());
+    sink(topology, ResourceOwner.REQUESTS, topics.requests());
+    sink(topology, ResourceOwner.STATUS, topics.status());
+    sink(topology, ResourceOwner.DECISIONS, topics.decisions());
     return topology;
+  }
+
+  private static void sink(Topology topology, String name, String topic) {
+    topology.addSink(
+        name, topic, Serdes.String().serializer(), Serdes.String().serializer(), "owner");
   }
 }

@@ -17,6 +17,7 @@ import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.request.RequestRejected;
+import io.pledge.intake.IntakeTestSupport;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -215,7 +216,7 @@ class OidcBearerAuthTest {
     String name = unique("billed");
     CloudEvent bound = inbound("/billing-system", inNamespace(name, "team-a"));
     probe().publish(Topics.REQUESTS_INBOUND, name, EventCodec.write(bound));
-    CloudEvent accepted = probe().await(e -> bound.id().equals(e.correlationid()), WAIT);
+    CloudEvent accepted = IntakeTestSupport.awaitAnswer(bound.id());
     assertThat(accepted.type()).isEqualTo("pledge.request.accepted");
     assertThat(accepted.data().path("requester").asText()).isEqualTo("/billing-system");
 

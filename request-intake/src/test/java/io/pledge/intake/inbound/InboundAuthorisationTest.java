@@ -15,6 +15,7 @@ import io.pledge.contract.Topics;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.request.RequestRejected;
+import io.pledge.intake.IntakeTestSupport;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -71,7 +72,7 @@ class InboundAuthorisationTest {
   /** Publishes the event and returns the status event that answers it. */
   private static CloudEvent answerTo(CloudEvent in, String key) {
     probe().publish(Topics.REQUESTS_INBOUND, key, EventCodec.write(in));
-    return probe().await(e -> in.id().equals(e.correlationid()), WAIT);
+    return IntakeTestSupport.awaitAnswer(in.id());
   }
 
   private static void assertForbidden(CloudEvent answer, String key, String detail) {

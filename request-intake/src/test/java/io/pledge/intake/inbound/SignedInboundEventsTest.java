@@ -1,6 +1,5 @@
 package io.pledge.intake.inbound;
 
-import static io.pledge.intake.IntakeTestSupport.WAIT;
 import static io.pledge.intake.IntakeTestSupport.authWithTokensFile;
 import static io.pledge.intake.IntakeTestSupport.inboundEvent;
 import static io.pledge.intake.IntakeTestSupport.probe;
@@ -14,6 +13,7 @@ import io.pledge.contract.Topics;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.request.RequestRejected;
+import io.pledge.intake.IntakeTestSupport;
 import io.pledge.intake.auth.EventSignatures;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -120,7 +120,7 @@ class SignedInboundEventsTest {
 
   private static CloudEvent answer(CloudEvent in, String key, String value, Map<String, String> h) {
     probe().publish(Topics.REQUESTS_INBOUND, key, value, h);
-    return probe().await(e -> in.id().equals(e.correlationid()), WAIT);
+    return IntakeTestSupport.awaitAnswer(in.id());
   }
 
   private static void assertUnauthenticated(CloudEvent answer, String key, String detail) {

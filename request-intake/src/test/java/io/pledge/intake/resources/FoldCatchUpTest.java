@@ -37,11 +37,13 @@ class FoldCatchUpTest {
   private final String requests = "requests-" + suffix;
   private final String status = "status-" + suffix;
   private final String resources = "resources-" + suffix;
+  private final String intents = "intents-" + suffix;
+  private final String decisions = "decisions-" + suffix;
   private final String applicationId = "pledge-resources-" + suffix;
 
   @Test
   void knowsTheFoldedEndsOnlyOnceTheOwnerFoldedItsInputsTransactionMarkersIncluded() {
-    kafka.createTopics(List.of(requests, status, resources), Set.of(resources));
+    kafka.createTopics(List.of(requests, status, resources, intents, decisions), Set.of(resources));
     writeHistory();
     Map<String, String> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
 
@@ -123,6 +125,10 @@ class FoldCatchUpTest {
             Duration.ofMillis(10),
             "target/streams-catchup-" + suffix);
     return new StreamsRunner(
-        ResourceTopology.build(requests, status, resources, "/pledge/request-intake/owner"), p);
+        ResourceTopology.build(
+            new ResourceTopology.OwnerTopics(requests, status, intents, resources, decisions),
+            "/pledge/request-intake/owner",
+            "/pledge/request-intake"),
+        p);
   }
 }

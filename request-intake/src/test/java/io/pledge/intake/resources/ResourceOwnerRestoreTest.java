@@ -47,6 +47,8 @@ class ResourceOwnerRestoreTest {
   private final String requests = "requests-" + suffix;
   private final String status = "status-" + suffix;
   private final String resources = "resources-" + suffix;
+  private final String intents = "intents-" + suffix;
+  private final String decisions = "decisions-" + suffix;
   private final String applicationId = "pledge-resources-" + suffix;
   private KafkaProducer<String, String> producer;
   private KafkaConsumer<String, String> reader;
@@ -54,7 +56,7 @@ class ResourceOwnerRestoreTest {
 
   @BeforeEach
   void topics() {
-    kafka.createTopics(List.of(requests, status, resources), Set.of(resources));
+    kafka.createTopics(List.of(requests, status, resources, intents, decisions), Set.of(resources));
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -132,7 +134,11 @@ class ResourceOwnerRestoreTest {
             Duration.ofMillis(10),
             "target/streams-restore-" + suffix + "-" + instance);
     return new StreamsRunner(
-        ResourceTopology.build(requests, status, resources, "/pledge/request-intake/owner"), p);
+        ResourceTopology.build(
+            new ResourceTopology.OwnerTopics(requests, status, intents, resources, decisions),
+            "/pledge/request-intake/owner",
+            "/pledge/request-intake"),
+        p);
   }
 
   private Map<String, String> changelogConfig() throws Exception {

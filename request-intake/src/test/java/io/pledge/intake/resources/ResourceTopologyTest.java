@@ -186,7 +186,14 @@ class ResourceTopologyTest {
             "target/streams-test");
     return new TopologyTestDriver(
         ResourceTopology.build(
-            Topics.REQUESTS, Topics.STATUS, Topics.RESOURCES, "/pledge/request-intake/owner"),
+            new ResourceTopology.OwnerTopics(
+                Topics.REQUESTS,
+                Topics.STATUS,
+                Topics.REQUEST_INTENTS,
+                Topics.RESOURCES,
+                Topics.REQUEST_DECISIONS),
+            "/pledge/request-intake/owner",
+            "/pledge/request-intake"),
         p);
   }
 

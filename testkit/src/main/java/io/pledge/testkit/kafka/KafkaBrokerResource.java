@@ -30,7 +30,9 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
           Topics.RUNNER_RESOURCES,
           Topics.DRY_RUNS,
           Topics.DRY_RUN_REPLIES,
-          Topics.RESOURCES);
+          Topics.RESOURCES,
+          Topics.REQUEST_INTENTS,
+          Topics.REQUEST_DECISIONS);
 
   public static final Set<String> COMPACTED =
       Set.of(

@@ -1,20 +1,18 @@
-package io.pledge.intake.dryrun;
+package io.pledge.intake.kafka;
 
-import io.pledge.contract.dryrun.DryRunCompleted;
-import io.pledge.contract.event.CloudEvent;
-import io.pledge.contract.event.EventCodec;
-import io.pledge.contract.event.EventType;
 import io.pledge.kafka.health.VitalThreads;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,48 +23,67 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
- * Reads the dry-run answers topic for this instance: every partition, from its end at start-up,
- * without a consumer group (any runner may answer on any partition, and each intake instance needs
- * the answers to its own requests). An answer completes the future registered under its correlation
- * id; answers for other instances, or for requests that timed out, are skipped.
+ * Reads an answers topic for this instance: every partition, from its end at start-up, without a
+ * consumer group (any instance of the answering side may answer on any partition, and each instance
+ * here needs the answers to its own questions). An answer completes the future registered under its
+ * correlation id; answers for other instances, or for questions that timed out, are skipped. Used
+ * for dry runs (answered by pipeline-runner) and for the resource owner's decisions.
  *
- * <p>Chosen over SmallRye's {@code KafkaRequestReply}: the correlation id travels in the event
- * itself (the public contract, readable by any Kafka client), not in SmallRye-specific headers.
+ * <p>Chosen over SmallRye's {@code KafkaRequestReply}: the correlation id travels in the answer
+ * itself (readable by any Kafka client), not in SmallRye-specific headers.
+ *
+ * @param <T> the answer
  */
-public final class DryRunReplies implements AutoCloseable {
+public final class CorrelatedReplies<T> implements AutoCloseable {
 
-  private static final Logger LOG = Logger.getLogger(DryRunReplies.class);
+  private static final Logger LOG = Logger.getLogger(CorrelatedReplies.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration RETRY = Duration.ofSeconds(1);
   private static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
 
   private final Properties props = new Properties();
   private final String topic;
-  private final Map<String, CompletableFuture<DryRunCompleted>> waiting = new ConcurrentHashMap<>();
+  private final String name;
+  private final Function<String, Optional<Answer<T>>> parse;
+  private final Map<String, CompletableFuture<T>> waiting = new ConcurrentHashMap<>();
   private final CountDownLatch positioned = new CountDownLatch(1);
   private volatile Thread thread;
   private VitalThreads threads;
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, String> consumer;
 
+  /** An answer read from the topic: to whom, and what. */
+  public record Answer<T>(String correlationId, T value) {}
+
   /**
    * @param kafka client settings (at least {@code bootstrap.servers})
    * @param topic the answers topic
+   * @param name names the client, the thread and the log lines, e.g. {@code dry-run-replies}
+   * @param parse reads a record's value; empty for a record that is no answer. May throw for an
+   *     unreadable one, which is logged and skipped.
    */
-  public DryRunReplies(Map<String, String> kafka, String topic) {
+  public CorrelatedReplies(
+      Map<String, String> kafka,
+      String topic,
+      String name,
+      Function<String, Optional<Answer<T>>> parse) {
     this.topic = topic;
+    this.name = name;
+    this.parse = parse;
     props.putAll(kafka);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "request-intake-dry-runs");
+    // Answers written in a transaction count once it commits, with what it committed alongside.
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "request-intake-" + name);
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
   }
 
   /** Starts reading answers on a thread of its own; should it die, {@code threads} knows. */
   public void start(VitalThreads threads) {
     this.threads = threads;
-    thread = threads.start("dry-run-replies", this::run);
+    thread = threads.start(name, this::run);
   }
 
   /**
@@ -78,8 +95,8 @@ public final class DryRunReplies implements AutoCloseable {
   }
 
   /** The answer to {@code correlationId}, once it arrives. Call {@link #forget} when done. */
-  public CompletableFuture<DryRunCompleted> expect(String correlationId) {
-    CompletableFuture<DryRunCompleted> answer = new CompletableFuture<>();
+  public CompletableFuture<T> expect(String correlationId) {
+    CompletableFuture<T> answer = new CompletableFuture<>();
     waiting.put(correlationId, answer);
     return answer;
   }
@@ -88,7 +105,7 @@ public final class DryRunReplies implements AutoCloseable {
     waiting.remove(correlationId);
   }
 
-  /** Dry runs waiting for their answer. */
+  /** Questions waiting for their answer. */
   public int waiting() {
     return waiting.size();
   }
@@ -107,7 +124,7 @@ public final class DryRunReplies implements AutoCloseable {
         c.seekToEnd(assigned);
         assigned.forEach(c::position); // resolves the end offsets now, not at the first poll
         positioned.countDown();
-        LOG.infof("reading dry-run answers from %s (%d partitions)", topic, assigned.size());
+        LOG.infof("reading %s from %s (%d partitions)", name, topic, assigned.size());
         long nextCheck = System.nanoTime() + PARTITION_CHECK.toNanos();
         while (running) {
           for (ConsumerRecord<String, String> r : c.poll(POLL)) {
@@ -130,7 +147,7 @@ public final class DryRunReplies implements AutoCloseable {
         // closing
       } catch (RuntimeException e) {
         if (running) {
-          LOG.warnf("reading dry-run answers failed, retrying: %s", e.toString());
+          LOG.warnf("reading %s failed, retrying: %s", name, e.toString());
           sleep(RETRY);
         }
       } finally {
@@ -153,20 +170,16 @@ public final class DryRunReplies implements AutoCloseable {
       return;
     }
     try {
-      CloudEvent event = EventCodec.read(record.value());
-      if (event.eventType().filter(EventType.DRY_RUN_COMPLETED::equals).isEmpty()) {
-        return;
-      }
-      DryRunCompleted answer = EventCodec.data(event, DryRunCompleted.class);
-      CompletableFuture<DryRunCompleted> future =
-          answer.correlationId() == null ? null : waiting.remove(answer.correlationId());
+      Optional<Answer<T>> answer = parse.apply(record.value());
+      CompletableFuture<T> future =
+          answer.map(Answer::correlationId).map(waiting::remove).orElse(null);
       if (future != null) {
-        future.complete(answer);
+        future.complete(answer.get().value());
       }
     } catch (RuntimeException e) {
       // Every instance reads every answer: one that cannot be read is only logged here.
       LOG.warnf(
-          "skipping an unreadable dry-run answer at %s-%d@%d: %s",
+          "skipping an unreadable answer at %s-%d@%d: %s",
           record.topic(), record.partition(), record.offset(), e.getMessage());
     }
   }
