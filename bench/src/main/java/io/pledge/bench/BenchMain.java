@@ -102,6 +102,16 @@ public final class BenchMain {
   }
 
   int run() throws Exception {
+    if (deployment.replicas() != options.replicas()) {
+      // bench/run exports PLEDGE_REPLICAS from --replicas; anything else is a deployment of
+      // another shape than the one asked for.
+      throw new IllegalStateException(
+          "--replicas "
+              + options.replicas()
+              + " but PLEDGE_REPLICAS="
+              + deployment.replicas()
+              + ": start the harness with bench/run");
+    }
     String started = Instant.now().toString();
     double loadAverage = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     List<Phase> phases = RequestPlan.phases(options);
@@ -111,7 +121,7 @@ public final class BenchMain {
 
     ProcessSampler sampler = new ProcessSampler(deployment.runDir());
     StatusTracker tracker = new StatusTracker(deployment.bootstrap(), Topics.STATUS);
-    IntakeClient intake = new IntakeClient(deployment.intake(), deployment.adminToken());
+    IntakeClient intake = new IntakeClient(deployment.intakes(), deployment.adminToken());
     InboundPublisher inbound =
         new InboundPublisher(deployment.bootstrap(), Topics.REQUESTS_INBOUND);
     LoadDriver driver =
@@ -252,6 +262,11 @@ public final class BenchMain {
         options.chaos()
             ? ", with chaos (faults: " + options.faults() + ", kills: " + options.services() + ")"
             : "");
+    if (options.replicas() > 1) {
+      System.out.printf(
+          "  %d instances of each service; REST round-robin over intakes %s%n",
+          options.replicas(), deployment.intakes());
+    }
     double seconds = 0;
     if (options.history() > 0) {
       // A rough guess: the writing, then four restarts replaying it.
@@ -657,7 +672,8 @@ public final class BenchMain {
             faults,
             driver.restRetries(),
             InboxReader.refused(deployment.inbox(), "slack"),
-            InboxReader.refused(deployment.inbox(), "billing"));
+            InboxReader.refused(deployment.inbox(), "billing"),
+            monkey == null ? List.of() : takeovers(monkey.takeovers()));
 
     Map<String, Object> opts = new LinkedHashMap<>();
     opts.put("requests", options.requests());
@@ -669,6 +685,7 @@ public final class BenchMain {
     opts.put("resources", options.resources());
     opts.put("via", options.via());
     opts.put("chaos", options.chaos());
+    opts.put("replicas", options.replicas());
     opts.put("warmup", options.warmup());
     opts.put("concurrency", options.concurrency());
     opts.put("payloadBytes", options.payloadBytes());
@@ -840,6 +857,21 @@ public final class BenchMain {
         .map(r -> r.plan().key() + ": " + r.detail())
         .findFirst()
         .orElse("");
+  }
+
+  private static List<BenchReport.TakeoverReport> takeovers(List<ChaosMonkey.TakeoverTime> times) {
+    List<BenchReport.TakeoverReport> reports = new ArrayList<>();
+    for (ChaosMonkey.TakeoverTime t : times) {
+      Map<String, Double> groups = new LinkedHashMap<>();
+      t.groupMillis().forEach((g, ms) -> groups.put(g, ms < 0 ? Double.NaN : ms / 1000.0));
+      reports.add(
+          new BenchReport.TakeoverReport(
+              t.service(),
+              t.instance(),
+              t.millis() < 0 ? Double.NaN : t.millis() / 1000.0,
+              groups));
+    }
+    return reports;
   }
 
   private void write(

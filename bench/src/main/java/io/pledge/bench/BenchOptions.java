@@ -27,6 +27,7 @@ import java.util.Locale;
  * @param stallTimeout give up when nothing is reconciled for this long while waiting
  * @param history resources pre-loaded in namespace {@code history} before the load (0: none), each
  *     service then restarted and timed to readiness
+ * @param replicas instances of each service ({@code PLEDGE_REPLICAS} for deploy/local/up, 1–9)
  */
 public record BenchOptions(
     int requests,
@@ -43,7 +44,8 @@ public record BenchOptions(
     int bareRuns,
     long seed,
     Duration stallTimeout,
-    int history) {
+    int history,
+    int replicas) {
 
   /** The rate of the latency phase, as the issue's latency targets are stated at it. */
   public static final double LATENCY_RATE = 10.0;
@@ -54,8 +56,18 @@ public record BenchOptions(
   public static final List<String> ALL_SERVICES =
       List.of("request-intake", "pipeline-runner", "state-writer", "notifier");
 
+  /** The faults of a chaos run with one instance per service: the default there. */
   public static final List<String> ALL_FAULTS =
       List.of("kill", "broker", "git", "stubs", "push-kill", "poison");
+
+  /**
+   * SIGKILL one instance of each service and leave it down: only with {@code --replicas} 2 or more,
+   * where it is part of the default faults (a lone instance has no survivor to take over).
+   */
+  public static final String KILL_ONE = "kill-one";
+
+  /** deploy/local/lib.sh steps instance ports by 100 and refuses more than nine. */
+  public static final int MAX_REPLICAS = 9;
 
   private static final List<String> VALUED =
       List.of(
@@ -71,14 +83,16 @@ public record BenchOptions(
           "--bare-runs",
           "--seed",
           "--stall-timeout",
-          "--history");
+          "--history",
+          "--replicas");
 
   public static final String USAGE =
       """
       usage: bench/run [--requests N] [--rate R | --max] [--resources K] [--via rest|inbound|both]
                        [--chaos] [--services a,b] [--faults kill,broker,git,...] [--warmup W]
                        [--concurrency C] [--payload-bytes B] [--bare-runs M] [--seed S]
-                       [--stall-timeout SECONDS] [--history N] [--keep] [--profile]
+                       [--stall-timeout SECONDS] [--history N] [--replicas N] [--keep]
+                       [--profile]
 
         --requests N       measured requests (default 10000)
         --rate R           send at R requests/s; --max sends as fast as Pledge takes them.
@@ -92,7 +106,10 @@ public record BenchOptions(
                            refuse pushes and the Slack/billing stubs answer 503, SIGKILL the writer
                            inside a push, send poison inbound events, then verify that nothing was
                            lost or doubled
-        --faults           kinds of fault: kill, broker, git, stubs, push-kill, poison (default: all)
+        --faults           kinds of fault: kill, broker, git, stubs, push-kill, poison, and with
+                           --replicas 2 or more kill-one (SIGKILL the last instance of each service,
+                           one after the other, never restarted; times the survivors' takeover of
+                           the consumer groups) (default: all)
         --services         services chaos may kill (default: all four)
         --warmup W         requests before measuring, on their own resources (default 50)
         --concurrency C    REST requests in flight (default 16)
@@ -104,6 +121,8 @@ public record BenchOptions(
                            their requests, runner, placement, ledger and log records; no Works, Git
                            untouched) in namespace history, then restart each service and time it
                            until ready (default 0: none)
+        --replicas N       run N instances of each service (PLEDGE_REPLICAS, 1 to 9; default 1);
+                           REST requests go round-robin over the intake instances
         --keep             (bench/run) keep the broker's data and the service copies afterwards
         --profile          (bench/run) record the services with JFR; report.md gets where their CPU went
       """;
@@ -125,6 +144,8 @@ public record BenchOptions(
     Long seed = null;
     Integer stall = null;
     int history = 0;
+    int replicas = 1;
+    List<String> chosenFaults = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -156,7 +177,7 @@ public record BenchOptions(
             case "--resources" -> resources = positive(arg, value);
             case "--via" -> via = oneOf(arg, value, List.of("rest", "inbound", "both"));
             case "--services" -> services = subset(arg, value, ALL_SERVICES, true);
-            case "--faults" -> faults = subset(arg, value, ALL_FAULTS, false);
+            case "--faults" -> chosenFaults = subset(arg, value, knownFaults(), false);
             case "--warmup" -> warmup = nonNegative(arg, value);
             case "--concurrency" -> concurrency = positive(arg, value);
             case "--payload-bytes" -> payloadBytes = nonNegative(arg, value);
@@ -164,6 +185,7 @@ public record BenchOptions(
             case "--seed" -> seed = Long.parseLong(value);
             case "--stall-timeout" -> stall = positive(arg, value);
             case "--history" -> history = nonNegative(arg, value);
+            case "--replicas" -> replicas = replicas(arg, value);
             default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
           }
         }
@@ -171,6 +193,17 @@ public record BenchOptions(
     }
     if (max && rate != null) {
       throw new IllegalArgumentException("--rate and --max exclude each other");
+    }
+    if (chosenFaults != null) {
+      if (chosenFaults.contains(KILL_ONE) && replicas < 2) {
+        throw new IllegalArgumentException(
+            "--faults kill-one needs --replicas 2 or more: a lone instance has no survivor");
+      }
+      faults = chosenFaults;
+    } else if (replicas >= 2) {
+      List<String> all = new ArrayList<>(ALL_FAULTS);
+      all.add(KILL_ONE);
+      faults = List.copyOf(all);
     }
     boolean twoPhases = !max && rate == null && !chaos;
     if (chaos && !max && rate == null) {
@@ -192,7 +225,8 @@ public record BenchOptions(
         bareRuns != null ? bareRuns : Math.min(requests, 2000),
         seed != null ? seed : System.nanoTime(),
         Duration.ofSeconds(stall != null ? stall : chaos ? 300 : 120),
-        history);
+        history,
+        replicas);
   }
 
   /**
@@ -218,6 +252,20 @@ public record BenchOptions(
       throw new IllegalArgumentException(name + " must be at least 1");
     }
     return n;
+  }
+
+  private static int replicas(String name, String value) {
+    int n = integer(name, value);
+    if (n < 1 || n > MAX_REPLICAS) {
+      throw new IllegalArgumentException(name + " is from 1 to " + MAX_REPLICAS + ", not " + n);
+    }
+    return n;
+  }
+
+  private static List<String> knownFaults() {
+    List<String> known = new ArrayList<>(ALL_FAULTS);
+    known.add(KILL_ONE);
+    return known;
   }
 
   private static int nonNegative(String name, String value) {

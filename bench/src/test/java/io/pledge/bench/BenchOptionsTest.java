@@ -74,4 +74,39 @@ class BenchOptionsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--history needs a value");
   }
+
+  @Test
+  void replicasAreOneByDefaultAndOneToNine() {
+    assertThat(BenchOptions.parse().replicas()).isEqualTo(1);
+    assertThat(BenchOptions.parse("--replicas", "2").replicas()).isEqualTo(2);
+    assertThat(BenchOptions.parse("--replicas=9").replicas()).isEqualTo(9);
+    for (String bad : new String[] {"0", "10", "two"}) {
+      assertThatThrownBy(() -> BenchOptions.parse("--replicas", bad))
+          .as("--replicas %s", bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("--replicas");
+    }
+  }
+
+  @Test
+  void killOneIsADefaultFaultOnlyWithReplicas() {
+    assertThat(BenchOptions.parse("--chaos").faults())
+        .isEqualTo(BenchOptions.ALL_FAULTS)
+        .doesNotContain(BenchOptions.KILL_ONE);
+    assertThat(BenchOptions.parse("--chaos", "--replicas", "2").faults())
+        .containsAll(BenchOptions.ALL_FAULTS)
+        .contains(BenchOptions.KILL_ONE);
+    assertThat(BenchOptions.parse("--chaos", "--replicas", "2", "--faults", "kill-one").faults())
+        .containsExactly(BenchOptions.KILL_ONE);
+    assertThatThrownBy(() -> BenchOptions.parse("--chaos", "--faults", "kill-one"))
+        .hasMessageContaining("--replicas 2");
+    assertThatThrownBy(
+            () -> BenchOptions.parse("--chaos", "--replicas", "1", "--faults", "kill,kill-one"))
+        .hasMessageContaining("--replicas 2");
+  }
+
+  @Test
+  void theUsageNamesReplicasAndKillOne() {
+    assertThat(BenchOptions.USAGE).contains("--replicas N").contains("kill-one");
+  }
 }

@@ -26,40 +26,53 @@ public final class ChaosPlan {
   /** Producing a 5,000-document event and a malformed record. */
   static final long POISON_MILLIS = 2_000;
 
+  /**
+   * A kill-one waits for the survivors to take the killed instance's partitions: its group members
+   * stay until the session timeout (6 s in the services' settings), then a rebalance.
+   */
+  static final long TAKEOVER_MILLIS = 10_000;
+
   private ChaosPlan() {}
 
   public static List<Fault> plan(
       List<String> faults, List<String> services, long loadMillis, long seed) {
     Random random = new Random(seed);
-    List<Fault> kinds = new ArrayList<>();
+    List<List<Fault>> slots = new ArrayList<>();
     if (faults.contains("kill")) {
       for (String service : services) {
-        kinds.add(new Fault(0, "kill", service, 500 + random.nextInt(2_500)));
+        slots.add(List.of(new Fault(0, "kill", service, 500 + random.nextInt(2_500))));
       }
     }
     if (faults.contains("broker")) {
-      kinds.add(new Fault(0, "broker", null, 1_000 + random.nextInt(3_000)));
+      slots.add(List.of(new Fault(0, "broker", null, 1_000 + random.nextInt(3_000))));
     }
     if (faults.contains("git")) {
-      kinds.add(new Fault(0, "git", null, 4_000 + random.nextInt(6_000)));
+      slots.add(List.of(new Fault(0, "git", null, 4_000 + random.nextInt(6_000))));
     }
     if (faults.contains("stubs")) {
-      kinds.add(new Fault(0, "stubs", null, 3_000 + random.nextInt(5_000)));
+      slots.add(List.of(new Fault(0, "stubs", null, 3_000 + random.nextInt(5_000))));
     }
     if (faults.contains("push-kill")) {
-      kinds.add(new Fault(0, "push-kill", "state-writer", 500 + random.nextInt(2_500)));
+      slots.add(List.of(new Fault(0, "push-kill", "state-writer", 500 + random.nextInt(2_500))));
     }
     if (faults.contains("poison")) {
-      kinds.add(new Fault(0, "poison", null, 0));
+      slots.add(List.of(new Fault(0, "poison", null, 0)));
     }
-    Collections.shuffle(kinds, random);
-    if (kinds.isEmpty()) {
+    if (faults.contains("kill-one") && !services.isEmpty()) {
+      List<Fault> block = new ArrayList<>();
+      for (String service : services) {
+        block.add(new Fault(0, "kill-one", service, 1_000 + random.nextInt(2_000)));
+      }
+      slots.add(List.copyOf(block));
+    }
+    Collections.shuffle(slots, random);
+    if (slots.isEmpty()) {
       return List.of();
     }
     long start = Math.max(2_000, loadMillis / 20);
-    long busy = kinds.stream().mapToLong(ChaosPlan::cost).sum();
+    long busy = slots.stream().flatMap(List::stream).mapToLong(ChaosPlan::cost).sum();
     long spare = Math.max(0, loadMillis * 85 / 100 - start - busy);
-    double[] weights = new double[kinds.size()];
+    double[] weights = new double[slots.size()];
     double total = 0;
     for (int i = 0; i < weights.length; i++) {
       weights[i] = random.nextDouble();
@@ -67,12 +80,13 @@ public final class ChaosPlan {
     }
     List<Fault> plan = new ArrayList<>();
     long at = start;
-    for (int i = 0; i < kinds.size(); i++) {
+    for (int i = 0; i < slots.size(); i++) {
       long pause = total == 0 ? 0 : (long) (spare * weights[i] / total);
       at += pause;
-      Fault k = kinds.get(i);
-      plan.add(new Fault(at, k.kind(), k.target(), k.durationMillis()));
-      at += cost(k);
+      for (Fault k : slots.get(i)) {
+        plan.add(new Fault(at, k.kind(), k.target(), k.durationMillis()));
+        at += cost(k);
+      }
     }
     return List.copyOf(plan);
   }
@@ -98,6 +112,9 @@ public final class ChaosPlan {
     if (faults.contains("poison")) {
       total += POISON_MILLIS;
     }
+    if (faults.contains("kill-one")) {
+      total += services.size() * (TAKEOVER_MILLIS + 2_000);
+    }
     return total;
   }
 
@@ -108,6 +125,7 @@ public final class ChaosPlan {
       case "broker" -> f.durationMillis() + BROKER_RESTART_MILLIS;
       case "push-kill" -> PUSH_WAIT_MILLIS + f.durationMillis() + RESTART_MILLIS;
       case "poison" -> POISON_MILLIS;
+      case "kill-one" -> TAKEOVER_MILLIS + f.durationMillis();
       default -> f.durationMillis();
     };
   }

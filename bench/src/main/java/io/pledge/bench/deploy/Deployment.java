@@ -33,9 +33,16 @@ public final class Deployment {
   private final URI stubs;
   private final Path resultsDir;
   private final Map<String, URI> services;
+  private final List<URI> intakes;
   private final HttpClient http = HttpClient.newHttpClient();
   private int upRuns;
   private volatile Path heldLock;
+
+  /**
+   * The instances of each service that {@link #up} starts and waits for ({@code PLEDGE_REPLICAS}):
+   * the run's count until a {@code kill-one} leaves the last instance down, then one fewer.
+   */
+  private volatile int upReplicas;
 
   public Deployment(
       Path root, Path home, String bootstrap, URI intake, URI stubs, Path resultsDir) {
@@ -50,6 +57,23 @@ public final class Deployment {
       URI stubs,
       Path resultsDir,
       Map<String, URI> services) {
+    this(root, home, bootstrap, List.of(intake), stubs, resultsDir, services);
+  }
+
+  /**
+   * @param intakes every intake instance's base URI, instance 1 first
+   */
+  public Deployment(
+      Path root,
+      Path home,
+      String bootstrap,
+      List<URI> intakes,
+      URI stubs,
+      Path resultsDir,
+      Map<String, URI> services) {
+    URI intake = intakes.get(0);
+    this.intakes = List.copyOf(intakes);
+    this.upReplicas = intakes.size();
     this.services = Map.copyOf(services);
     this.root = root;
     this.home = home;
@@ -76,7 +100,21 @@ public final class Deployment {
             "pipeline-runner", local(env.getOrDefault("PLEDGE_RUNNER_PORT", "8081")),
             "state-writer", local(env.getOrDefault("PLEDGE_WRITER_PORT", "8082")),
             "notifier", local(env.getOrDefault("PLEDGE_NOTIFIER_PORT", "8083")));
-    return new Deployment(root, home, bootstrap, intake, stubs, results, services);
+    int replicas = Integer.parseInt(env.getOrDefault("PLEDGE_REPLICAS", "1"));
+    return new Deployment(
+        root, home, bootstrap, instanceUris(intake, replicas), stubs, results, services);
+  }
+
+  /**
+   * The base URIs of {@code replicas} instances of a service whose first instance is {@code first}:
+   * instance i listens on the first's port + 100 × (i − 1) (deploy/local/lib.sh).
+   */
+  public static List<URI> instanceUris(URI first, int replicas) {
+    List<URI> uris = new java.util.ArrayList<>();
+    for (int i = 0; i < replicas; i++) {
+      uris.add(URI.create("http://" + first.getHost() + ":" + (first.getPort() + 100 * i)));
+    }
+    return List.copyOf(uris);
   }
 
   private static URI local(String port) {
@@ -105,6 +143,16 @@ public final class Deployment {
 
   public URI intake() {
     return intake;
+  }
+
+  /** Every intake instance's base URI, instance 1 first. */
+  public List<URI> intakes() {
+    return intakes;
+  }
+
+  /** The instances of each service the run started with ({@code PLEDGE_REPLICAS}). */
+  public int replicas() {
+    return intakes.size();
   }
 
   public Path resultsDir() {
@@ -237,17 +285,46 @@ public final class Deployment {
     }
   }
 
+  /** The live instance of {@code service} with the highest number ({@code state-writer-2}). */
+  public Optional<String> lastInstance(String service) {
+    String last = null;
+    for (Map.Entry<String, Long> e : PidFiles.find(runDir(), service).entrySet()) {
+      if (ProcessHandle.of(e.getValue()).map(ProcessHandle::isAlive).orElse(false)) {
+        last = e.getKey();
+      }
+    }
+    return Optional.ofNullable(last);
+  }
+
+  /**
+   * SIGKILLs one instance ({@code <service>-<i>}) for good: from now on {@link #up} starts and
+   * waits for instances 1 to i − 1 only, so no later restart brings it back. Its log stays where it
+   * is. Waits until it is gone.
+   */
+  public void killForGood(String instance) {
+    long pid = PidFiles.find(runDir(), PidFiles.service(instance)).getOrDefault(instance, -1L);
+    ProcessHandle p =
+        ProcessHandle.of(pid)
+            .filter(ProcessHandle::isAlive)
+            .orElseThrow(() -> new IllegalStateException(instance + " is not running"));
+    int index = Integer.parseInt(instance.substring(instance.lastIndexOf('-') + 1));
+    upReplicas = Math.min(upReplicas, index - 1);
+    p.destroyForcibly();
+    awaitDeath(instance, p);
+  }
+
   /**
    * Runs {@code deploy/local/up}, which starts whatever is not running and waits until every
    * service is ready. Its output goes to {@code up-<n>.log} in the results folder.
    */
   public void up() throws IOException, InterruptedException {
     Path log = resultsDir.resolve("up-" + (++upRuns) + ".log");
-    Process up =
+    ProcessBuilder builder =
         new ProcessBuilder(root.resolve("deploy/local/up").toString())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+            .redirectOutput(log.toFile());
+    builder.environment().put("PLEDGE_REPLICAS", Integer.toString(Math.max(1, upReplicas)));
+    Process up = builder.start();
     if (!up.waitFor(10, TimeUnit.MINUTES)) {
       up.destroy();
       throw new IOException("deploy/local/up did not finish in 10 minutes (see " + log + ")");

@@ -118,14 +118,31 @@ public record BenchReport(
   public record GitReport(
       int commitsBefore, int commitsAfter, int commitsDuringLoad, int distinctCommitShas) {}
 
-  /** What chaos did. */
+  /**
+   * What chaos did.
+   *
+   * @param takeovers per {@code kill-one}: how long the survivors took to hold the killed
+   *     instance's partitions
+   */
   public record ChaosReport(
       boolean enabled,
       long seed,
       List<String> faults,
       int restRetries,
       int slackRefused,
-      int billingRefused) {}
+      int billingRefused,
+      List<TakeoverReport> takeovers) {}
+
+  /**
+   * The survivors' takeover after one instance of a service was killed for good.
+   *
+   * @param seconds from the SIGKILL to the first group description showing every partition of the
+   *     service's slowest consumer group on a live member, none of the killed one's left; NaN when
+   *     not seen within a minute
+   * @param groups per consumer group, its seconds (NaN: not seen)
+   */
+  public record TakeoverReport(
+      String service, String instance, double seconds, Map<String, Double> groups) {}
 
   /**
    * A target of the issue, next to the figure.

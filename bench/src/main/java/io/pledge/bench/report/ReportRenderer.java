@@ -73,6 +73,11 @@ public final class ReportRenderer {
     }
     out.append('\n');
     out.append(table(List.of("target", "goal", "actual", "", "note"), targetRows(r.targets())));
+    if (r.chaos().enabled() && !r.chaos().takeovers().isEmpty()) {
+      out.append('\n')
+          .append("Takeover after kill-one (SIGKILL → survivors hold every partition):\n");
+      out.append(table(TAKEOVER_HEADER, takeoverRows(r.chaos().takeovers())));
+    }
     out.append('\n').append(verdictText(r.verification(), r.chaos().enabled())).append('\n');
     return out.toString();
   }
@@ -218,6 +223,10 @@ public final class ReportRenderer {
               r.chaos().restRetries(),
               r.chaos().slackRefused(),
               r.chaos().billingRefused()));
+      if (!r.chaos().takeovers().isEmpty()) {
+        md.append(TAKEOVER_TEXT).append("\n\n");
+        md.append(markdownTable(TAKEOVER_HEADER, takeoverRows(r.chaos().takeovers()))).append('\n');
+      }
     } else {
       md.append("Off.\n\n");
     }
@@ -397,6 +406,31 @@ public final class ReportRenderer {
   }
 
   /** A plain-text table with aligned columns. */
+  static final List<String> TAKEOVER_HEADER =
+      List.of("service", "killed", "takeover s", "per consumer group s");
+
+  static final String TAKEOVER_TEXT =
+      "**Takeover** after `kill-one`: from the SIGKILL of the instance to the first description of"
+          + " the service's consumer groups (Admin `describeConsumerGroups`, every 100 ms) in which"
+          + " each group is Stable, none of the killed instance's members is left and every"
+          + " partition of its topics is assigned to a live member; the service's figure is its"
+          + " slowest group. A killed member leaves only at its session timeout"
+          + " (`kafka.session.timeout.ms`, 6 s), so that bounds it from below.";
+
+  static List<List<String>> takeoverRows(List<BenchReport.TakeoverReport> takeovers) {
+    List<List<String>> rows = new ArrayList<>();
+    for (BenchReport.TakeoverReport t : takeovers) {
+      List<String> groups = new ArrayList<>();
+      t.groups().forEach((g, s) -> groups.add(g + " " + seconds(s)));
+      rows.add(List.of(t.service(), t.instance(), seconds(t.seconds()), String.join(", ", groups)));
+    }
+    return rows;
+  }
+
+  private static String seconds(double s) {
+    return Double.isNaN(s) ? "not seen" : String.format(Locale.ROOT, "%.1f", s);
+  }
+
   static String table(List<String> header, List<List<String>> rows) {
     int[] width = new int[header.size()];
     for (int i = 0; i < header.size(); i++) {

@@ -81,7 +81,7 @@ final class ReportFixtures {
         usage,
         new BenchReport.MachineUsage(300, 600, 400, 50),
         new BenchReport.GitReport(1, 11, 10, 10),
-        new BenchReport.ChaosReport(false, 1, List.of(), 0, 0, 0),
+        new BenchReport.ChaosReport(false, 1, List.of(), 0, 0, 0, List.of()),
         verdict,
         Targets.check(phases, comparison, usage),
         Map.of("pledge.request.accepted", 20),
@@ -111,5 +111,28 @@ final class ReportFixtures {
         r.notificationOutcomes(),
         r.instances(),
         history);
+  }
+
+  /** The same report with chaos on and the takeovers of a kill-one. */
+  static BenchReport withTakeovers(BenchReport r, List<BenchReport.TakeoverReport> takeovers) {
+    return new BenchReport(
+        r.runId(),
+        r.started(),
+        r.finished(),
+        r.environment(),
+        r.options(),
+        r.phases(),
+        r.bare(),
+        r.comparison(),
+        r.usage(),
+        r.machine(),
+        r.git(),
+        new BenchReport.ChaosReport(true, 1, List.of("+5.0 s: kill-one"), 0, 0, 0, takeovers),
+        r.verification(),
+        r.targets(),
+        r.statusEvents(),
+        r.notificationOutcomes(),
+        r.instances(),
+        r.history());
   }
 }

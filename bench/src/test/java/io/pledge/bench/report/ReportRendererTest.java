@@ -91,4 +91,32 @@ class ReportRendererTest {
     assertThat(ReportRenderer.markdown(ReportFixtures.report(null)))
         .doesNotContain("Ready after restart");
   }
+
+  @Test
+  void aKillOneRunShowsEachServicesTakeoverAndWhatWasNotSeen() {
+    java.util.Map<String, Double> runnerGroups = new java.util.LinkedHashMap<>();
+    runnerGroups.put("pledge-pipeline-runner", 7.25);
+    runnerGroups.put("pledge-pipeline-runner-dryruns", 6.5);
+    BenchReport r =
+        ReportFixtures.withTakeovers(
+            ReportFixtures.report(ReportFixtures.verdict(0, 0)),
+            List.of(
+                new BenchReport.TakeoverReport(
+                    "pipeline-runner", "pipeline-runner-2", 7.25, runnerGroups),
+                new BenchReport.TakeoverReport(
+                    "notifier",
+                    "notifier-2",
+                    Double.NaN,
+                    java.util.Map.of("pledge-notifier", Double.NaN))));
+
+    String md = ReportRenderer.markdown(r);
+    assertThat(md)
+        .contains("**Takeover**")
+        .containsPattern(
+            "\\| pipeline-runner +\\| pipeline-runner-2 +\\| 7\\.3 +\\|"
+                + " pledge-pipeline-runner 7\\.3, pledge-pipeline-runner-dryruns 6\\.5")
+        .containsPattern(
+            "\\| notifier +\\| notifier-2 +\\| not seen +\\| pledge-notifier not seen");
+    assertThat(ReportRenderer.summary(r)).contains("Takeover after kill-one").contains("7.3");
+  }
 }
