@@ -157,9 +157,9 @@ public final class ResourceJob implements WorkflowSequencer.Job {
           index.forget(key);
         }
       } else if (entry.isPresent()) {
-        String stale = staleRerun();
+        String stale = stale();
         if (stale != null) {
-          LOG.infof("re-run of %s skipped: %s", key, stale);
+          LOG.infof("%s of %s skipped: %s", rerun ? "re-run" : "request", key, stale);
           return;
         }
         try {
@@ -182,23 +182,33 @@ public final class ResourceJob implements WorkflowSequencer.Job {
   }
 
   /**
-   * Why this re-run should not run: its resource is gone or newer, or a duplicate of it already ran
-   * (Promise-change and periodic re-runs may be published by several instances, with the same event
-   * id). Null when it should run.
+   * Why this configure should not run, by the index of finished runs; null when it should.
+   *
+   * <ul>
+   *   <li>A newer generation of the resource ran already: a request delivered again after its
+   *       partition moved (the previous owner ran it, and later ones, but had not committed its
+   *       offset before it died) would otherwise run an old generation over a newer one, and the
+   *       writer would commit the older output after the newer.
+   *   <li>The same event ran already (its id is the index's last trigger): a request delivered
+   *       again, or a copy of a Promise-change or periodic re-run published by several instances.
+   *   <li>An automatic re-run of a resource no workflow ran for (deleted meanwhile).
+   * </ul>
+   *
+   * A person's manual reconcile always runs.
    */
-  private String staleRerun() {
-    if (!rerun || index == null || !automatic()) {
+  private String stale() {
+    if (index == null || (rerun && !automatic())) {
       return null;
     }
     Optional<ResourceIndex.Entry> last = index.get(key);
     if (last.isEmpty()) {
-      return "no workflow of this resource ran before (deleted?)";
+      return rerun ? "no workflow of this resource ran before (deleted?)" : null;
     }
     if (last.get().generation() > generation) {
       return "generation " + last.get().generation() + " ran since";
     }
-    if (trigger.equals(last.get().lastTrigger())) {
-      return "a copy of this re-run ran already";
+    if (!trigger.isEmpty() && trigger.equals(last.get().lastTrigger())) {
+      return rerun ? "a copy of this re-run ran already" : "it ran already (delivered again)";
     }
     return null;
   }

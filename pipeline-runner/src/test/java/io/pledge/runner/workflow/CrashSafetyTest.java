@@ -16,6 +16,7 @@ import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -159,5 +160,84 @@ class CrashSafetyTest {
     assertThat(work.generation()).isEqualTo(3);
     assertThat(work.workloadGroups()).hasSize(2);
     assertThat(second.types()).contains("pledge.workflow.completed");
+  }
+
+  /**
+   * Issue #15: the runner that ran generations 3 and 4 of a key died before committing its offset;
+   * the partition's new owner gets both requests again. They are acknowledged without running (an
+   * old generation run after a newer one would have the writer commit the older output last); the
+   * next generation runs.
+   */
+  @Test
+  void requestsDeliveredAgainAfterANewerGenerationRanAreSkipped() throws Exception {
+    StageImages images =
+        new StageImages(dir.resolve("images"))
+            .add(
+                "render:v1",
+                """
+                #!/bin/sh
+                mkdir -p /kratix/output && echo "kind: ConfigMap" > /kratix/output/cm.yaml
+                """);
+    Promise promise =
+        Pipelines.promise(
+            """
+            apiVersion: platform.kratix.io/v1alpha1
+            kind: Promise
+            metadata: {name: pg}
+            spec:
+              workflows:
+                resource:
+                  configure:
+                    - metadata: {name: render}
+                      spec: {containers: [{name: c, image: "render:v1"}]}
+            """);
+    PromiseRegistry registry = new PromiseRegistry();
+    PromiseRegistry.Entry entry =
+        registry.applied("pg", 1, promise, KratixDocuments.JSON.valueToTree(promise)).orElseThrow();
+    registry.configured("pg", entry.digest(), true);
+    ResourceIndex index = new ResourceIndex();
+    index.caughtUp(true);
+    // What the dead owner recorded after running generation 4 (request event "event-4").
+    index.loaded(new ResourceIndex.Entry(KEY, 4, RESOURCE, "event-4", Instant.now()));
+
+    RecordingEvents events = new RecordingEvents();
+    AtomicInteger acks = new AtomicInteger();
+    WorkflowSequencer sequencer = new WorkflowSequencer(j -> null, 2, 10, Duration.ofMillis(10));
+    try {
+      for (String[] request : new String[][] {{"3", "event-3"}, {"4", "event-4"}}) {
+        sequencer.submit(job(registry, images, events, acks, index, request));
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> acks.get() == 2);
+      assertThat(events.types()).as("nothing ran").isEmpty();
+
+      sequencer.submit(job(registry, images, events, acks, index, new String[] {"5", "event-5"}));
+      await().atMost(Duration.ofSeconds(20)).until(() -> acks.get() == 3);
+      assertThat(events.data(EventType.WORK_UPSERTED, Work.class))
+          .extracting(Work::generation)
+          .containsExactly(5L);
+      assertThat(index.get(KEY).orElseThrow().generation()).isEqualTo(5);
+    } finally {
+      sequencer.close();
+    }
+  }
+
+  private ResourceJob job(
+      PromiseRegistry registry,
+      StageImages images,
+      RecordingEvents events,
+      AtomicInteger acks,
+      ResourceIndex index,
+      String[] request) {
+    return new ResourceJob(
+        KEY,
+        Long.parseLong(request[0]),
+        RESOURCE,
+        ResourceJob.Action.CONFIGURE,
+        registry,
+        runner(images, events, "runs-" + request[0]),
+        acks::incrementAndGet,
+        request[1],
+        false,
+        index);
   }
 }
