@@ -35,9 +35,19 @@ public final class PackagedService implements AutoCloseable {
    * @param logDir where its output goes, as {@code <module>.log}
    */
   public PackagedService(Path root, String module, Path logDir) {
-    this.name = module;
+    this(root, module, module, logDir);
+  }
+
+  /**
+   * One of several instances of a service: its output goes to {@code <instance>.log}, so two
+   * instances of one module do not write into one file.
+   *
+   * @param instance the instance's name, e.g. {@code state-writer-2}
+   */
+  public PackagedService(Path root, String module, String instance, Path logDir) {
+    this.name = instance;
     this.jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-    this.log = logDir.resolve(module + ".log");
+    this.log = logDir.resolve(instance + ".log");
     this.port = freePort();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: package the services first");
