@@ -87,23 +87,7 @@ class CrashSafetyTest {
                   > /kratix/metadata/destination-selectors.yaml
                 echo "message: rendered" > /kratix/metadata/status.yaml
                 """);
-    Promise promise =
-        Pipelines.promise(
-            """
-            apiVersion: platform.kratix.io/v1alpha1
-            kind: Promise
-            metadata: {name: pg}
-            spec:
-              workflows:
-                resource:
-                  configure:
-                    - metadata: {name: render}
-                      spec: {containers: [{name: c, image: "render:v1"}]}
-            """);
-    PromiseRegistry registry = new PromiseRegistry();
-    JsonNode promiseDoc = KratixDocuments.JSON.valueToTree(promise);
-    PromiseRegistry.Entry entry = registry.applied("pg", 1, promise, promiseDoc).orElseThrow();
-    registry.configured("pg", entry.digest(), true);
+    PromiseRegistry registry = registryWithRenderPromise();
 
     // First runner: the Work goes out, the broker never confirms, the process is killed.
     HangingEvents first = new HangingEvents();
@@ -178,23 +162,7 @@ class CrashSafetyTest {
                 #!/bin/sh
                 mkdir -p /kratix/output && echo "kind: ConfigMap" > /kratix/output/cm.yaml
                 """);
-    Promise promise =
-        Pipelines.promise(
-            """
-            apiVersion: platform.kratix.io/v1alpha1
-            kind: Promise
-            metadata: {name: pg}
-            spec:
-              workflows:
-                resource:
-                  configure:
-                    - metadata: {name: render}
-                      spec: {containers: [{name: c, image: "render:v1"}]}
-            """);
-    PromiseRegistry registry = new PromiseRegistry();
-    PromiseRegistry.Entry entry =
-        registry.applied("pg", 1, promise, KratixDocuments.JSON.valueToTree(promise)).orElseThrow();
-    registry.configured("pg", entry.digest(), true);
+    PromiseRegistry registry = registryWithRenderPromise();
     ResourceIndex index = new ResourceIndex();
     index.caughtUp(true);
     // What the dead owner recorded after running generation 4 (request event "event-4").
@@ -239,5 +207,27 @@ class CrashSafetyTest {
         request[1],
         false,
         index);
+  }
+
+  /** The Promise {@code pg}, Available, whose one configure pipeline runs {@code render:v1}. */
+  private static PromiseRegistry registryWithRenderPromise() {
+    Promise promise =
+        Pipelines.promise(
+            """
+            apiVersion: platform.kratix.io/v1alpha1
+            kind: Promise
+            metadata: {name: pg}
+            spec:
+              workflows:
+                resource:
+                  configure:
+                    - metadata: {name: render}
+                      spec: {containers: [{name: c, image: "render:v1"}]}
+            """);
+    PromiseRegistry registry = new PromiseRegistry();
+    JsonNode promiseDoc = KratixDocuments.JSON.valueToTree(promise);
+    PromiseRegistry.Entry entry = registry.applied("pg", 1, promise, promiseDoc).orElseThrow();
+    registry.configured("pg", entry.digest(), true);
+    return registry;
   }
 }
