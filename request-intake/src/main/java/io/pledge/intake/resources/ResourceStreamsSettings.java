@@ -35,6 +35,10 @@ public final class ResourceStreamsSettings {
     // pledge.resources is zstd: batches compressed here are kept as they are, where uncompressed
     // ones cost the broker a compression each. The changelog takes them compressed too.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
+    // When an instance dies mid-transaction, the instance taking its tasks over reads past the
+    // dead producer's open transaction only once the broker aborts it: after this timeout, not
+    // Kafka Streams' EOS default of 10 s. A transaction lives one commit interval (100 ms).
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "5000");
     p.put(StreamsConfig.POLL_MS_CONFIG, "20");
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
