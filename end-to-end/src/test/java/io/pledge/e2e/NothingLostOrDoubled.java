@@ -6,6 +6,7 @@ import io.pledge.e2e.ConcurrentUpdates.Answer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -35,6 +36,14 @@ final class NothingLostOrDoubled {
   private static final Pattern SLACK = Pattern.compile("bench (\\S+) (\\w+) generation (\\d+)");
 
   private NothingLostOrDoubled() {}
+
+  /** What a Slack message announces: {@code <key> <event> generation <n>}. */
+  static Optional<String> slackPost(String body) {
+    Matcher m = SLACK.matcher(body);
+    return m.find()
+        ? Optional.of(m.group(1) + " " + m.group(2) + " generation " + m.group(3))
+        : Optional.empty();
+  }
 
   /** Each resource's accepted apply with the highest generation. */
   static Map<String, Answer> last(List<Answer> answers) {
@@ -96,10 +105,7 @@ final class NothingLostOrDoubled {
 
     Map<String, Integer> posts = new TreeMap<>();
     for (String body : slackBodies) {
-      Matcher m = SLACK.matcher(body);
-      if (m.find()) {
-        posts.merge(m.group(1) + " " + m.group(2) + " generation " + m.group(3), 1, Integer::sum);
-      }
+      slackPost(body).ifPresent(post -> posts.merge(post, 1, Integer::sum));
     }
     last(answers)
         .forEach(
