@@ -33,7 +33,6 @@ public class EventPublisher {
   private final MutinyEmitter<String> promises;
   private final MutinyEmitter<String> destinations;
   private final MutinyEmitter<String> policies;
-  private final MutinyEmitter<String> requests;
   private final MutinyEmitter<String> status;
   private final IntakeView view;
   private final IntakeConfig config;
@@ -45,14 +44,12 @@ public class EventPublisher {
       @Channel("promises-out") MutinyEmitter<String> promises,
       @Channel("destinations-out") MutinyEmitter<String> destinations,
       @Channel("policies-out") MutinyEmitter<String> policies,
-      @Channel("requests-out") MutinyEmitter<String> requests,
       @Channel("status-out") MutinyEmitter<String> status,
       IntakeView view,
       IntakeConfig config) {
     this.promises = promises;
     this.destinations = destinations;
     this.policies = policies;
-    this.requests = requests;
     this.status = status;
     this.view = view;
     this.config = config;
@@ -135,7 +132,6 @@ public class EventPublisher {
       case PROMISE_APPLIED, PROMISE_DELETED -> promises;
       case DESTINATION_APPLIED, DESTINATION_DELETED -> destinations;
       case NOTIFICATION_POLICY_APPLIED, NOTIFICATION_POLICY_DELETED -> policies;
-      case REQUEST_APPLIED, REQUEST_DELETED, RECONCILE_REQUESTED -> requests;
       case REQUEST_ACCEPTED, REQUEST_REJECTED -> status;
       default -> throw new IllegalArgumentException("request-intake does not publish " + type);
     };
