@@ -126,7 +126,8 @@ busybox_is_static() {
 # ensure_packages [COMMAND=PACKAGE...]: installs what is missing of what the deployment needs:
 # bubblewrap sandboxes pipeline stages on their image's root filesystem, skopeo and umoci pull and
 # unpack the images, docker-registry is the local registry, busybox-static the busybox base image;
-# jq, yq, curl and git serve these scripts. Arguments add more, e.g. kubectl=kubernetes-client.
+# jq, yq, curl and git serve these scripts, and git-receive-pack takes the state writer's pushes to a
+# state store on this machine. Arguments add more, e.g. kubectl=kubernetes-client.
 # shellcheck disable=SC2120 # its arguments are optional
 ensure_packages() {
   local missing=() pair

@@ -19,7 +19,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
@@ -78,7 +77,7 @@ public class StateWriter {
                 config.workDir(),
                 config.secretsDir(),
                 config.retry().pushAttempts(),
-                Duration.ofMillis(50),
+                GitStateStores.CONTENTION_BACKOFF,
                 config.staleLockAge(),
                 telemetry),
             config.secretsDir());

@@ -1,5 +1,6 @@
 package io.pledge.writer;
 
+import io.pledge.writer.git.GitStateStores;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -98,7 +99,7 @@ public interface WriterConfig {
   /** Retries of state-store writes. */
   interface Retry {
     /** Pushes rejected because the branch moved are redone on the new head this many times. */
-    @WithDefault("5")
+    @WithDefault("" + GitStateStores.DEFAULT_PUSH_ATTEMPTS)
     int pushAttempts();
 
     /** The first wait after a failed write; it doubles up to {@link #maxBackoff()}. */

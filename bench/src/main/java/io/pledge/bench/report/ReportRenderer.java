@@ -371,7 +371,7 @@ public final class ReportRenderer {
 
   /** The header of a usage table whose rows are named by {@code first} (process or instance). */
   static List<String> usageHeader(String first) {
-    return List.of(first, "CPU s", "+stages s", "CPU ms/req", "peak RSS MB", "starts");
+    return List.of(first, "CPU s", "+children s", "CPU ms/req", "peak RSS MB", "starts");
   }
 
   static List<List<String>> usageRows(List<ServiceUsage> usage) {

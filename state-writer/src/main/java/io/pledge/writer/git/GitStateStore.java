@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -43,6 +44,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteConfig;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.TrackingRefUpdate;
@@ -57,8 +59,9 @@ import org.jboss.logging.Logger;
  * origin/<branch>}, so commits pushed by others in between are never lost (this is Kratix's fetch
  * and {@code reset --hard}, without a working tree to clean). A write that changes nothing makes no
  * commit and answers the SHA that already holds the content. A push rejected because the branch
- * moved is redone on the new head, a bounded number of times. Writes to one store are serialised.
- * Lock files that a writer killed mid-write left behind are cleared by {@link RefLockRecovery}.
+ * moved is redone on the new head after a growing, partly random pause ({@link ContentionBackoff}),
+ * a bounded number of times. Writes to one store are serialised. Lock files that a writer killed
+ * mid-write left behind are cleared by {@link RefLockRecovery}.
  */
 public final class GitStateStore implements StateStore {
 
@@ -84,6 +87,10 @@ public final class GitStateStore implements StateStore {
   private final GitCredentials credentials;
   private final Path localDir;
   private final int pushAttempts;
+
+  /** Who receives our pushes: {@link LocalReceivePack}. */
+  private final String receivePack;
+
   private final Duration contentionBackoff;
   private final WriterTelemetry telemetry;
   private final RefLockRecovery locks;
@@ -143,6 +150,7 @@ public final class GitStateStore implements StateStore {
     this.localDir = localDir;
     this.pushAttempts = Math.max(1, pushAttempts);
     this.contentionBackoff = contentionBackoff;
+    this.receivePack = LocalReceivePack.forUrl(this.url).orElse(RemoteConfig.DEFAULT_RECEIVE_PACK);
     this.locks = new RefLockRecovery(name, this.url, branch, new StaleLockRule(staleLockAge));
   }
 
@@ -188,11 +196,10 @@ public final class GitStateStore implements StateStore {
           inserter.flush();
         }
         beforePush.run();
-        ObjectId pushed = commit;
         // Marks the push window, e.g. for a chaos test that kills the writer inside it.
         LOG.debugf(
             "%s: pushing %s to branch %s (attempt %d)", name, commit.name(), branch, attempt);
-        if (traced("push", () -> push(repo, provider, pushed))) {
+        if (pushed(repo, provider, commit, attempt)) {
           setRef(repo, Constants.R_REMOTES + ORIGIN + "/" + branch, commit);
           return new WriteResult(commit.name(), true);
         }
@@ -209,7 +216,9 @@ public final class GitStateStore implements StateStore {
         }
         LOG.debugf(
             "%s: branch %s moved during the write, redoing it on the new head", name, branch);
-        pause(contentionBackoff.multipliedBy(attempt));
+        pause(
+            ContentionBackoff.after(
+                attempt, contentionBackoff, ThreadLocalRandom.current().nextDouble()));
       } catch (InvalidRemoteException e) {
         throw new StateStoreException(
             "cannot reach " + StateStoreException.redact(url) + " (no repository there)", true);
@@ -380,6 +389,23 @@ public final class GitStateStore implements StateStore {
     return repo.resolve(tracking);
   }
 
+  /**
+   * Pushes {@code commit}; false when another push got there first: the branch moved, or its ref
+   * lock was held, which on all but the last attempt is most likely another writer's push.
+   */
+  private boolean pushed(Repository repo, GitCredentials.Auth auth, ObjectId commit, int attempt)
+      throws GitAPIException, IOException, StateStoreException {
+    try {
+      return traced("push", () -> push(repo, auth, commit));
+    } catch (RefLockHeldException e) {
+      if (attempt >= pushAttempts) {
+        throw e;
+      }
+      LOG.debugf("%s: %s; pushing again", name, e.getMessage());
+      return false;
+    }
+  }
+
   /** Pushes {@code commit} to the branch; false when rejected because the branch moved. */
   private boolean push(Repository repo, GitCredentials.Auth auth, ObjectId commit)
       throws GitAPIException, IOException, StateStoreException {
@@ -392,6 +418,7 @@ public final class GitStateStore implements StateStore {
             .setRefSpecs(new RefSpec(local + ":" + local))
             .setCredentialsProvider(auth.credentials())
             .setTransportConfigCallback(auth.transport())
+            .setReceivePack(receivePack)
             .call();
     for (PushResult result : results) {
       for (RemoteRefUpdate update : result.getRemoteUpdates()) {
@@ -428,9 +455,16 @@ public final class GitStateStore implements StateStore {
         true);
   }
 
-  /** JGit's receive-pack says "failed to lock", git's "cannot lock ref ...". */
+  /**
+   * JGit's receive-pack says "failed to lock", git's "cannot lock ref ..." or, when the ref was
+   * locked or had moved at the moment of its update, "failed to update ref".
+   */
   private static boolean isLockFailure(String message) {
-    return message != null && message.toLowerCase(Locale.ROOT).contains("lock");
+    if (message == null) {
+      return false;
+    }
+    String lower = message.toLowerCase(Locale.ROOT);
+    return lower.contains("lock") || lower.contains("failed to update ref");
   }
 
   private static void setRef(Repository repo, String ref, ObjectId id) throws IOException {
@@ -496,7 +530,7 @@ public final class GitStateStore implements StateStore {
 
   /** Local paths become absolute so that the working directory does not matter later. */
   private static String normaliseUrl(String url) {
-    if (url.contains("://") || url.matches("^[^/]+@[^/]+:.*")) {
+    if (!LocalReceivePack.isLocal(url) || url.startsWith("file:")) {
       return url;
     }
     return Path.of(url).toAbsolutePath().normalize().toString();

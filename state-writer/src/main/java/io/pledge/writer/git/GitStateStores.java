@@ -24,6 +24,12 @@ public final class GitStateStores implements AutoCloseable {
 
   private record Entry(Spec spec, GitStateStore store) {}
 
+  /** The service's default for {@code pledge.writer.retry.push-attempts}. */
+  public static final int DEFAULT_PUSH_ATTEMPTS = 10;
+
+  /** The first pause before a push redone on a branch that moved. */
+  public static final Duration CONTENTION_BACKOFF = Duration.ofMillis(50);
+
   private final Path workDir;
   private final Path secretsDir;
   private final int pushAttempts;

@@ -71,7 +71,7 @@ final class RefLockRecovery {
     String ref = "refs/heads/" + branch;
     String where = StateStoreException.redact(url);
     if (remoteGitDir == null) {
-      throw new StateStoreException(
+      throw new RefLockHeldException(
           "push to "
               + where
               + " branch "
@@ -82,8 +82,7 @@ final class RefLockRecovery {
               + reason
               + "): another push holds the lock, or one that died left "
               + ref
-              + ".lock on the server, where only its administrators can remove it",
-          true);
+              + ".lock on the server, where only its administrators can remove it");
     }
     Path lock = remoteGitDir.resolve(ref + ".lock");
     GitLockFiles.Outcome outcome;
@@ -109,7 +108,7 @@ final class RefLockRecovery {
               + " writer killed mid-push left it; pushing again",
           store, lock, removed.age().toSeconds(), rule.staleAfter().toSeconds());
     } else if (outcome instanceof GitLockFiles.Held held) {
-      throw new StateStoreException(
+      throw new RefLockHeldException(
           "push to "
               + where
               + " branch "
@@ -120,8 +119,7 @@ final class RefLockRecovery {
               + held.age().toSeconds()
               + " s): another writer is pushing, or one was killed mid-push; a lock unchanged for "
               + rule.staleAfter().toSeconds()
-              + " s (pledge.writer.stale-lock-age) is removed as stale",
-          true);
+              + " s (pledge.writer.stale-lock-age) is removed as stale");
     }
   }
 

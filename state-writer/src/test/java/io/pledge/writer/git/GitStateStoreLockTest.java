@@ -205,7 +205,7 @@ class GitStateStoreLockTest {
     assertThat(mkfifo.waitFor()).as("mkfifo " + reflog).isZero();
 
     Path lock = ref.resolveSibling(ref.getFileName() + ".lock");
-    Process writer =
+    ProcessBuilder process =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
@@ -216,8 +216,12 @@ class GitStateStoreLockTest {
                 "w/killed.yaml",
                 "killed")
             .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("writer-process.log").toFile())
-            .start();
+            .redirectOutput(tmp.resolve("writer-process.log").toFile());
+    // Without Git on its PATH the writer receives its push in process (LocalReceivePack), so the
+    // kill leaves the remote's lock behind as a killed JGit or Git server would; git-receive-pack
+    // in a process of its own would outlive the kill and release it.
+    process.environment().put("PATH", tmp.resolve("no-git").toString());
+    Process writer = process.start();
     try {
       await()
           .atMost(Duration.ofSeconds(60))

@@ -16,7 +16,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
@@ -247,6 +252,81 @@ class GitStateStoreTest {
               assertThat(e.isTransient()).isTrue();
               assertThat(e.getMessage()).contains("rejected 3 times");
             });
+  }
+
+  @Test
+  void aRepositoryOnThisMachineReceivesPushesInGitsOwnProcess() throws Exception {
+    store.write(List.of(folder("w/a", "a.yaml", "a")), "ours");
+
+    System.out.println("DEBUG config " + Files.readString(tmp.resolve("local.git/config")));
+    try (Stream<Path> all = Files.walk(remote.resolve("objects"))) {
+      all.forEach(p -> System.out.println("DEBUG " + p));
+    }
+    // JGit receiving in the writer's process stores every push as a pack; git-receive-pack
+    // unpacks a small one into loose objects.
+    try (Stream<Path> objects = Files.walk(remote.resolve("objects"))) {
+      assertThat(
+              objects
+                  .filter(Files::isRegularFile)
+                  .map(p -> remote.resolve("objects").relativize(p).toString())
+                  .filter(p -> p.matches("[0-9a-f]{2}/[0-9a-f]{38}")))
+          .as("loose objects written by git-receive-pack")
+          .isNotEmpty();
+    }
+    assertThat(read("w/a/a.yaml")).isEqualTo("a");
+  }
+
+  @Test
+  void twoWritersOnOneBranchLandEveryWrite() throws Exception {
+    // Two writer instances with the service's settings, writing to one branch as fast as they can:
+    // each push races the other's, and every write must still land, none failing.
+    int writes = 25;
+    List<GitStateStore> writers =
+        List.of(
+            serviceStore(tmp.resolve("writer-1.git")), serviceStore(tmp.resolve("writer-2.git")));
+    CyclicBarrier start = new CyclicBarrier(writers.size());
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    for (int w = 0; w < writers.size(); w++) {
+      GitStateStore writer = writers.get(w);
+      String folder = "w" + w;
+      done.add(
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  start.await();
+                  for (int i = 0; i < writes; i++) {
+                    writer.write(List.of(folder(folder + "/" + i, "f.yaml", "" + i)), "write " + i);
+                  }
+                } catch (Exception e) {
+                  throw new CompletionException(e);
+                }
+              }));
+    }
+    try {
+      CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+    } finally {
+      writers.forEach(GitStateStore::close);
+    }
+
+    // The initial commit's README, then one file and one commit per write.
+    assertThat(GitFixtures.listFiles(remote, "main"))
+        .hasSize(1 + 2 * writes)
+        .contains("w1/24/f.yaml");
+    assertThat(GitFixtures.log(remote, "main")).hasSize(1 + 2 * writes);
+  }
+
+  /** A store as the service builds it: its default push attempts and contention backoff. */
+  GitStateStore serviceStore(Path local) {
+    return new GitStateStore(
+        "GitStateStore/test",
+        remote.toUri().toString(),
+        "main",
+        "kratix",
+        "kratix@pledge.io",
+        new GitCredentials(tmp.resolve("secrets"), null, null),
+        local,
+        GitStateStores.DEFAULT_PUSH_ATTEMPTS,
+        GitStateStores.CONTENTION_BACKOFF);
   }
 
   @Test
