@@ -1,6 +1,7 @@
 package io.pledge.intake.resources;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.pledge.contract.Topics;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
@@ -165,7 +166,8 @@ final class ResourceOwner implements Processor<String, String, String, String> {
 
   /** Stores the key's record and publishes it as a folded event whose id derives from origin. */
   private void keep(String key, ResourceRecord next, String origin, Record<String, String> input) {
-    store.put(key, write(next));
+    String json = write(next);
+    store.put(key, json);
     CloudEvent folded =
         new CloudEvent(
             CloudEvent.SPEC_VERSION,
@@ -177,7 +179,9 @@ final class ResourceOwner implements Processor<String, String, String, String> {
             CloudEvent.JSON,
             EventType.RESOURCE_FOLDED.dataschema(),
             null,
-            EventCodec.JSON.valueToTree(next));
+            // The record's JSON as it is, not serialised a second and third time through a tree:
+            // the record is the owner's largest cost per event.
+            EventCodec.JSON.getNodeFactory().rawValueNode(new RawValue(json)));
     context.forward(new Record<>(key, EventCodec.write(folded), input.timestamp()), RESOURCES);
   }
 
