@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** Configuration of request-intake, under {@code pledge.intake}. */
 @ConfigMapping(prefix = "pledge.intake")
@@ -178,6 +179,38 @@ public interface IntakeConfig {
     /** How long to wait before retrying an object the service could not take yet (replaying). */
     @WithDefault("1s")
     Duration retryDelay();
+
+    /** Which replica watches the cluster. */
+    LeaderElection leaderElection();
+  }
+
+  /**
+   * With several intake replicas in Kubernetes mode one leads (holds a Lease) and watches the
+   * cluster; the others serve the REST API and stand by. Defaults are client-go's.
+   */
+  interface LeaderElection {
+    /** Off: every replica watches and applies every object (only for a single replica). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The Lease's name. */
+    @WithDefault("pledge-request-intake")
+    String lease();
+
+    /** The Lease's namespace; by default the client's (in a pod: its own namespace). */
+    Optional<String> namespace();
+
+    /** A leader that has not renewed the Lease for this long is replaced. */
+    @WithDefault("15s")
+    Duration leaseDuration();
+
+    /** The leader gives up leading when it could not renew for this long. */
+    @WithDefault("10s")
+    Duration renewDeadline();
+
+    /** How often the Lease is tried for and renewed. */
+    @WithDefault("2s")
+    Duration retryPeriod();
   }
 
   /** Topic names; the outgoing channels in application.properties refer to these. */

@@ -31,8 +31,10 @@ import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -82,6 +84,7 @@ public class KubernetesWatcher {
   private volatile Watched promises;
   private ScheduledExecutorService worker;
   private volatile boolean running;
+  private KubernetesLeadership leadership;
 
   @jakarta.inject.Inject IntakeMetrics metrics;
 
@@ -109,6 +112,49 @@ public class KubernetesWatcher {
       return;
     }
     client = clients.get();
+    IntakeConfig.LeaderElection election = config.kubernetes().leaderElection();
+    if (!election.enabled()) {
+      lead();
+      return;
+    }
+    leadership =
+        new KubernetesLeadership(
+            client,
+            election
+                .namespace()
+                .orElseGet(() -> Objects.requireNonNullElse(client.getNamespace(), "default")),
+            election.lease(),
+            identity(),
+            new KubernetesLeadership.Timing(
+                election.leaseDuration(), election.renewDeadline(), election.retryPeriod()),
+            this::lead,
+            this::standDown);
+    leadership.start();
+  }
+
+  void stop(@Observes ShutdownEvent ignored) {
+    if (leadership != null) {
+      leadership.close(); // gives the Lease up: a standby takes over without waiting for it
+    }
+    standDown();
+  }
+
+  /** Whether this replica watches the cluster now (it leads, or leader election is off). */
+  public boolean watching() {
+    return running;
+  }
+
+  /** The pod's name (HOSTNAME in a pod) and a random part, unique per process. */
+  private static String identity() {
+    String host = Objects.requireNonNullElse(System.getenv("HOSTNAME"), "request-intake");
+    return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Starts watching: this replica leads. */
+  private synchronized void lead() {
+    if (running) {
+      return;
+    }
     running = true;
     worker =
         Executors.newSingleThreadScheduledExecutor(
@@ -124,7 +170,8 @@ public class KubernetesWatcher {
     LOG.infof("Kubernetes mode: watching Promises on %s", client.getMasterUrl());
   }
 
-  void stop(@Observes ShutdownEvent ignored) {
+  /** Stops watching: another replica leads, or this one shuts down. */
+  private synchronized void standDown() {
     if (!running) {
       return;
     }
@@ -132,9 +179,13 @@ public class KubernetesWatcher {
     view.removeListener(viewListener);
     worker.shutdownNow();
     requestInformers.values().forEach(w -> w.informer().stop());
+    requestInformers.clear();
     if (promises != null && promises.informer() != null) {
       promises.informer().stop();
     }
+    promises = null;
+    queued.clear();
+    LOG.info("Kubernetes mode: stopped watching");
   }
 
   /** How many status writes this instance made: what churn would show in. */
