@@ -156,6 +156,7 @@ public final class BenchMain {
       for (Phase phase : phases) {
         List<RequestRecord> mine = records.stream().filter(r -> r.plan().phase() == phase).toList();
         if (phase.measured() && loadStart == 0) {
+          measureIdle(sampler);
           sampler.mark("load-start");
           commitsBefore = commitCount();
           loadStart = Clock.micros();
@@ -612,44 +613,34 @@ public final class BenchMain {
     }
 
     Map<String, double[]> cpu = sampler.window("load-start", "load-end");
-    Map<String, Double> rss = sampler.peakRssMb();
-    Map<String, Integer> starts = sampler.incarnations();
-    List<BenchReport.ServiceUsage> usage = new ArrayList<>();
-    double pledgeBusy = 0;
+    double loadSeconds = (loadEnd - loadStart) / 1e6;
+    Map<String, double[]> ordered = new LinkedHashMap<>();
     for (String name : ProcessSampler.NAMES) {
-      double[] c = cpu.getOrDefault(name, new double[2]);
-      pledgeBusy += c[0] + c[1];
-      usage.add(
-          new BenchReport.ServiceUsage(
-              name,
-              c[0],
-              c[1],
-              measuredReconciled == 0 ? Double.NaN : (c[0] + c[1]) * 1000 / measuredReconciled,
-              rss.getOrDefault(name, 0.0),
-              starts.getOrDefault(name, 0)));
+      ordered.put(name, cpu.getOrDefault(name, new double[2]));
     }
-    Map<String, double[]> instanceCpu = sampler.windowByInstance("load-start", "load-end");
-    Map<String, Double> instanceRss = sampler.peakRssMbByInstance();
-    Map<String, Integer> instanceStarts = sampler.incarnationsByInstance();
-    List<BenchReport.ServiceUsage> instances = new ArrayList<>();
-    for (Map.Entry<String, double[]> e : instanceCpu.entrySet()) {
-      double[] c = e.getValue();
-      instances.add(
-          new BenchReport.ServiceUsage(
-              e.getKey(),
-              c[0],
-              c[1],
-              measuredReconciled == 0 ? Double.NaN : (c[0] + c[1]) * 1000 / measuredReconciled,
-              instanceRss.getOrDefault(e.getKey(), 0.0),
-              instanceStarts.getOrDefault(e.getKey(), 0)));
-    }
+    double pledgeBusy = ordered.values().stream().mapToDouble(c -> c[0] + c[1]).sum();
+    List<BenchReport.ServiceUsage> usage =
+        usage(
+            ordered,
+            sampler.window(IDLE_START, IDLE_END),
+            sampler.seconds(IDLE_START, IDLE_END),
+            sampler.peakRssMb(),
+            sampler.incarnations(),
+            measuredReconciled,
+            loadSeconds);
+    List<BenchReport.ServiceUsage> instances =
+        usage(
+            sampler.windowByInstance("load-start", "load-end"),
+            sampler.windowByInstance(IDLE_START, IDLE_END),
+            sampler.seconds(IDLE_START, IDLE_END),
+            sampler.peakRssMbByInstance(),
+            sampler.incarnationsByInstance(),
+            measuredReconciled,
+            loadSeconds);
     double[] machine = sampler.machineWindow("load-start", "load-end");
     BenchReport.MachineUsage machineUsage =
         new BenchReport.MachineUsage(
-            (loadEnd - loadStart) / 1e6,
-            machine[1],
-            machine[0],
-            Math.max(0, machine[0] - pledgeBusy));
+            loadSeconds, machine[1], machine[0], Math.max(0, machine[0] - pledgeBusy));
 
     List<String> faults = new ArrayList<>();
     if (monkey != null) {
@@ -1061,5 +1052,58 @@ public final class BenchMain {
         timer = null;
       }
     }
+  }
+
+  private static final String IDLE_START = "idle-start";
+  private static final String IDLE_END = "idle-end";
+
+  /**
+   * Each process's CPU with no load, between the warm-up and the measured load: what an instance
+   * costs just by running (polls, heartbeats, timers), apart from what each request costs.
+   */
+  private void measureIdle(ProcessSampler sampler) throws InterruptedException {
+    if (options.idleSeconds() == 0) {
+      return;
+    }
+    System.out.printf("[idle] %d s with no load%n", options.idleSeconds());
+    Thread.sleep(2_000); // the warm-up's last notifications and commits settle first
+    sampler.mark(IDLE_START);
+    Thread.sleep(options.idleSeconds() * 1000L);
+    sampler.mark(IDLE_END);
+  }
+
+  /**
+   * One row per process (or instance) of {@code cpu}: CPU per request, and above its idle CPU over
+   * the load's duration when {@code idle} measured it.
+   */
+  static List<BenchReport.ServiceUsage> usage(
+      Map<String, double[]> cpu,
+      Map<String, double[]> idle,
+      double idleSeconds,
+      Map<String, Double> rss,
+      Map<String, Integer> starts,
+      long reconciled,
+      double loadSeconds) {
+    List<BenchReport.ServiceUsage> rows = new ArrayList<>();
+    for (Map.Entry<String, double[]> e : cpu.entrySet()) {
+      double[] c = e.getValue();
+      double used = c[0] + c[1];
+      double[] quiet = idle.get(e.getKey());
+      double idlePerSecond =
+          quiet == null || idleSeconds <= 0 ? Double.NaN : (quiet[0] + quiet[1]) / idleSeconds;
+      rows.add(
+          new BenchReport.ServiceUsage(
+              e.getKey(),
+              c[0],
+              c[1],
+              reconciled == 0 ? Double.NaN : used * 1000 / reconciled,
+              idlePerSecond * 1000,
+              reconciled == 0
+                  ? Double.NaN
+                  : (used - idlePerSecond * loadSeconds) * 1000 / reconciled,
+              rss.getOrDefault(e.getKey(), 0.0),
+              starts.getOrDefault(e.getKey(), 0)));
+    }
+    return rows;
   }
 }

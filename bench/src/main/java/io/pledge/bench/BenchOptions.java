@@ -28,6 +28,8 @@ import java.util.Locale;
  * @param history resources pre-loaded in namespace {@code history} before the load (0: none), each
  *     service then restarted and timed to readiness
  * @param replicas instances of each service ({@code PLEDGE_REPLICAS} for deploy/local/up, 1–9)
+ * @param idleSeconds seconds with no load, after the warm-up, over which each process's idle CPU is
+ *     measured (0: not measured)
  */
 public record BenchOptions(
     int requests,
@@ -45,7 +47,8 @@ public record BenchOptions(
     long seed,
     Duration stallTimeout,
     int history,
-    int replicas) {
+    int replicas,
+    int idleSeconds) {
 
   /** The rate of the latency phase, as the issue's latency targets are stated at it. */
   public static final double LATENCY_RATE = 10.0;
@@ -84,15 +87,16 @@ public record BenchOptions(
           "--seed",
           "--stall-timeout",
           "--history",
-          "--replicas");
+          "--replicas",
+          "--idle");
 
   public static final String USAGE =
       """
       usage: bench/run [--requests N] [--rate R | --max] [--resources K] [--via rest|inbound|both]
                        [--chaos] [--services a,b] [--faults kill,broker,git,...] [--warmup W]
                        [--concurrency C] [--payload-bytes B] [--bare-runs M] [--seed S]
-                       [--stall-timeout SECONDS] [--history N] [--replicas N] [--keep]
-                       [--profile]
+                       [--stall-timeout SECONDS] [--history N] [--replicas N] [--idle S]
+                       [--keep] [--profile]
 
         --requests N       measured requests (default 10000)
         --rate R           send at R requests/s; --max sends as fast as Pledge takes them.
@@ -123,6 +127,9 @@ public record BenchOptions(
                            until ready (default 0: none)
         --replicas N       run N instances of each service (PLEDGE_REPLICAS, 1 to 9; default 1);
                            REST requests go round-robin over the intake instances
+        --idle S           after the warm-up, measure each process's CPU for S seconds with no
+                           load (default 15; 0: not), so the report can show CPU per request
+                           above each instance's idle cost
         --keep             (bench/run) keep the broker's data and the service copies afterwards
         --profile          (bench/run) record the services with JFR; report.md gets where their CPU went
       """;
@@ -145,6 +152,7 @@ public record BenchOptions(
     Integer stall = null;
     int history = 0;
     int replicas = 1;
+    int idle = 15;
     List<String> chosenFaults = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -186,6 +194,7 @@ public record BenchOptions(
             case "--stall-timeout" -> stall = positive(arg, value);
             case "--history" -> history = nonNegative(arg, value);
             case "--replicas" -> replicas = replicas(arg, value);
+            case "--idle" -> idle = nonNegative(arg, value);
             default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
           }
         }
@@ -226,7 +235,8 @@ public record BenchOptions(
         seed != null ? seed : System.nanoTime(),
         Duration.ofSeconds(stall != null ? stall : chaos ? 300 : 120),
         history,
-        replicas);
+        replicas,
+        idle);
   }
 
   /**

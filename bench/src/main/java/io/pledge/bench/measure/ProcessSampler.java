@@ -130,6 +130,13 @@ public final class ProcessSampler implements AutoCloseable {
     return rss.isEmpty() ? 0 : rss.get(rss.size() - 1).micros();
   }
 
+  /** Seconds between two marks; 0 when either is missing. */
+  public synchronized double seconds(String from, String to) {
+    Mark a = marks.get(from);
+    Mark b = marks.get(to);
+    return a == null || b == null ? 0 : (b.micros() - a.micros()) / 1e6;
+  }
+
   /** Per process name: CPU seconds used between two marks, own and children's. */
   public synchronized Map<String, double[]> window(String from, String to) {
     return window(from, to, false);

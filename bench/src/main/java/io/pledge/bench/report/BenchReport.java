@@ -98,14 +98,41 @@ public record BenchReport(
       double overheadP50,
       double overheadP99) {}
 
-  /** One process over the measured load: CPU seconds (own, and its waited children's), memory. */
+  /**
+   * One process over the measured load: CPU seconds (own, and its waited children's), memory.
+   * {@code idleMillisPerSecond} is its CPU with no load (NaN when not measured), and {@code
+   * cpuMillisPerRequestAboveIdle} what the load cost on top of that: the cost that grows with
+   * requests, apart from what each instance costs just by running.
+   */
   public record ServiceUsage(
       String name,
       double cpuSeconds,
       double childCpuSeconds,
       double cpuMillisPerRequest,
+      double idleMillisPerSecond,
+      double cpuMillisPerRequestAboveIdle,
       double peakRssMb,
-      int incarnations) {}
+      int incarnations) {
+
+    /** Without an idle measurement. */
+    public ServiceUsage(
+        String name,
+        double cpuSeconds,
+        double childCpuSeconds,
+        double cpuMillisPerRequest,
+        double peakRssMb,
+        int incarnations) {
+      this(
+          name,
+          cpuSeconds,
+          childCpuSeconds,
+          cpuMillisPerRequest,
+          Double.NaN,
+          Double.NaN,
+          peakRssMb,
+          incarnations);
+    }
+  }
 
   /**
    * The machine over the measured load: busy CPU seconds of all cores, of Pledge (services, broker,

@@ -371,7 +371,15 @@ public final class ReportRenderer {
 
   /** The header of a usage table whose rows are named by {@code first} (process or instance). */
   static List<String> usageHeader(String first) {
-    return List.of(first, "CPU s", "+children s", "CPU ms/req", "peak RSS MB", "starts");
+    return List.of(
+        first,
+        "CPU s",
+        "+children s",
+        "CPU ms/req",
+        "idle ms/s",
+        "ms/req above idle",
+        "peak RSS MB",
+        "starts");
   }
 
   static List<List<String>> usageRows(List<ServiceUsage> usage) {
@@ -383,6 +391,8 @@ public final class ReportRenderer {
               num(u.cpuSeconds()),
               num(u.childCpuSeconds()),
               num(u.cpuMillisPerRequest()),
+              num(u.idleMillisPerSecond()),
+              num(u.cpuMillisPerRequestAboveIdle()),
               String.format(Locale.ROOT, "%.0f", u.peakRssMb()),
               Integer.toString(u.incarnations())));
     }
