@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -232,6 +233,11 @@ public class StatusConsumer {
 
     Map<String, Object> statusProps = only(ConsumerConfig.configNames());
     statusProps.put(ConsumerConfig.GROUP_ID_CONFIG, k.groupId());
+    // An instance joining or leaving moves only the partitions that change hands; the others go
+    // on sending (StatusSession keeps its state per partition, so increments are what it handles).
+    statusProps.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
     statusProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "notifier-status-" + instanceId);
     statusProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     statusProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

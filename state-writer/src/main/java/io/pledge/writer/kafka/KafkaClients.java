@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -35,6 +36,12 @@ public class KafkaClients {
       props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     } else {
       props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+      // A writer joining or leaving moves only the partitions that change hands; the others'
+      // batches go on (the eager default revokes every partition of every writer, and each
+      // abandons its batch in flight). WorksConsumer's listener already handles increments.
+      props.put(
+          ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+          CooperativeStickyAssignor.class.getName());
     }
     return props;
   }
