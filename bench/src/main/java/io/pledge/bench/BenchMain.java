@@ -1066,7 +1066,7 @@ public final class BenchMain {
       return;
     }
     System.out.printf("[idle] %d s with no load%n", options.idleSeconds());
-    Thread.sleep(2_000); // the warm-up's last notifications and commits settle first
+    Thread.sleep(5_000); // the warm-up's last notifications, commits and JIT compiles settle first
     sampler.mark(IDLE_START);
     Thread.sleep(options.idleSeconds() * 1000L);
     sampler.mark(IDLE_END);
