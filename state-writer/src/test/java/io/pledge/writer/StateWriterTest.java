@@ -285,6 +285,38 @@ class StateWriterTest {
   }
 
   @Test
+  void aStateStoreFixedWhileItsWriteIsRetriedIsUsedAtOnce() throws Exception {
+    // Applied with a URL where no repository is: the write fails and is retried, with a backoff
+    // that grows to 30 s. Re-applying the store with the right URL must reach that retry.
+    Path repo = bareRepository("healed");
+    Path nowhere = Files.createTempDirectory("nowhere").resolve("missing.git");
+    String key = "default/postgresql/healed";
+    gitStore("heal-store", nowhere);
+    destination("heal-1", "heal-store", "  labels: {pledge.test/env: heal}\n");
+
+    publish(
+        EventType.WORK_UPSERTED,
+        key,
+        work(
+            "healed",
+            List.of(new DestinationSelector(Map.of("pledge.test/env", "heal"), "promise"))));
+
+    WorkFailed failed = EventCodec.data(await(EventType.WORK_FAILED, key), WorkFailed.class);
+    assertThat(failed.destination()).isEqualTo("heal-1");
+    assertThat(failed.reason()).contains(nowhere.toString());
+    // Let the backoff grow past a few doublings before the fix.
+    Thread.sleep(4_000);
+
+    gitStore("heal-store", repo);
+
+    CloudEvent committed = probe.await(EventType.WORK_COMMITTED.type(), key, Duration.ofSeconds(5));
+    assertThat(EventCodec.data(committed, WorkCommitted.class).placements())
+        .singleElement()
+        .extracting(Placement::version)
+        .isEqualTo(GitFixtures.head(repo, "main"));
+  }
+
+  @Test
   void poisonRecordGoesToTheDeadLetterTopicWithItsReason() {
     probe.publish(Topics.WORKS, "poison/key/x", "this is not a CloudEvent");
 

@@ -315,7 +315,10 @@ public final class StatusFold {
             w.generation(),
             WorkState.FAILED,
             previous == null ? List.of() : previous.placements(),
-            w.reason()));
+            // Which Destination, and the store's own words (the writer redacts credentials).
+            w.destination() == null
+                ? w.reason()
+                : "Destination " + w.destination() + ": " + w.reason()));
     return true;
   }
 
@@ -356,6 +359,7 @@ public final class StatusFold {
       return;
     }
     List<String> failing = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
     List<String> pending = new ArrayList<>();
     for (String pipeline : s.expectedWorks) {
       WorkState work = s.works.get(pipeline);
@@ -363,6 +367,9 @@ public final class StatusFold {
         pending.add(pipeline);
       } else if (WorkState.FAILED.equals(work.state())) {
         failing.add(pipeline);
+        if (work.message() != null) {
+          reasons.add(pipeline + ": " + work.message());
+        }
       } else if (!WorkState.COMMITTED.equals(work.state())) {
         pending.add(pipeline);
       }
@@ -373,7 +380,9 @@ public final class StatusFold {
           Condition.WORKS_SUCCEEDED,
           Condition.FALSE,
           "WorksFailing",
-          "Some works associated with this resource failed: " + failing,
+          "Some works associated with this resource failed: "
+              + failing
+              + (reasons.isEmpty() ? "" : " (" + String.join("; ", reasons) + ")"),
           now);
       setCondition(s, Condition.RECONCILED, Condition.FALSE, "WorksFailing", "Failing", now);
     } else if (!pending.isEmpty()) {

@@ -15,6 +15,7 @@ import io.pledge.contract.pipeline.WorkflowRef;
 import io.pledge.contract.request.RequestAccepted;
 import io.pledge.contract.work.Placement;
 import io.pledge.contract.work.WorkCommitted;
+import io.pledge.contract.work.WorkFailed;
 import io.pledge.contract.work.WorkRemoved;
 import io.pledge.contract.work.WorkScheduled;
 import java.time.Clock;
@@ -161,6 +162,31 @@ class StatusFoldTest {
 
     assertThat(status.displayStatus()).isEqualTo("Pending");
     assertThat(status.works().get(PIPELINE).message()).isEqualTo("no Destination has env=prod");
+  }
+
+  @Test
+  void failedWorkNamesItsDestinationAndTheStoresReasonInWorksSucceeded() {
+    List<CloudEvent> events = new ArrayList<>(happyPath(1, "sha-1"));
+    events.set(
+        events.size() - 1,
+        event(
+            EventType.WORK_FAILED,
+            new WorkFailed(
+                KEY,
+                1,
+                PIPELINE,
+                "worker-1",
+                "cannot reach /srv/state.git (no repository there)")));
+    ResourceStatus status = StatusFold.foldAll(KEY, events);
+
+    assertThat(status.displayStatus()).isEqualTo("Failing");
+    assertThat(status.condition(Condition.WORKS_SUCCEEDED).orElseThrow().message())
+        .isEqualTo(
+            "Some works associated with this resource failed: [instance-configure]"
+                + " (instance-configure: Destination worker-1: cannot reach /srv/state.git (no"
+                + " repository there))");
+    assertThat(status.works().get(PIPELINE).message())
+        .isEqualTo("Destination worker-1: cannot reach /srv/state.git (no repository there)");
   }
 
   @Test

@@ -37,7 +37,7 @@ class LifecycleTextTest {
   }
 
   @Test
-  void failedWorksAreNamed() {
+  void failedWorksAreNamedWithTheirDestinationAndReason() {
     LifecycleEvent failed =
         event(
             Lifecycle.FAILED,
@@ -46,7 +46,9 @@ class LifecycleTextTest {
                 events.accepted(1), events.started(1), events.completed(1), events.workFailed(1)));
 
     assertThat(LifecycleText.summary(failed))
-        .endsWith(": Some works associated with this resource failed: [instance-configure]");
+        .endsWith(
+            ": Some works associated with this resource failed: [instance-configure]"
+                + " (instance-configure: Destination worker-1: push rejected)");
   }
 
   @Test

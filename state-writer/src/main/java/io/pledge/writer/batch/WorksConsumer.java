@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -74,6 +75,11 @@ public final class WorksConsumer implements AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean subscribed;
   private volatile boolean destinationsChanged;
+
+  /** Counts Destination and state store changes; a batch notes it when it is planned. */
+  private final AtomicLong definitions = new AtomicLong();
+
+  private long definitionsPlanned;
   private KafkaConsumer<String, String> consumer;
   // The consumer's own metrics (its lag among them), published while it runs.
   private AutoCloseable clientMetrics;
@@ -146,6 +152,7 @@ public final class WorksConsumer implements AutoCloseable {
       }
     }
     destinationsChanged = true;
+    definitions.incrementAndGet();
   }
 
   private void run() {
@@ -250,6 +257,7 @@ public final class WorksConsumer implements AutoCloseable {
     }
     inFlight = first.keySet();
     inFlightRevoked = false;
+    definitionsPlanned = definitions.get();
     try {
       List<Command> commands = new ArrayList<>();
       for (ConsumerRecord<String, String> r : batch) {
@@ -323,6 +331,13 @@ public final class WorksConsumer implements AutoCloseable {
       }
       if (inFlightRevoked) {
         throw new BatchAbandonedException("partitions of the batch moved to another instance");
+      }
+      if (definitions.get() != definitionsPlanned) {
+        // Level-triggered: a store fixed (or a Destination moved) while its write is retried is
+        // used at once, not after the old definition's next failure or a restart.
+        throw new BatchAbandonedException(
+            "a Destination or state store changed while a write was retried: planning the batch"
+                + " again with it");
       }
       long left = deadline - System.currentTimeMillis();
       if (left <= 0) {
