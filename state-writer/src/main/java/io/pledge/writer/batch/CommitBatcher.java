@@ -28,6 +28,7 @@ import io.pledge.writer.scheduling.RememberedWork;
 import io.pledge.writer.scheduling.Schedule;
 import io.pledge.writer.scheduling.Scheduler;
 import io.pledge.writer.scheduling.Target;
+import io.pledge.writer.store.ContendedWriteException;
 import io.pledge.writer.store.FolderChange;
 import io.pledge.writer.store.StateStore;
 import io.pledge.writer.store.StateStoreException;
@@ -81,6 +82,10 @@ public final class CommitBatcher {
   private final PlacementTable placements;
   private final StateStores stores;
   private final Outbox outbox;
+
+  /** The pause before a write that other writers kept out is tried again. */
+  private static final Duration CONTENDED_PAUSE = Duration.ofMillis(200);
+
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final WriterTelemetry telemetry;
@@ -776,6 +781,17 @@ public final class CommitBatcher {
           LOG.infof("%s is writable again", batch.writer.name());
         }
         return;
+      } catch (ContendedWriteException e) {
+        // Other writers are committing to the branch: nothing failed, try again soon.
+        telemetry.wrote(
+            store,
+            "contended",
+            Duration.ofNanos(System.nanoTime() - started),
+            placementCount,
+            null);
+        span.addEvent("branch contended, trying again: " + e.getMessage());
+        LOG.infof("%s; trying again in %d ms", e.getMessage(), CONTENDED_PAUSE.toMillis());
+        pause.pause(CONTENDED_PAUSE);
       } catch (StateStoreException e) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         if (!e.isTransient()) {

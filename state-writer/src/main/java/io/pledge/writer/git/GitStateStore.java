@@ -5,6 +5,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.pledge.kafka.tracing.TraceScope;
 import io.pledge.writer.layout.KratixStateFile;
 import io.pledge.writer.layout.StateStoreLayout;
+import io.pledge.writer.store.ContendedWriteException;
 import io.pledge.writer.store.FolderChange;
 import io.pledge.writer.store.StateStore;
 import io.pledge.writer.store.StateStoreException;
@@ -204,15 +205,14 @@ public final class GitStateStore implements StateStore {
           return new WriteResult(commit.name(), true);
         }
         if (attempt >= pushAttempts) {
-          throw new StateStoreException(
+          throw new ContendedWriteException(
               "push to "
                   + StateStoreException.redact(url)
                   + " branch "
                   + branch
                   + " was rejected "
                   + attempt
-                  + " times: the branch keeps moving",
-              true);
+                  + " times: the branch keeps moving");
         }
         LOG.debugf(
             "%s: branch %s moved during the write, redoing it on the new head", name, branch);

@@ -163,15 +163,19 @@ public final class WriterTelemetry {
         .tag("outcome", outcome)
         .register(registry)
         .record(elapsed);
-    if (!"retrying".equals(outcome) && !"failed".equals(outcome)) {
+    boolean failed = "retrying".equals(outcome) || "failed".equals(outcome);
+    // "contended": other writers kept the branch moving; the store itself answered.
+    if (!failed && !"contended".equals(outcome)) {
       DistributionSummary.builder(BATCH_SIZE)
           .description("Placements carried by one write to a state store")
           .tag("store", store)
           .register(registry)
           .record(placements);
-      health.succeeded(store, Instant.now());
-    } else {
+    }
+    if (failed) {
       health.failed(store, Instant.now(), error);
+    } else {
+      health.succeeded(store, Instant.now());
     }
   }
 

@@ -23,6 +23,7 @@ import io.pledge.writer.scheduling.PlacementTable;
 import io.pledge.writer.scheduling.RememberedWork;
 import io.pledge.writer.store.StateStores;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -586,6 +587,44 @@ class CommitBatcherTest {
             c ->
                 assertThat(c.placements().get(0).version())
                     .isEqualTo(GitFixtures.head(later, "main")));
+  }
+
+  @Test
+  void aBranchOtherWritersKeepMovingIsWrittenAgainWithoutFailingTheWork() throws Exception {
+    // The store's update hook moves the branch under each of the first three pushes (every push
+    // attempt of one write), as other writers committing at that moment would.
+    Path hook = repo.resolve("hooks").resolve("update");
+    Files.createDirectories(hook.getParent());
+    Files.writeString(
+        hook,
+        """
+        #!/bin/sh
+        n=$(cat raced 2>/dev/null || echo 0)
+        [ "$n" -ge 3 ] && exit 0
+        echo $((n + 1)) > raced
+        head=$(git rev-parse refs/heads/main)
+        moved=$(GIT_AUTHOR_NAME=other GIT_AUTHOR_EMAIL=o@x GIT_COMMITTER_NAME=other \\
+          GIT_COMMITTER_EMAIL=o@x git commit-tree "$head^{tree}" -p "$head" -m "other writer $n")
+        git update-ref refs/heads/main "$moved" "$head"
+        """);
+    hook.toFile().setExecutable(true);
+    List<Duration> pauses = new ArrayList<>();
+
+    batcher.process(
+        List.of(new Command.Upsert(resource("a", "configure", 1, dot("a.yaml", "a")), null)),
+        pauses::add);
+
+    assertThat(pauses).hasSize(1);
+    assertThat(outbox.types()).doesNotContain(EventType.WORK_FAILED);
+    assertThat(outbox.data(EventType.WORK_COMMITTED, WorkCommitted.class))
+        .singleElement()
+        .satisfies(
+            c ->
+                assertThat(c.placements().get(0).version())
+                    .isEqualTo(GitFixtures.head(repo, "main")));
+    assertThat(GitFixtures.log(repo, "main"))
+        .extracting(RevCommit::getShortMessage)
+        .contains("other writer 0", "other writer 1", "other writer 2");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pledge.contract.kratix.SecretRef;
 import io.pledge.testkit.git.GitFixtures;
+import io.pledge.writer.store.ContendedWriteException;
 import io.pledge.writer.store.FolderChange;
 import io.pledge.writer.store.StateStore;
 import io.pledge.writer.store.StateStoreException;
@@ -247,7 +248,7 @@ class GitStateStoreTest {
 
     assertThatThrownBy(() -> store.write(List.of(folder("w/a", "a.yaml", "a")), "ours"))
         .isInstanceOfSatisfying(
-            StateStoreException.class,
+            ContendedWriteException.class,
             e -> {
               assertThat(e.isTransient()).isTrue();
               assertThat(e.getMessage()).contains("rejected 3 times");

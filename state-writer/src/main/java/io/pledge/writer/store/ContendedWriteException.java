@@ -1,0 +1,14 @@
+package io.pledge.writer.store;
+
+/**
+ * Other writers kept moving the branch (or holding its lock) through every push attempt: the store
+ * works and others make progress on it, so this is no failure of the Works being written. The
+ * batcher tries again after a short pause without reporting them failed, as it would a store that
+ * refuses them.
+ */
+public final class ContendedWriteException extends StateStoreException {
+
+  public ContendedWriteException(String message) {
+    super(message, true);
+  }
+}
