@@ -493,6 +493,11 @@ public final class GitStateStore implements StateStore {
       }
       StoredConfig config = repo.getConfig();
       config.setString("remote", ORIGIN, "url", url);
+      // JGit collects the local copy's garbage after a fetch when it needs it (gc.auto), by
+      // default on a background thread, whose packing of the refs locks refs/heads/<branch> while
+      // this writer updates it: the write failed with LOCK_FAILURE now and then. In the
+      // foreground it runs between our ref updates, on the thread that makes them.
+      config.setBoolean("gc", null, "autoDetach", false);
       config.save();
       repository = repo;
     }

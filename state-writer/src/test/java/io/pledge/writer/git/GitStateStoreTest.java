@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +49,11 @@ class GitStateStoreTest {
   }
 
   GitStateStore store(String url, String branch, Path local) {
+    return store(url, branch, local, 3, Duration.ofMillis(1));
+  }
+
+  GitStateStore store(
+      String url, String branch, Path local, int pushAttempts, Duration contentionBackoff) {
     return new GitStateStore(
         "GitStateStore/test",
         url,
@@ -56,8 +62,8 @@ class GitStateStoreTest {
         "kratix@pledge.io",
         new GitCredentials(tmp.resolve("secrets"), null, null),
         local,
-        3,
-        Duration.ofMillis(1));
+        pushAttempts,
+        contentionBackoff);
   }
 
   static FolderChange.ReplaceFolder folder(String path, String... namesAndContents) {
@@ -278,6 +284,38 @@ class GitStateStoreTest {
   }
 
   @Test
+  void theLocalCopysGarbageIsCollectedOnTheWritersThreadNotBehindIt() throws Exception {
+    store.write(List.of(folder("w/0", "f.yaml", "0")), "write 0");
+    // Make every fetch find the local copy in need of a GC (more than one pack).
+    Path local = tmp.resolve("local.git");
+    try (Git git = Git.open(local.toFile())) {
+      StoredConfig config = git.getRepository().getConfig();
+      config.setInt("gc", null, "autoPackLimit", 1);
+      config.save();
+    }
+
+    for (int i = 1; i <= 6; i++) {
+      pushFromOutside("outside-" + i + ".yaml"); // the next fetch brings a pack
+      store.write(List.of(folder("w/" + i, "f.yaml", "" + i)), "write " + i);
+
+      // Done by the time the write returns: a GC in the background would still be writing packs.
+      List<String> atReturn = packs(local);
+      Thread.sleep(500);
+      assertThat(packs(local)).isEqualTo(atReturn);
+    }
+  }
+
+  static List<String> packs(Path gitDir) throws Exception {
+    try (Stream<Path> files = Files.list(gitDir.resolve("objects/pack"))) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".pack"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  @Test
   void twoWritersOnOneBranchLandEveryWrite() throws Exception {
     // Two writer instances with the service's settings, writing to one branch as fast as they can:
     // each push races the other's, and every write must still land, none failing.
@@ -318,13 +356,9 @@ class GitStateStoreTest {
 
   /** A store as the service builds it: its default push attempts and contention backoff. */
   GitStateStore serviceStore(Path local) {
-    return new GitStateStore(
-        "GitStateStore/test",
+    return store(
         remote.toUri().toString(),
         "main",
-        "kratix",
-        "kratix@pledge.io",
-        new GitCredentials(tmp.resolve("secrets"), null, null),
         local,
         GitStateStores.DEFAULT_PUSH_ATTEMPTS,
         GitStateStores.CONTENTION_BACKOFF);
