@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -82,16 +83,24 @@ class KubernetesLeadershipTest {
     await().atMost(Duration.ofSeconds(5)).until(replica::leading);
 
     // Another holder took the Lease (this replica was cut off too long, say) and then vanished.
-    client
-        .leases()
-        .inNamespace("pledge")
-        .withName("pledge-request-intake")
-        .edit(
-            l -> {
-              l.getSpec().setHolderIdentity("intake-gone");
-              l.getSpec().setRenewTime(ZonedDateTime.now());
-              l.getSpec().setAcquireTime(ZonedDateTime.now());
-              return l;
+    // Retried: the leader renews the Lease meanwhile, and an edit of an older version gets a 409.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .until(
+            () -> {
+              client
+                  .leases()
+                  .inNamespace("pledge")
+                  .withName("pledge-request-intake")
+                  .edit(
+                      l -> {
+                        l.getSpec().setHolderIdentity("intake-gone");
+                        l.getSpec().setRenewTime(ZonedDateTime.now());
+                        l.getSpec().setAcquireTime(ZonedDateTime.now());
+                        return l;
+                      });
+              return true;
             });
 
     await().atMost(Duration.ofSeconds(5)).until(() -> replica.standsDown.get() == 1);

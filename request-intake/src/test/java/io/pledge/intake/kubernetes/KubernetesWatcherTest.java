@@ -249,6 +249,19 @@ class KubernetesWatcherTest {
     // The status was written because it changed; a status event that changes nothing writes
     // nothing (kratix#743). The Fabric8 mock, like the API server, keeps the resourceVersion on a
     // no-op update, so count the writes themselves.
+    // First the writes the events above caused settle (each write comes back as an informer
+    // update and is checked once more), then the count is taken.
+    long[] seen = {-1};
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              long now = watcher.statusWrites();
+              boolean settled = now == seen[0];
+              seen[0] = now;
+              return settled;
+            });
     long writes = watcher.statusWrites();
     status(
         EventType.WORK_COMMITTED,
