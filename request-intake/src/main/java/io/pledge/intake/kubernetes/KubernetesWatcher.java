@@ -139,11 +139,6 @@ public class KubernetesWatcher {
     standDown();
   }
 
-  /** Whether this replica watches the cluster now (it leads, or leader election is off). */
-  public boolean watching() {
-    return running;
-  }
-
   /** The pod's name (HOSTNAME in a pod) and a random part, unique per process. */
   private static String identity() {
     String host = Objects.requireNonNullElse(System.getenv("HOSTNAME"), "request-intake");

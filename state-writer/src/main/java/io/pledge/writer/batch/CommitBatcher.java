@@ -78,13 +78,13 @@ public final class CommitBatcher {
           + "data:\n"
           + "  canary: this confirms your infrastructure is reading from Kratix state stores\n";
 
+  /** The pause before a write that other writers kept out is tried again. */
+  private static final Duration CONTENDED_PAUSE = Duration.ofMillis(200);
+
   private final DestinationTable destinations;
   private final PlacementTable placements;
   private final StateStores stores;
   private final Outbox outbox;
-
-  /** The pause before a write that other writers kept out is tried again. */
-  private static final Duration CONTENDED_PAUSE = Duration.ofMillis(200);
 
   private final Duration initialBackoff;
   private final Duration maxBackoff;

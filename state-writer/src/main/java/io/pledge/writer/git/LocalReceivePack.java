@@ -35,7 +35,8 @@ final class LocalReceivePack {
 
   /**
    * The absolute path of {@code git-receive-pack} on {@code path}. Absolute, because JGit keeps the
-   * push in process when the program is named plainly {@code git-receive-pack}.
+   * push in process when the program is named plainly {@code git-receive-pack}; without spaces,
+   * because JGit starts it through a shell.
    */
   static Optional<String> find(String path) {
     if (path == null) {

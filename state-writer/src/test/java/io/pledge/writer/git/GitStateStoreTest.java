@@ -265,10 +265,6 @@ class GitStateStoreTest {
   void aRepositoryOnThisMachineReceivesPushesInGitsOwnProcess() throws Exception {
     store.write(List.of(folder("w/a", "a.yaml", "a")), "ours");
 
-    System.out.println("DEBUG config " + Files.readString(tmp.resolve("local.git/config")));
-    try (Stream<Path> all = Files.walk(remote.resolve("objects"))) {
-      all.forEach(p -> System.out.println("DEBUG " + p));
-    }
     // JGit receiving in the writer's process stores every push as a pack; git-receive-pack
     // unpacks a small one into loose objects.
     try (Stream<Path> objects = Files.walk(remote.resolve("objects"))) {
