@@ -88,6 +88,7 @@ public class CreateTopics {
     List<NewTopic> topics = new ArrayList<>();
     topics.add(topic("pledge.promises", partitions, compacted));
     topics.add(topic("pledge.destinations", partitions, compacted));
+    topics.add(topic("pledge.destinations.status", partitions, compacted));
     topics.add(topic("pledge.policies", partitions, compacted));
     topics.add(topic("pledge.placements", partitions, compacted));
     topics.add(topic("pledge.runner.resources", partitions, compacted));

@@ -13,15 +13,18 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     name = "get",
     description = {
-      "List Promises, or the requests of a Promise, as a table.",
+      "List Promises, Destinations, state stores or the requests of a Promise, as a table.",
       "  pledge get promises [name]",
+      "  pledge get destinations|gitstatestores|bucketstatestores [name]",
       "  pledge get <promise> [name] [-n namespace]"
     })
 final class GetCommand implements Callable<Integer> {
 
   @ParentCommand PledgeCommand pledge;
 
-  @Parameters(index = "0", paramLabel = "promises|<promise>")
+  @Parameters(
+      index = "0",
+      paramLabel = "promises|destinations|gitstatestores|bucketstatestores|<promise>")
   String what;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "<name>")
@@ -48,12 +51,14 @@ final class GetCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     boolean promises = what.equals("promises") || what.equals("promise");
+    PlatformKinds platform = promises ? null : PlatformKinds.of(what).orElse(null);
+    String named = name == null ? "" : "/" + IntakeClient.path(name);
     String path =
         promises
-            ? "api/v1/promises" + (name == null ? "" : "/" + IntakeClient.path(name))
-            : "api/v1/resources/"
-                + IntakeClient.path(namespace, what)
-                + (name == null ? "" : "/" + IntakeClient.path(name));
+            ? "api/v1/promises" + named
+            : platform != null
+                ? "api/v1/" + platform.path + named
+                : "api/v1/resources/" + IntakeClient.path(namespace, what) + named;
     IntakeClient client = pledge.client();
     switch (output) {
       case "yaml" -> {
@@ -83,10 +88,17 @@ final class GetCommand implements Callable<Integer> {
           .println(
               promises
                   ? "No Promises found."
-                  : "No resources found in " + namespace + " namespace.");
+                  : platform != null
+                      ? platform.noneFound()
+                      : "No resources found in " + namespace + " namespace.");
       return 0;
     }
-    context.out().print(promises ? promiseTable(items) : resourceTable(items));
+    context
+        .out()
+        .print(
+            promises
+                ? promiseTable(items)
+                : platform != null ? platform.table(items) : resourceTable(items));
     return 0;
   }
 

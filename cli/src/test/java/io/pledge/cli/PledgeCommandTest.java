@@ -146,6 +146,37 @@ class PledgeCommandTest {
   }
 
   @Test
+  void getDestinationsAndStateStoresShowsKratixsColumnsWithTheirReadiness() {
+    intake.answer(
+        "GET /api/v1/destinations",
+        200,
+        "application/json",
+        "{\"kind\":\"DestinationList\",\"items\":[{\"metadata\":{\"name\":\"worker-1\"},"
+            + "\"spec\":{\"stateStoreRef\":{\"kind\":\"GitStateStore\",\"name\":\"default\"}},"
+            + "\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}},"
+            + "{\"metadata\":{\"name\":\"new\"},"
+            + "\"spec\":{\"stateStoreRef\":{\"kind\":\"BucketStateStore\",\"name\":\"s3\"}}}]}");
+    intake.answer(
+        "GET /api/v1/gitstatestores/default",
+        200,
+        "application/json",
+        "{\"metadata\":{\"name\":\"default\"},\"spec\":{\"url\":\"https://git.example/state.git\"},"
+            + "\"status\":{\"status\":\"NotReady\",\"conditions\":[{\"type\":\"Ready\","
+            + "\"status\":\"False\",\"reason\":\"ErrorValidatingPermissions\"}]}}");
+
+    assertThat(pledge("get", "dests")).isZero();
+    assertThat(pledge("get", "gitstatestore", "default")).isZero();
+
+    assertThat(out.toString())
+        .isEqualTo(
+            "NAME       STATESTOREKIND     STATESTORENAME   READY\n"
+                + "worker-1   GitStateStore      default          True\n"
+                + "new        BucketStateStore   s3\n"
+                + "NAME      URL                             BRANCH   READY\n"
+                + "default   https://git.example/state.git   main     False\n");
+  }
+
+  @Test
   void aProblemIsPrintedFieldByFieldWithExitCodeOne() throws IOException {
     Files.writeString(dir.resolve("bad.yaml"), "kind: postgresql\n");
     intake.answer(

@@ -14,6 +14,12 @@ public final class Topics {
    */
   public static final String DESTINATIONS = "pledge.destinations";
 
+  /**
+   * Compacted, keyed like {@link #DESTINATIONS}: each Destination's and state store's {@code Ready}
+   * condition, written by state-writer when it changes.
+   */
+  public static final String DESTINATIONS_STATUS = "pledge.destinations.status";
+
   /** Compacted, keyed by policy name: Pledge's NotificationPolicy documents. */
   public static final String POLICIES = "pledge.policies";
 

@@ -226,6 +226,10 @@ public interface IntakeConfig {
     @WithDefault(io.pledge.contract.Topics.DESTINATIONS)
     String destinations();
 
+    /** Compacted readiness of Destinations and state stores (state-writer's checks). */
+    @WithDefault(io.pledge.contract.Topics.DESTINATIONS_STATUS)
+    String destinationsStatus();
+
     /** Compacted NotificationPolicy table. */
     @WithDefault(io.pledge.contract.Topics.POLICIES)
     String policies();

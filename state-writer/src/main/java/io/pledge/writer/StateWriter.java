@@ -11,6 +11,7 @@ import io.pledge.writer.health.StoreHealth;
 import io.pledge.writer.kafka.KafkaClients;
 import io.pledge.writer.kafka.TableFollower;
 import io.pledge.writer.kafka.WriterPublisher;
+import io.pledge.writer.readiness.ReadinessChecks;
 import io.pledge.writer.scheduling.PlacementTable;
 import io.pledge.writer.store.StateStores;
 import io.pledge.writer.telemetry.WriterTelemetry;
@@ -19,6 +20,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import org.jboss.logging.Logger;
 
 /**
@@ -69,6 +71,7 @@ public class StateWriter {
             kafka.producer(),
             config.topics().status(),
             config.topics().placements(),
+            config.topics().destinationsStatus(),
             placementsFollower,
             telemetry);
     stores =
@@ -90,6 +93,14 @@ public class StateWriter {
             config.retry().initialBackoff(),
             config.retry().maxBackoff(),
             telemetry);
+    ReadinessChecks readiness =
+        new ReadinessChecks(
+            destinations,
+            stores,
+            publisher,
+            config.storeCheckInterval(),
+            config.storeCheckRetry(),
+            Clock.systemUTC());
     works =
         new WorksConsumer(
             config.topics().works(),
@@ -105,6 +116,7 @@ public class StateWriter {
             placements,
             destinationsFollower,
             placementsFollower,
+            readiness,
             telemetry);
     placementsFollower.start(vitalThreads);
     destinationsFollower.start(vitalThreads);

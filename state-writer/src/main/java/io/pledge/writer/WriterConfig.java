@@ -62,6 +62,17 @@ public interface WriterConfig {
   @WithDefault("60s")
   Duration staleLockAge();
 
+  /**
+   * How often a ready state store is checked again (reachable, and a push or upload accepted);
+   * every change to it is checked at once. Its Destinations' readiness follows.
+   */
+  @WithDefault("5m")
+  Duration storeCheckInterval();
+
+  /** How often a state store that is not ready is checked again (Kratix re-queues every 15 s). */
+  @WithDefault("15s")
+  Duration storeCheckRetry();
+
   /** Topic names; the defaults are those of {@link io.pledge.contract.Topics}. */
   interface Topics {
     /** Works in (upserted, withdrawn). */
@@ -79,6 +90,10 @@ public interface WriterConfig {
     /** Status events out (scheduled, committed, failed, removed). */
     @WithDefault(io.pledge.contract.Topics.STATUS)
     String status();
+
+    /** Readiness of Destinations and state stores out (compacted). */
+    @WithDefault(io.pledge.contract.Topics.DESTINATIONS_STATUS)
+    String destinationsStatus();
   }
 
   /** The commit batcher. */

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.pledge.contract.Topics;
 import io.pledge.contract.destination.DestinationApplied;
+import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
@@ -58,7 +59,11 @@ class StateWriterTest {
     EmbeddedKafka kafka = EmbeddedKafka.shared();
     kafka.createTopics(List.of(Topics.deadLetter(Topics.WORKS)), Set.of());
     probe =
-        new EventProbe(kafka.bootstrapServers(), Topics.STATUS, Topics.deadLetter(Topics.WORKS));
+        new EventProbe(
+            kafka.bootstrapServers(),
+            Topics.STATUS,
+            Topics.deadLetter(Topics.WORKS),
+            Topics.DESTINATIONS_STATUS);
   }
 
   @AfterAll
@@ -314,6 +319,39 @@ class StateWriterTest {
         .singleElement()
         .extracting(Placement::version)
         .isEqualTo(GitFixtures.head(repo, "main"));
+  }
+
+  @Test
+  void aStoreAndItsDestinationReportWhetherTheyAreReadyAndHealWhenFixed() throws Exception {
+    Path repo = bareRepository("ready");
+    Path nowhere = Files.createTempDirectory("nowhere").resolve("missing.git");
+    gitStore("ready-store", nowhere);
+    destination("ready-1", "ready-store", "  labels: {pledge.test/env: ready}\n");
+
+    DestinationReadiness store = readiness("GitStateStore/ready-store", false);
+    assertThat(store.reason()).isEqualTo("ErrorValidatingPermissions");
+    assertThat(store.message()).contains(nowhere.toString(), "no repository there");
+    DestinationReadiness destination = readiness("ready-1", false);
+    assertThat(destination.reason()).isEqualTo("StateStoreNotReady");
+    assertThat(destination.message()).startsWith("GitStateStore/ready-store: ");
+
+    gitStore("ready-store", repo);
+
+    assertThat(readiness("GitStateStore/ready-store", true).reason()).isEqualTo("StateStoreReady");
+    assertThat(readiness("ready-1", true).reason()).isEqualTo("TestDocumentsWritten");
+    assertThat(GitFixtures.readFile(repo, "main", "ready-1/resources/kratix-canary-configmap.yaml"))
+        .isPresent();
+  }
+
+  static DestinationReadiness readiness(String key, boolean ready) {
+    CloudEvent event =
+        probe.await(
+            e ->
+                EventType.DESTINATION_READINESS.type().equals(e.type())
+                    && key.equals(e.subject())
+                    && EventCodec.data(e, DestinationReadiness.class).ready() == ready,
+            WAIT);
+    return EventCodec.data(event, DestinationReadiness.class);
   }
 
   @Test

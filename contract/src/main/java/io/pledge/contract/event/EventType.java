@@ -3,6 +3,7 @@ package io.pledge.contract.event;
 import io.pledge.contract.Topics;
 import io.pledge.contract.destination.DestinationApplied;
 import io.pledge.contract.destination.DestinationDeleted;
+import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.dryrun.DryRunCompleted;
 import io.pledge.contract.dryrun.DryRunRequested;
 import io.pledge.contract.notification.NotificationDelivered;
@@ -39,6 +40,8 @@ public enum EventType {
   PROMISE_DELETED("pledge.promise.deleted", PromiseDeleted.class, Topics.PROMISES),
   DESTINATION_APPLIED("pledge.destination.applied", DestinationApplied.class, Topics.DESTINATIONS),
   DESTINATION_DELETED("pledge.destination.deleted", DestinationDeleted.class, Topics.DESTINATIONS),
+  DESTINATION_READINESS(
+      "pledge.destination.readiness", DestinationReadiness.class, Topics.DESTINATIONS_STATUS),
   REQUEST_APPLIED("pledge.request.applied", RequestApplied.class, Topics.REQUESTS),
   REQUEST_DELETED("pledge.request.deleted", RequestDeleted.class, Topics.REQUESTS),
   RECONCILE_REQUESTED("pledge.request.reconcile", ReconcileRequested.class, Topics.REQUESTS),

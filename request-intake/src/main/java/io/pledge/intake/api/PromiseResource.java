@@ -14,6 +14,7 @@ import io.pledge.intake.logs.LogStore;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PromiseEntry;
+import io.pledge.intake.view.ReadinessStatus;
 import io.pledge.intake.view.StatusRenderer;
 import io.pledge.intake.view.ViewLifecycle;
 import jakarta.ws.rs.DELETE;
@@ -129,7 +130,7 @@ public class PromiseResource {
 
   @GET
   @Path("/destinations/{name}")
-  @Operation(summary = "A Destination as applied")
+  @Operation(summary = "A Destination as applied, with its Ready condition")
   @APIResponse(responseCode = "404", description = "No such Destination")
   public JsonNode destination(@PathParam("name") String name) {
     return platformObject(DestinationApplied.DESTINATION, name);
@@ -153,7 +154,7 @@ public class PromiseResource {
 
   @GET
   @Path("/gitstatestores/{name}")
-  @Operation(summary = "A GitStateStore as applied")
+  @Operation(summary = "A GitStateStore as applied, with its Ready condition")
   @APIResponse(responseCode = "404", description = "No such GitStateStore")
   public JsonNode gitStateStore(@PathParam("name") String name) {
     return platformObject(DestinationApplied.GIT_STATE_STORE, name);
@@ -178,7 +179,7 @@ public class PromiseResource {
 
   @GET
   @Path("/bucketstatestores/{name}")
-  @Operation(summary = "A BucketStateStore as applied")
+  @Operation(summary = "A BucketStateStore as applied, with its Ready condition")
   @APIResponse(responseCode = "404", description = "No such BucketStateStore")
   public JsonNode bucketStateStore(@PathParam("name") String name) {
     return platformObject(DestinationApplied.BUCKET_STATE_STORE, name);
@@ -201,7 +202,7 @@ public class PromiseResource {
     ArrayNode items = list.putArray("items");
     for (DestinationApplied d : view.destinations()) {
       if (kind.equals(d.kind())) {
-        items.add(d.document());
+        items.add(withStatus(d));
       }
     }
     return list;
@@ -211,8 +212,14 @@ public class PromiseResource {
     caller.requireAdmin("read " + kind + "s");
     return view.destination(DestinationApplied.key(kind, name))
         .filter(d -> kind.equals(d.kind()))
-        .map(DestinationApplied::document)
+        .map(this::withStatus)
         .orElseThrow(() -> ProblemException.notFound("No " + kind + " " + name));
+  }
+
+  /** The document with the Ready condition state-writer last published for it. */
+  private JsonNode withStatus(DestinationApplied d) {
+    return ReadinessStatus.withStatus(
+        d.document(), view.readiness(DestinationApplied.key(d.kind(), d.name())).orElse(null));
   }
 
   private AppliedObject deletePlatformObject(String kind, String name) {

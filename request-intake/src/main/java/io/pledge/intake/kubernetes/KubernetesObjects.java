@@ -105,4 +105,17 @@ public final class KubernetesObjects {
   public static String cacheKey(String namespace, String name) {
     return namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
   }
+
+  /** A refused object's problem in one line: its detail and each field's error. */
+  public static String rejectionMessage(JsonNode problem) {
+    StringBuilder message = new StringBuilder(problem.path("detail").asText());
+    for (JsonNode error : problem.path("errors")) {
+      message
+          .append(message.length() == 0 ? "" : "; ")
+          .append(error.path("path").asText())
+          .append(": ")
+          .append(error.path("message").asText());
+    }
+    return message.toString();
+  }
 }

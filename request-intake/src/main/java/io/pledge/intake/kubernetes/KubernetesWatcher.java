@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pledge.contract.ResourceKey;
+import io.pledge.contract.destination.DestinationApplied;
+import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.kratix.CustomResourceDefinition.Version;
 import io.pledge.intake.IntakeConfig;
@@ -20,6 +22,7 @@ import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.telemetry.IntakeMetrics;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PromiseEntry;
+import io.pledge.intake.view.ReadinessStatus;
 import io.pledge.intake.view.RequestState;
 import io.pledge.intake.view.StatusRenderer;
 import io.pledge.intake.view.ViewReadiness;
@@ -29,6 +32,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,12 +74,26 @@ public class KubernetesWatcher {
           .withNamespaced(false)
           .build();
 
+  /**
+   * Destinations and state stores, by kind: applied like Promises, their readiness written back.
+   */
+  static final Map<String, ResourceDefinitionContext> PLATFORM =
+      Map.of(
+          DestinationApplied.DESTINATION, platformKind("Destination", "destinations"),
+          DestinationApplied.GIT_STATE_STORE, platformKind("GitStateStore", "gitstatestores"),
+          DestinationApplied.BUCKET_STATE_STORE,
+              platformKind("BucketStateStore", "bucketstatestores"));
+
+  /** Marks the informer of a platform kind where a request informer has its Promise's name. */
+  private static final String PLATFORM_MARK = "@";
+
   private final IntakeConfig config;
   private final Instance<KubernetesClient> clients;
   private final ApplyService service;
   private final IntakeView view;
   private final ViewReadiness readiness;
   private final Map<String, Watched> requestInformers = new ConcurrentHashMap<>();
+  private final Map<String, Watched> platformInformers = new ConcurrentHashMap<>();
   private final Map<String, JsonNode> rejections = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private final AtomicLong statusWrites = new AtomicLong();
@@ -161,8 +179,20 @@ public class KubernetesWatcher {
     promises =
         new Watched(
             null, PROMISES, client.genericKubernetesResources(PROMISES).inform(handler(null), 0));
+    PLATFORM.forEach(
+        (kind, context) ->
+            platformInformers.put(
+                kind,
+                new Watched(
+                    PLATFORM_MARK + kind,
+                    context,
+                    client
+                        .genericKubernetesResources(context)
+                        .inform(handler(PLATFORM_MARK + kind), 0))));
     view.addListener(viewListener);
-    LOG.infof("Kubernetes mode: watching Promises on %s", client.getMasterUrl());
+    LOG.infof(
+        "Kubernetes mode: watching Promises, Destinations and state stores on %s",
+        client.getMasterUrl());
   }
 
   /** Stops watching: another replica leads, or this one shuts down. */
@@ -175,6 +205,8 @@ public class KubernetesWatcher {
     worker.shutdownNow();
     requestInformers.values().forEach(w -> w.informer().stop());
     requestInformers.clear();
+    platformInformers.values().forEach(w -> w.informer().stop());
+    platformInformers.clear();
     if (promises != null && promises.informer() != null) {
       promises.informer().stop();
     }
@@ -253,6 +285,10 @@ public class KubernetesWatcher {
   // ---- objects in: apply or delete ----
 
   private void sync(String promise, String cacheKey) {
+    if (promise != null && promise.startsWith(PLATFORM_MARK)) {
+      syncPlatform(promise.substring(PLATFORM_MARK.length()), cacheKey);
+      return;
+    }
     Watched watched = promise == null ? promises : requestInformers.get(promise);
     if (watched == null && promise == null) {
       throw new RetryLater(); // an event from the informer before inform() returned
@@ -285,6 +321,36 @@ public class KubernetesWatcher {
     }
     view.promise(name).ifPresent(this::watchRequests);
     queue("status|" + name, Duration.ZERO);
+  }
+
+  /** A Destination or state store: applied like one sent to the API, deleted when it is gone. */
+  private void syncPlatform(String kind, String name) {
+    Watched watched = platformInformers.get(kind);
+    if (watched == null) {
+      throw new RetryLater();
+    }
+    GenericKubernetesResource obj = watched.informer().getStore().getByKey(name);
+    String key = DestinationApplied.key(kind, name);
+    if (obj == null || obj.getMetadata().getDeletionTimestamp() != null) {
+      rejections.remove(key);
+      if (view.destination(key).isPresent()) {
+        withContext(key, () -> deletePlatformObject(kind, name));
+      }
+      return;
+    }
+    apply(key, KubernetesObjects.document(EventCodec.JSON.valueToTree(obj)));
+    queue("status|" + key, Duration.ZERO);
+  }
+
+  private void deletePlatformObject(String kind, String name) {
+    try {
+      service.deleteDestination(kind, name, origin());
+      LOG.infof("%s %s deleted on the cluster", kind, name);
+    } catch (ProblemException e) {
+      retryIfUnavailable(e);
+      // e.g. a state store a Destination still uses: it stays in Pledge until that one goes
+      LOG.warnf("Delete of %s %s not taken: %s", kind, name, e.getMessage());
+    }
   }
 
   private void syncRequest(String promise, String cacheKey, GenericKubernetesResource obj) {
@@ -422,6 +488,15 @@ public class KubernetesWatcher {
     if (!readiness.ready()) {
       throw new RetryLater(); // a half-replayed view would write a status from the past
     }
+    if (!ResourceKey.isResourceKey(key)) {
+      int slash = key.indexOf('/');
+      writePlatformStatus(
+          slash < 0 ? DestinationApplied.DESTINATION : key.substring(0, slash),
+          key.substring(slash + 1));
+      if (slash >= 0) {
+        return; // a state store
+      }
+    }
     Watched watched;
     String cacheKey;
     JsonNode desired;
@@ -460,6 +535,63 @@ public class KubernetesWatcher {
     if (desired == null) {
       return;
     }
+    updateStatus(key, watched, obj, desired);
+  }
+
+  /**
+   * A Destination's or state store's Ready condition, as state-writer last found it; when Pledge
+   * refused the object, a Ready condition that says why.
+   */
+  private void writePlatformStatus(String kind, String name) {
+    Watched watched = platformInformers.get(kind);
+    GenericKubernetesResource obj =
+        watched == null ? null : watched.informer().getStore().getByKey(name);
+    if (obj == null || obj.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    String key = DestinationApplied.key(kind, name);
+    JsonNode rejection = rejections.get(key);
+    Optional<DestinationReadiness> readiness =
+        rejection == null
+            ? view.readiness(key)
+            : Optional.of(
+                new DestinationReadiness(
+                    kind,
+                    name,
+                    obj.getMetadata().getGeneration() == null
+                        ? 0
+                        : obj.getMetadata().getGeneration(),
+                    false,
+                    "Rejected",
+                    KubernetesObjects.rejectionMessage(rejection),
+                    rejectedSince(obj)));
+    if (readiness.isPresent()) {
+      updateStatus(key, watched, obj, ReadinessStatus.status(readiness.get()));
+    }
+  }
+
+  /**
+   * When the object's Ready condition turned False, so that writing the same rejection again
+   * changes nothing (no write churn); now when it was not False before.
+   */
+  private static Instant rejectedSince(GenericKubernetesResource obj) {
+    JsonNode conditions =
+        EventCodec.JSON.valueToTree(obj.getAdditionalProperties().get("status")).path("conditions");
+    for (JsonNode c : conditions) {
+      if ("Ready".equals(c.path("type").asText()) && "False".equals(c.path("status").asText())) {
+        try {
+          return Instant.parse(c.path("lastTransitionTime").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+          break;
+        }
+      }
+    }
+    return Instant.now();
+  }
+
+  /** Writes {@code desired} into the object's status subresource unless it already shows it. */
+  private void updateStatus(
+      String key, Watched watched, GenericKubernetesResource obj, JsonNode desired) {
     JsonNode current = EventCodec.JSON.valueToTree(obj.getAdditionalProperties().get("status"));
     if (KubernetesObjects.sameStatus(current, desired)) {
       return;
@@ -486,6 +618,16 @@ public class KubernetesWatcher {
       }
       throw e; // 409: the cache was behind; retried with the newer object
     }
+  }
+
+  private static ResourceDefinitionContext platformKind(String kind, String plural) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup("platform.kratix.io")
+        .withVersion("v1alpha1")
+        .withKind(kind)
+        .withPlural(plural)
+        .withNamespaced(false)
+        .build();
   }
 
   private static void withContext(String key, Runnable work) {

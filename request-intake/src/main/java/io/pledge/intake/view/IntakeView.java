@@ -3,6 +3,7 @@ package io.pledge.intake.view;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.destination.DestinationApplied;
 import io.pledge.contract.destination.DestinationDeleted;
+import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
@@ -44,6 +45,7 @@ public final class IntakeView {
   private final Map<String, PromiseEntry> promises = new ConcurrentHashMap<>();
   private final Map<String, Long> deletedPromiseGenerations = new ConcurrentHashMap<>();
   private final Map<String, DestinationApplied> destinations = new ConcurrentHashMap<>();
+  private final Map<String, DestinationReadiness> readiness = new ConcurrentHashMap<>();
   private final Map<String, PolicyEntry> policies = new ConcurrentHashMap<>();
   private final Map<String, Long> deletedPolicyGenerations = new ConcurrentHashMap<>();
   private final Map<String, Boolean> ownEvents = new ConcurrentHashMap<>();
@@ -191,6 +193,27 @@ public final class IntakeView {
   /** A compaction tombstone on the Promise topic: the Promise is gone. */
   public void promiseTombstone(String name) {
     promiseDeleted(new PromiseDeleted(name));
+  }
+
+  /**
+   * A Destination's or state store's readiness as state-writer last found it; null when the object
+   * is gone.
+   */
+  public void readiness(String key, DestinationReadiness readiness) {
+    if (key == null) {
+      return;
+    }
+    if (readiness == null) {
+      this.readiness.remove(key);
+    } else {
+      this.readiness.put(key, readiness);
+    }
+    notify(key);
+  }
+
+  /** The readiness of a Destination (key = name) or state store ({@code <Kind>/<name>}). */
+  public Optional<DestinationReadiness> readiness(String key) {
+    return Optional.ofNullable(readiness.get(key));
   }
 
   /** A compaction tombstone on the Destination topic. */

@@ -1,5 +1,6 @@
 package io.pledge.intake.view;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,26 +37,8 @@ public final class StatusRenderer {
     if (s.observedGeneration() > 0) {
       out.put("observedGeneration", s.observedGeneration());
     }
-    out.put("workflows", s.pipelines().size());
-    out.put(
-        "workflowsSucceeded",
-        s.pipelines().stream().filter(p -> PipelinePhase.SUCCEEDED.equals(p.phase())).count());
-    out.put(
-        "workflowsFailed",
-        s.pipelines().stream().filter(p -> PipelinePhase.FAILED.equals(p.phase())).count());
-    if (s.lastSuccessfulConfigureWorkflowTime() != null) {
-      out.set(
-          "lastSuccessfulConfigureWorkflowTime",
-          JSON.valueToTree(s.lastSuccessfulConfigureWorkflowTime()));
-    }
     out.set("conditions", JSON.valueToTree(s.conditions()));
-    ObjectNode workflows = out.putObject("kratix").putObject("workflows");
-    if (s.lastSuccessfulConfigureWorkflowTime() != null) {
-      workflows.set(
-          "lastSuccessfulConfigureWorkflowTime",
-          JSON.valueToTree(s.lastSuccessfulConfigureWorkflowTime()));
-    }
-    workflows.set("pipelines", JSON.valueToTree(s.pipelines()));
+    workflows(out, s);
     out.set("destinations", destinations(s));
     if (s.lastFailure() != null) {
       out.set("lastFailure", JSON.valueToTree(s.lastFailure()));
@@ -105,14 +88,47 @@ public final class StatusRenderer {
             : promise.promise().metadata().labelsOrEmpty().get("kratix.io/promise-version");
     out.put("version", version == null ? "not-set" : version);
     out.set("conditions", JSON.valueToTree(s.conditions()));
-    out.putObject("kratix")
-        .putObject("workflows")
-        .set("pipelines", JSON.valueToTree(s.pipelines()));
+    ObjectNode kratix = workflows(out, s);
+    // Kratix's lastAvailableTime: when the Promise last became Available.
+    s.condition(Condition.AVAILABLE)
+        .filter(c -> available && c.lastTransitionTime() != null)
+        .ifPresent(
+            c -> {
+              out.set("lastAvailableTime", JSON.valueToTree(c.lastTransitionTime()));
+              kratix.set("lastAvailableTime", JSON.valueToTree(c.lastTransitionTime()));
+            });
+    kratix.put("status", available ? "Available" : "Unavailable");
     out.set("destinations", destinations(s));
     if (s.lastFailure() != null) {
       out.set("lastFailure", JSON.valueToTree(s.lastFailure()));
     }
     return doc;
+  }
+
+  /**
+   * Kratix's workflow counts ({@code workflows}, {@code workflowsSucceeded}, {@code
+   * workflowsFailed}: the pipelines of the current run), the last successful configure run and the
+   * pipelines under {@code kratix.workflows}, for requests and Promises alike.
+   *
+   * @return the {@code kratix} object, for what else belongs there
+   */
+  private static ObjectNode workflows(ObjectNode out, ResourceStatus s) {
+    out.put("workflows", s.pipelines().size());
+    out.put(
+        "workflowsSucceeded",
+        s.pipelines().stream().filter(p -> PipelinePhase.SUCCEEDED.equals(p.phase())).count());
+    out.put(
+        "workflowsFailed",
+        s.pipelines().stream().filter(p -> PipelinePhase.FAILED.equals(p.phase())).count());
+    ObjectNode kratix = out.putObject("kratix");
+    ObjectNode workflows = kratix.putObject("workflows");
+    if (s.lastSuccessfulConfigureWorkflowTime() != null) {
+      JsonNode time = JSON.valueToTree(s.lastSuccessfulConfigureWorkflowTime());
+      out.set("lastSuccessfulConfigureWorkflowTime", time);
+      workflows.set("lastSuccessfulConfigureWorkflowTime", time);
+    }
+    workflows.set("pipelines", JSON.valueToTree(s.pipelines()));
+    return kratix;
   }
 
   /** Where each workload group of each Work went, and the commit that holds it. */

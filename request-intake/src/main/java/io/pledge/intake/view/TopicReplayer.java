@@ -1,5 +1,6 @@
 package io.pledge.intake.view;
 
+import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.MalformedEventException;
@@ -60,6 +61,7 @@ public final class TopicReplayer implements AutoCloseable {
    * @param destinationsTopic compacted; a tombstone there deletes a Destination or state store
    * @param policiesTopic compacted; a tombstone there deletes a NotificationPolicy
    * @param resourcesTopic compacted folded records; a tombstone there forgets a resource
+   * @param readinessTopic compacted readiness of Destinations and state stores
    */
   public TopicReplayer(
       Map<String, String> kafka,
@@ -67,12 +69,14 @@ public final class TopicReplayer implements AutoCloseable {
       String destinationsTopic,
       String policiesTopic,
       String resourcesTopic,
+      String readinessTopic,
       IntakeView view) {
     this(
         kafka,
-        List.of(promisesTopic, destinationsTopic, policiesTopic, resourcesTopic),
+        List.of(promisesTopic, destinationsTopic, policiesTopic, resourcesTopic, readinessTopic),
         "request-intake-view",
-        viewSink(promisesTopic, destinationsTopic, policiesTopic, resourcesTopic, view));
+        viewSink(
+            promisesTopic, destinationsTopic, policiesTopic, resourcesTopic, readinessTopic, view));
   }
 
   /**
@@ -101,12 +105,15 @@ public final class TopicReplayer implements AutoCloseable {
       String destinationsTopic,
       String policiesTopic,
       String resourcesTopic,
+      String readinessTopic,
       IntakeView view) {
     return new Sink() {
       @Override
       public void event(String topic, CloudEvent event) {
         if (topic.equals(resourcesTopic)) {
           view.applyFolded(EventCodec.data(event, ResourceRecord.class));
+        } else if (topic.equals(readinessTopic)) {
+          view.readiness(event.subject(), EventCodec.data(event, DestinationReadiness.class));
         } else {
           view.applyReplayed(event);
         }
@@ -122,6 +129,8 @@ public final class TopicReplayer implements AutoCloseable {
           view.destinationTombstone(key);
         } else if (topic.equals(policiesTopic)) {
           view.policyTombstone(key);
+        } else if (topic.equals(readinessTopic)) {
+          view.readiness(key, null);
         }
       }
     };

@@ -61,7 +61,13 @@ public class ViewLifecycle {
     IntakeConfig.TopicNames t = config.topics();
     replayer =
         new TopicReplayer(
-            kafkaClientConfig(), t.promises(), t.destinations(), t.policies(), t.resources(), view);
+            kafkaClientConfig(),
+            t.promises(),
+            t.destinations(),
+            t.policies(),
+            t.resources(),
+            t.destinationsStatus(),
+            view);
     replayer.start(threads);
     logReplayer =
         new TopicReplayer(

@@ -6,22 +6,27 @@ import static io.pledge.intake.IntakeTestSupport.publishedAfterMarker;
 import static io.pledge.intake.IntakeTestSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.pledge.contract.Topics;
 import io.pledge.contract.destination.DestinationDeleted;
+import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
+import io.pledge.contract.event.EventType;
 import io.pledge.contract.promise.PromiseDeleted;
 import io.pledge.intake.IntakeTestSupport;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -241,6 +246,92 @@ class PlatformObjectResourceTest {
     // A name of another kind is not found.
     given().get("/api/v1/gitstatestores/" + bucket).then().statusCode(404);
     given().get("/api/v1/destinations/" + git).then().statusCode(404);
+  }
+
+  @Test
+  void showsTheReadyConditionStateWriterPublishedAndForgetsItOnATombstone() {
+    String git = unique("git");
+    String bucket = unique("bucket");
+    String dest = unique("dest");
+    apply(stores(git, bucket, dest)).statusCode(200);
+    given().get("/api/v1/destinations/" + dest).then().statusCode(200).body("status", nullValue());
+
+    readiness(
+        "GitStateStore/" + git,
+        new DestinationReadiness(
+            "GitStateStore",
+            git,
+            1,
+            false,
+            "ErrorValidatingPermissions",
+            "Error validating state store permissions: push refused",
+            Instant.parse("2026-12-07T06:00:00Z")));
+    readiness(
+        dest,
+        new DestinationReadiness(
+            "Destination",
+            dest,
+            1,
+            true,
+            "TestDocumentsWritten",
+            "Test documents written to State Store",
+            Instant.parse("2026-12-07T06:01:00Z")));
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/api/v1/gitstatestores/" + git)
+                    .then()
+                    .statusCode(200)
+                    .body("spec.url", equalTo("file:///tmp/state.git"))
+                    .body("status.status", equalTo("NotReady"))
+                    .body("status.observedGeneration", equalTo(1))
+                    .body("status.conditions[0].type", equalTo("Ready"))
+                    .body("status.conditions[0].status", equalTo("False"))
+                    .body("status.conditions[0].reason", equalTo("ErrorValidatingPermissions"))
+                    .body(
+                        "status.conditions[0].message",
+                        equalTo("Error validating state store permissions: push refused"))
+                    .body(
+                        "status.conditions[0].lastTransitionTime",
+                        equalTo("2026-12-07T06:00:00Z")));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/api/v1/destinations")
+                    .then()
+                    .statusCode(200)
+                    .body(
+                        "items.find { it.metadata.name == '"
+                            + dest
+                            + "' }.status.conditions[0].reason",
+                        equalTo("TestDocumentsWritten"))
+                    .body(
+                        "items.find { it.metadata.name == '" + dest + "' }.status.status",
+                        nullValue()));
+
+    probe().publish(Topics.DESTINATIONS_STATUS, dest, null);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/api/v1/destinations/" + dest)
+                    .then()
+                    .statusCode(200)
+                    .body("status", nullValue()));
+  }
+
+  private static void readiness(String key, DestinationReadiness readiness) {
+    probe()
+        .publish(
+            Topics.DESTINATIONS_STATUS,
+            new EventCodec("/pledge/state-writer")
+                .event(EventType.DESTINATION_READINESS, key, readiness));
   }
 
   @Test

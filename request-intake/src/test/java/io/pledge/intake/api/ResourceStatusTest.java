@@ -334,10 +334,17 @@ class ResourceStatusTest {
         .statusCode(200)
         .body("status.status", equalTo("Unavailable"));
 
+    WorkflowRef ref = new WorkflowRef(name, "promise", "configure", 1);
+    status(
+        EventType.PIPELINE_STARTED, name, new PipelineStarted(ref, "promise-configure", 0, 1, 1));
+    status(
+        EventType.PIPELINE_SUCCEEDED,
+        name,
+        new PipelineSucceeded(ref, "promise-configure", 0, 1, null, 0));
     status(
         EventType.WORKFLOW_COMPLETED,
         name,
-        new WorkflowCompleted(new WorkflowRef(name, "promise", "configure", 1), List.of()));
+        new WorkflowCompleted(ref, List.of("promise-configure")));
 
     await()
         .atMost(WAIT)
@@ -355,6 +362,20 @@ class ResourceStatusTest {
         .body("status.apiVersion", equalTo("marketplace.kratix.io/v1alpha1"))
         .body("status.kind", equalTo(name))
         .body("status.message", equalTo("Promise configured"))
+        .body("status.workflows", equalTo(1))
+        .body("status.workflowsSucceeded", equalTo(1))
+        .body("status.workflowsFailed", equalTo(0))
+        .body(
+            "status.lastAvailableTime",
+            equalTo(
+                given()
+                    .get("/api/v1/promises/" + name)
+                    .jsonPath()
+                    .getString(
+                        "status.conditions.find { it.type == 'Available' }.lastTransitionTime")))
+        .body("status.lastAvailableTime", startsWith("20"))
+        .body("status.kratix.status", equalTo("Available"))
+        .body("status.kratix.workflows.lastSuccessfulConfigureWorkflowTime", startsWith("20"))
         .body("metadata.generation", equalTo(1));
     given()
         .get("/api/v1/promises")

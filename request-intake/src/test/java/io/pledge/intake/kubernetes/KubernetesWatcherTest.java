@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.pledge.contract.Topics;
+import io.pledge.contract.destination.DestinationApplied;
+import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
@@ -36,6 +38,7 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -96,6 +99,22 @@ class KubernetesWatcherTest {
                   openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
           """;
       KubernetesClient client = server.getClient();
+      create(client, crd);
+      for (String[] kind :
+          List.of(
+              new String[] {"Destination", "destinations", "destination"},
+              new String[] {"GitStateStore", "gitstatestores", "gitstatestore"},
+              new String[] {"BucketStateStore", "bucketstatestores", "bucketstatestore"})) {
+        create(
+            client,
+            crd.replace("promises.platform", kind[1] + ".platform")
+                .replace(
+                    "{kind: Promise, plural: promises, singular: promise}",
+                    "{kind: " + kind[0] + ", plural: " + kind[1] + ", singular: " + kind[2] + "}"));
+      }
+    }
+
+    private static void create(KubernetesClient client, String crd) {
       client
           .apiextensions()
           .v1()
@@ -180,6 +199,106 @@ class KubernetesWatcherTest {
   private static void status(EventType type, String key, Object data) {
     EventCodec codec = type.name().startsWith("WORK_") ? WRITER : RUNNER;
     probe().publish(Topics.STATUS, codec.event(type, key, data));
+  }
+
+  @Test
+  void destinationsAndStateStoresAreAppliedShowTheirReadinessAndAreDeleted() {
+    await().atMost(WAIT).until(() -> given().get("/q/health/ready").statusCode() == 200);
+    String store = unique("k8s-store");
+    String dest = unique("k8s-dest");
+    platformObject(
+        "GitStateStore", store, Map.of("url", "file:///tmp/" + store + ".git", "branch", "main"));
+    platformObject(
+        "Destination",
+        dest,
+        Map.of("path", dest, "stateStoreRef", Map.of("kind", "GitStateStore", "name", store)));
+    await()
+        .atMost(WAIT)
+        .until(() -> given().get("/api/v1/destinations/" + dest).statusCode() == 200);
+
+    // What state-writer publishes comes back as the objects' Ready condition.
+    readiness(store, "GitStateStore", false, "ErrorValidatingPermissions", "push refused");
+    readiness(dest, "Destination", false, "StateStoreNotReady", "GitStateStore/" + store + ": no");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonNode status = platformStatus("GitStateStore", store);
+              assertThat(status.path("status").asText()).isEqualTo("NotReady");
+              assertThat(status.path("conditions").get(0).path("reason").asText())
+                  .isEqualTo("ErrorValidatingPermissions");
+              assertThat(
+                      platformStatus("Destination", dest)
+                          .path("conditions")
+                          .get(0)
+                          .path("status")
+                          .asText())
+                  .isEqualTo("False");
+            });
+    readiness(store, "GitStateStore", true, "StateStoreReady", "State store is ready");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(platformStatus("GitStateStore", store).path("status").asText())
+                    .isEqualTo("Ready"));
+
+    // A store Pledge refuses says why in its Ready condition.
+    String bad = unique("k8s-bad");
+    platformObject("GitStateStore", bad, Map.of("branch", "main"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonNode ready = platformStatus("GitStateStore", bad).path("conditions").get(0);
+              assertThat(ready.path("reason").asText()).isEqualTo("Rejected");
+              assertThat(ready.path("message").asText()).contains("url");
+            });
+    assertThat(given().get("/api/v1/gitstatestores/" + bad).statusCode()).isEqualTo(404);
+
+    client()
+        .genericKubernetesResources(KubernetesWatcher.PLATFORM.get("Destination"))
+        .withName(dest)
+        .delete();
+    await()
+        .atMost(WAIT)
+        .until(() -> given().get("/api/v1/destinations/" + dest).statusCode() == 404);
+  }
+
+  private void platformObject(String kind, String name, Map<String, Object> spec) {
+    client()
+        .genericKubernetesResources(KubernetesWatcher.PLATFORM.get(kind))
+        .resource(
+            new GenericKubernetesResourceBuilder()
+                .withApiVersion("platform.kratix.io/v1alpha1")
+                .withKind(kind)
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withAdditionalProperties(Map.of("spec", spec))
+                .build())
+        .create();
+  }
+
+  private JsonNode platformStatus(String kind, String name) {
+    GenericKubernetesResource obj =
+        client()
+            .genericKubernetesResources(KubernetesWatcher.PLATFORM.get(kind))
+            .withName(name)
+            .get();
+    return EventCodec.JSON.valueToTree(obj.getAdditionalProperties().get("status"));
+  }
+
+  private static void readiness(
+      String name, String kind, boolean ready, String reason, String message) {
+    String key = DestinationApplied.key(kind, name);
+    probe()
+        .publish(
+            Topics.DESTINATIONS_STATUS,
+            WRITER.event(
+                EventType.DESTINATION_READINESS,
+                key,
+                new DestinationReadiness(kind, name, 1, ready, reason, message, Instant.now())));
   }
 
   @Test

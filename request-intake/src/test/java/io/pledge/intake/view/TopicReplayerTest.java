@@ -90,9 +90,10 @@ class TopicReplayerTest {
     String destinations = "destinations-" + run;
     String resources = "resources-" + run;
     String policies = "policies-" + run;
+    String readiness = "readiness-" + run;
     kafka.createTopics(
-        List.of(promises, destinations, policies, resources),
-        Set.of(promises, destinations, policies, resources));
+        List.of(promises, destinations, policies, resources, readiness),
+        Set.of(promises, destinations, policies, resources, readiness));
     ResourceKey key = new ResourceKey("default", "postgresql", "example");
     try (InputStream in = getClass().getResourceAsStream("/postgres/promise.yaml");
         EventProbe probe = new EventProbe(kafka.bootstrapServers(), resources)) {
@@ -170,6 +171,7 @@ class TopicReplayerTest {
               destinations,
               policies,
               resources,
+              readiness,
               view)) {
         assertThat(replayer.caughtUp()).isFalse();
         replayer.start(new VitalThreads());

@@ -194,18 +194,16 @@ public final class CommitBatcher {
 
   /**
    * Writes the canary files of a Destination (Kratix's init workloads) if they are not there yet.
-   *
-   * @return false when the write failed and should be tried again later
    */
-  public boolean writeCanary(String destinationName) {
+  public Canary writeCanary(String destinationName) {
     Destination destination = destinations.destination(destinationName).orElse(null);
     if (destination == null) {
-      return true;
+      return Canary.noStore("Destination " + destinationName + " not found", true);
     }
     if (destination.spec() != null
         && destination.spec().initWorkloads() != null
         && Boolean.FALSE.equals(destination.spec().initWorkloads().enabled())) {
-      return true;
+      return Canary.notWanted();
     }
     try {
       Resolved store = resolve(destinationName);
@@ -227,14 +225,14 @@ public final class CommitBatcher {
       LOG.infof(
           "Canary files of Destination %s are in %s at %s",
           destinationName, store.storeId(), result.version());
-      return true;
+      return Canary.written();
     } catch (StoreProblem e) {
       LOG.debugf("No canary files for Destination %s: %s", destinationName, e.getMessage());
-      return !e.waitForStore;
+      return Canary.noStore(e.getMessage(), !e.waitForStore);
     } catch (StateStoreException e) {
       LOG.warnf(
           "Canary files of Destination %s not written yet: %s", destinationName, e.getMessage());
-      return !e.isTransient();
+      return Canary.failed(e.getMessage(), !e.isTransient());
     }
   }
 

@@ -12,6 +12,7 @@ import io.pledge.kafka.health.VitalThreads;
 import io.pledge.kafka.partitioning.KeyPartitions;
 import io.pledge.writer.destination.DestinationTable;
 import io.pledge.writer.kafka.TableFollower;
+import io.pledge.writer.readiness.ReadinessChecks;
 import io.pledge.writer.scheduling.PlacementTable;
 import io.pledge.writer.scheduling.RememberedWork;
 import io.pledge.writer.telemetry.WriterTelemetry;
@@ -50,6 +51,8 @@ public final class WorksConsumer implements AutoCloseable {
   private static final Duration IDLE_POLL = Duration.ofMillis(100);
   private static final Duration KEEP_ALIVE_POLL = Duration.ofMillis(200);
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+  // How often readiness looks for stores due a check; the checks have their own intervals.
+  private static final Duration READINESS_PERIOD = Duration.ofSeconds(1);
 
   private final String topic;
   private final Map<String, Object> props;
@@ -67,6 +70,7 @@ public final class WorksConsumer implements AutoCloseable {
   private VitalThreads vitalThreads;
   private Thread thread;
   private final WriterTelemetry telemetry;
+  private final ReadinessChecks readiness;
 
   private final List<ConsumerRecord<String, String>> buffer = new ArrayList<>();
   private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
@@ -85,6 +89,7 @@ public final class WorksConsumer implements AutoCloseable {
   private AutoCloseable clientMetrics;
   private long windowStart;
   private long nextReevaluation;
+  private long nextReadiness;
   private boolean needsCatchUp;
   private Set<TopicPartition> inFlight = Set.of();
   private boolean inFlightRevoked;
@@ -104,8 +109,10 @@ public final class WorksConsumer implements AutoCloseable {
       PlacementTable placements,
       TableFollower destinationsFollower,
       TableFollower placementsFollower,
+      ReadinessChecks readiness,
       WriterTelemetry telemetry) {
     this.telemetry = telemetry;
+    this.readiness = readiness;
     this.topic = topic;
     this.props = props;
     this.window = window;
@@ -151,6 +158,7 @@ public final class WorksConsumer implements AutoCloseable {
         }
       }
     }
+    readiness.changed(change);
     destinationsChanged = true;
     definitions.incrementAndGet();
   }
@@ -365,12 +373,23 @@ public final class WorksConsumer implements AutoCloseable {
     }
   }
 
-  /** Remembered Works and canary files of Destinations whose key this instance owns. */
+  /**
+   * Remembered Works and canary files of Destinations whose key this instance owns, then the
+   * readiness of Destinations and state stores.
+   */
   private void housekeeping() throws BatchAbandonedException {
     long now = System.currentTimeMillis();
-    if (!destinationsChanged && now < nextReevaluation) {
-      return;
+    boolean changed = destinationsChanged;
+    if (changed || now >= nextReevaluation) {
+      lookAgain(now);
     }
+    if (!assigned.isEmpty() && (changed || now >= nextReadiness)) {
+      nextReadiness = now + READINESS_PERIOD.toMillis();
+      readiness.run(this::owns);
+    }
+  }
+
+  private void lookAgain(long now) throws BatchAbandonedException {
     destinationsChanged = false;
     nextReevaluation = now + reevaluateInterval.toMillis();
     if (assigned.isEmpty()) {
@@ -412,7 +431,13 @@ public final class WorksConsumer implements AutoCloseable {
     }
     for (Iterator<String> it = canariesDue.iterator(); it.hasNext(); ) {
       String destination = it.next();
-      if (!owns(destination) || batcher.writeCanary(destination)) {
+      if (!owns(destination)) {
+        it.remove();
+        continue;
+      }
+      Canary canary = batcher.writeCanary(destination);
+      readiness.canary(destination, canary);
+      if (canary.settled()) {
         it.remove();
       }
     }

@@ -48,9 +48,13 @@ public final class BucketStateStore implements StateStore {
   private static final Logger LOG = Logger.getLogger(BucketStateStore.class);
   private static final int DELETE_BATCH = 1000;
 
+  /** The object {@link #checkWrite()} starts to upload, Kratix's name for it. */
+  public static final String CHECK_KEY = ".kratix-write-permission-check";
+
   private final String name;
   private final URI endpoint;
   private final String bucket;
+  private final String checkKey;
   private final BucketCredentials credentials;
   private S3Client client;
   private Object clientIdentity;
@@ -69,10 +73,43 @@ public final class BucketStateStore implements StateStore {
       boolean insecure,
       String bucket,
       BucketCredentials credentials) {
+    this(name, endpoint, insecure, bucket, "", credentials);
+  }
+
+  /**
+   * @param path the store's {@code spec.path}, under which the write check writes (a policy may
+   *     allow writes under it only)
+   */
+  public BucketStateStore(
+      String name,
+      String endpoint,
+      boolean insecure,
+      String bucket,
+      String path,
+      BucketCredentials credentials) {
     this.name = name;
     this.endpoint = endpoint(endpoint, insecure);
     this.bucket = bucket;
+    this.checkKey =
+        (path == null || path.isBlank() ? "" : path.replaceAll("^/+|/+$", "") + "/") + CHECK_KEY;
     this.credentials = credentials;
+  }
+
+  /**
+   * Checks the credentials may write to the bucket the way Kratix does, without leaving an object
+   * behind: starts a multipart upload of {@link #CHECK_KEY} under the store's path and aborts it.
+   */
+  @Override
+  public synchronized void checkWrite() throws StateStoreException {
+    S3Client s3 = client();
+    try {
+      String upload = s3.createMultipartUpload(r -> r.bucket(bucket).key(checkKey)).uploadId();
+      s3.abortMultipartUpload(r -> r.bucket(bucket).key(checkKey).uploadId(upload));
+    } catch (S3Exception e) {
+      throw refused("the write check", e);
+    } catch (SdkException e) {
+      throw unreachable(e);
+    }
   }
 
   static URI endpoint(String endpoint, boolean insecure) {
@@ -130,22 +167,32 @@ public final class BucketStateStore implements StateStore {
           name, firstLine(message), touched.size(), changed);
       return new WriteResult(version, changed);
     } catch (S3Exception e) {
-      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-      throw new StateStoreException(
-          "bucket "
-              + bucket
-              + " at "
-              + endpoint
-              + " refused the write: "
-              + (code == null ? "" : code + " ")
-              + "(HTTP "
-              + e.statusCode()
-              + ")",
-          true);
+      throw refused("the write", e);
     } catch (SdkException e) {
-      throw new StateStoreException(
-          "cannot reach bucket " + bucket + " at " + endpoint + ": " + e.getMessage(), true);
+      throw unreachable(e);
     }
+  }
+
+  private StateStoreException refused(String what, S3Exception e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    return new StateStoreException(
+        "bucket "
+            + bucket
+            + " at "
+            + endpoint
+            + " refused "
+            + what
+            + ": "
+            + (code == null ? "" : code + " ")
+            + "(HTTP "
+            + e.statusCode()
+            + ")",
+        true);
+  }
+
+  private StateStoreException unreachable(SdkException e) {
+    return new StateStoreException(
+        "cannot reach bucket " + bucket + " at " + endpoint + ": " + e.getMessage(), true);
   }
 
   private void plan(

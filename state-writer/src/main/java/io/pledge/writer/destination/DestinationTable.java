@@ -121,4 +121,12 @@ public final class DestinationTable {
   public Optional<BucketStateStore> bucketStore(String name) {
     return Optional.ofNullable(bucketStores.get(name));
   }
+
+  public Collection<GitStateStore> gitStores() {
+    return List.copyOf(gitStores.values());
+  }
+
+  public Collection<BucketStateStore> bucketStores() {
+    return List.copyOf(bucketStores.values());
+  }
 }

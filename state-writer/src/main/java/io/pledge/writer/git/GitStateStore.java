@@ -38,6 +38,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.lib.TreeFormatter;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -69,6 +70,9 @@ public final class GitStateStore implements StateStore {
   private static final Logger LOG = Logger.getLogger(GitStateStore.class);
   private static final String ORIGIN = "origin";
   private static final String EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+  /** Where {@link #checkWrite()} pushes its probe, outside {@code refs/heads/}. */
+  public static final String CHECK_REF = "refs/pledge/write-check";
 
   /** Far above the milliseconds a ref update holds its lock, even on a slow shared disk. */
   public static final Duration DEFAULT_STALE_LOCK_AGE = Duration.ofSeconds(60);
@@ -219,29 +223,98 @@ public final class GitStateStore implements StateStore {
         pause(
             ContentionBackoff.after(
                 attempt, contentionBackoff, ThreadLocalRandom.current().nextDouble()));
-      } catch (InvalidRemoteException e) {
-        throw new StateStoreException(
-            "cannot reach " + StateStoreException.redact(url) + " (no repository there)", true);
-      } catch (TransportException e) {
-        // JGit's message starts with the URL: "https://host/repo.git: not authorized".
-        String detail = StateStoreException.redact(String.valueOf(e.getMessage()));
-        String where = StateStoreException.redact(url);
-        throw new StateStoreException(
-            "cannot write to " + (detail.startsWith(where) ? detail : where + ": " + detail),
-            true,
-            null);
       } catch (GitAPIException | IOException | RuntimeException e) {
-        // The local copy may be damaged: start from a fresh one next time.
-        discardLocalCopy();
-        throw new StateStoreException(
-            "writing to "
-                + StateStoreException.redact(url)
-                + " failed: "
-                + StateStoreException.redact(String.valueOf(e.getMessage())),
-            true,
-            null);
+        throw failure(e);
       }
     }
+  }
+
+  /**
+   * Checks that this writer can write to the store, as Kratix's state store check does: the remote
+   * answers with these credentials, and a push is accepted. The push goes to {@link #CHECK_REF}, a
+   * ref outside the branches (so no GitOps agent sees it and the branch's history stays the
+   * workloads'), with a commit of no files on top of the branch head, and the ref is deleted again
+   * at once. A push of the branch as it is (Kratix's probe) writes nothing and so would pass on a
+   * repository that has become read-only.
+   *
+   * @throws StateStoreException with Git's reason when the remote cannot be reached or refuses
+   */
+  @Override
+  public synchronized void checkWrite() throws StateStoreException {
+    GitCredentials.Auth provider = credentials.resolve();
+    try {
+      Repository repo = repository();
+      ObjectId base = traced("fetch", () -> fetch(repo, provider));
+      ObjectId probe;
+      try (ObjectInserter inserter = repo.newObjectInserter()) {
+        ObjectId empty = inserter.insert(new TreeFormatter());
+        probe = inserter.insert(commit(empty, base, "Pledge write check (deleted at once)"));
+        inserter.flush();
+      }
+      setRef(repo, CHECK_REF, probe);
+      traced("push", () -> pushCheck(repo, provider, "+" + CHECK_REF + ":" + CHECK_REF));
+      traced("push", () -> pushCheck(repo, provider, ":" + CHECK_REF));
+    } catch (GitAPIException | IOException | RuntimeException e) {
+      throw failure(e);
+    }
+  }
+
+  /** Pushes {@code spec}; any answer but OK is the reason the check failed. */
+  private boolean pushCheck(Repository repo, GitCredentials.Auth auth, String spec)
+      throws GitAPIException, StateStoreException {
+    Iterable<PushResult> results =
+        Git.wrap(repo)
+            .push()
+            .setRemote(ORIGIN)
+            .setRefSpecs(new RefSpec(spec))
+            .setCredentialsProvider(auth.credentials())
+            .setTransportConfigCallback(auth.transport())
+            .setReceivePack(receivePack)
+            .call();
+    for (PushResult result : results) {
+      for (RemoteRefUpdate update : result.getRemoteUpdates()) {
+        if (update.getStatus() != RemoteRefUpdate.Status.OK
+            && update.getStatus() != RemoteRefUpdate.Status.NON_EXISTING) {
+          throw new StateStoreException(
+              "push to "
+                  + StateStoreException.redact(url)
+                  + " refused: "
+                  + update.getStatus()
+                  + (update.getMessage() == null ? "" : " " + update.getMessage()),
+              true);
+        }
+      }
+    }
+    return true;
+  }
+
+  /** What a failed remote operation means for the caller, credentials redacted. */
+  private StateStoreException failure(Exception e) {
+    if (e instanceof StateStoreException known) {
+      return known;
+    }
+    if (e instanceof InvalidRemoteException) {
+      return new StateStoreException(
+          "cannot reach " + StateStoreException.redact(url) + " (no repository there)", true);
+    }
+    if (e instanceof TransportException) {
+      // JGit's message starts with the URL: "https://host/repo.git: not authorized".
+      String detail = StateStoreException.redact(String.valueOf(e.getMessage()));
+      String where = StateStoreException.redact(url);
+      return new StateStoreException(
+          "cannot write to " + (detail.startsWith(where) ? detail : where + ": " + detail),
+          true,
+          null);
+    }
+    // The local copy may be damaged: start from a fresh one next time.
+    discardLocalCopy();
+    return new StateStoreException(
+        "writing to "
+            + StateStoreException.redact(url)
+            + " failed: "
+            + StateStoreException.redact(String.valueOf(e.getMessage())),
+        true,
+        null);
   }
 
   /** A Git operation that talks to the remote. */

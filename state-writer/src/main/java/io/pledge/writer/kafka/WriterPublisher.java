@@ -1,10 +1,12 @@
 package io.pledge.writer.kafka;
 
 import io.pledge.contract.Topics;
+import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.kafka.deadletter.DeadLetterHeaders;
 import io.pledge.writer.batch.Outbox;
+import io.pledge.writer.readiness.ReadinessSink;
 import io.pledge.writer.telemetry.WriterTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +29,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * producer ({@code acks=all}), so the events of one key keep their order. Used by the works
  * consumer's thread only.
  */
-public final class WriterPublisher implements Outbox, AutoCloseable {
+public final class WriterPublisher implements Outbox, ReadinessSink, AutoCloseable {
 
   /** The CloudEvents source of every event this service publishes. */
   public static final String SOURCE = "/pledge/state-writer";
@@ -38,6 +40,7 @@ public final class WriterPublisher implements Outbox, AutoCloseable {
   private final EventCodec codec = new EventCodec(SOURCE);
   private final String statusTopic;
   private final String placementsTopic;
+  private final String readinessTopic;
   private final TableFollower placements;
   private final WriterTelemetry telemetry;
   private final List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -47,12 +50,14 @@ public final class WriterPublisher implements Outbox, AutoCloseable {
       Map<String, Object> producerProps,
       String statusTopic,
       String placementsTopic,
+      String readinessTopic,
       TableFollower placements,
       WriterTelemetry telemetry) {
     this.telemetry = telemetry;
     this.producer = new KafkaProducer<>(producerProps);
     this.statusTopic = statusTopic;
     this.placementsTopic = placementsTopic;
+    this.readinessTopic = readinessTopic;
     this.placements = placements;
   }
 
@@ -63,6 +68,16 @@ public final class WriterPublisher implements Outbox, AutoCloseable {
     // The event continues the trace of the Work it is about (the current span).
     telemetry.inject(record.headers());
     sent.add(producer.send(record));
+  }
+
+  /** A Destination's or state store's readiness; null is a tombstone (the object is gone). */
+  @Override
+  public Future<?> readiness(String key, DestinationReadiness readiness) {
+    String value =
+        readiness == null
+            ? null
+            : EventCodec.write(codec.event(EventType.DESTINATION_READINESS, key, readiness));
+    return producer.send(new ProducerRecord<>(readinessTopic, key, value));
   }
 
   @Override

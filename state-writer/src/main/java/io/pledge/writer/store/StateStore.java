@@ -27,6 +27,14 @@ public interface StateStore extends AutoCloseable {
    */
   WriteResult write(List<FolderChange> changes, String message) throws StateStoreException;
 
+  /**
+   * Checks that the store can be reached and written with this writer's credentials, leaving
+   * nothing behind that a GitOps agent would read (Kratix's state store check).
+   *
+   * @throws StateStoreException with the store's reason when it cannot
+   */
+  void checkWrite() throws StateStoreException;
+
   @Override
   void close();
 }

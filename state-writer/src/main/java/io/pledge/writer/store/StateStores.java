@@ -65,6 +65,7 @@ public final class StateStores implements AutoCloseable {
             spec.endpoint(),
             spec.insecure(),
             spec.bucketName(),
+            spec.path(),
             new BucketCredentials(secretsDir, spec.secretRef(), spec.authMethod()));
     buckets.put(name, new BucketEntry(spec, store));
     return store;

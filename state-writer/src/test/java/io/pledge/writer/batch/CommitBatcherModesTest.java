@@ -292,7 +292,7 @@ class CommitBatcherModesTest {
   void canaryFilesOfOtherModesSitInTheDestinationFolder() {
     destination("flat", "{mode: none}", "GitStateStore, name: default");
 
-    assertThat(batcher.writeCanary("flat")).isTrue();
+    assertThat(batcher.writeCanary("flat").outcome()).isEqualTo(Canary.Outcome.WRITTEN);
 
     assertThat(file("clusters/flat/kratix-canary-namespace.yaml")).contains("kratix-worker-system");
     assertThat(file("clusters/flat/kratix-canary-configmap.yaml")).contains("kratix-info");
@@ -317,7 +317,7 @@ class CommitBatcherModesTest {
               + "', insecure: true, path: destinations, secretRef: {name: s3, namespace: platform}}\n");
       destination("bucket-1", null, "BucketStateStore, name: s3");
 
-      assertThat(batcher.writeCanary("bucket-1")).isTrue();
+      assertThat(batcher.writeCanary("bucket-1").outcome()).isEqualTo(Canary.Outcome.WRITTEN);
       upsert(resource("a", "bucket-1", "cm.yaml", "kind: ConfigMap"));
 
       String key = "destinations/bucket-1/resources/default/postgresql/a/configure/5058f/cm.yaml";

@@ -646,9 +646,9 @@ class CommitBatcherTest {
 
   @Test
   void writesCanaryFilesOnce() throws Exception {
-    assertThat(batcher.writeCanary("worker-1")).isTrue();
+    assertThat(batcher.writeCanary("worker-1").outcome()).isEqualTo(Canary.Outcome.WRITTEN);
     int commits = GitFixtures.log(repo, "main").size();
-    assertThat(batcher.writeCanary("worker-1")).isTrue();
+    assertThat(batcher.writeCanary("worker-1").outcome()).isEqualTo(Canary.Outcome.WRITTEN);
 
     assertThat(GitFixtures.log(repo, "main")).hasSize(commits);
     assertThat(GitFixtures.log(repo, "main").get(0).getFullMessage().trim())
@@ -666,7 +666,7 @@ class CommitBatcherTest {
         "apiVersion: platform.kratix.io/v1alpha1\nkind: Destination\nmetadata: {name: early}\n"
             + "spec: {path: early, stateStoreRef: {kind: GitStateStore, name: notyet}}\n");
 
-    assertThat(batcher.writeCanary("early")).isFalse();
+    assertThat(batcher.writeCanary("early").settled()).isFalse();
   }
 
   @Test

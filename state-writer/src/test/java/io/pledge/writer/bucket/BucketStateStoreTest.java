@@ -262,6 +262,47 @@ class BucketStateStoreTest {
   }
 
   @Test
+  void theWriteCheckStartsAnUploadUnderTheStorePathAndLeavesNoObject() throws Exception {
+    try (BucketStateStore prefixed =
+        new BucketStateStore(
+            "BucketStateStore/test",
+            server.endpoint(),
+            true,
+            "kratix",
+            "/platform/",
+            new BucketCredentials(tmp.resolve("secrets"), new SecretRef("s3-creds", null), null))) {
+      prefixed.checkWrite();
+    }
+
+    assertThat(keys()).isEmpty();
+    assertThat(
+            reader.listMultipartUploads(r -> r.bucket("kratix")).uploads().stream()
+                .map(u -> u.key())
+                .toList())
+        .isEmpty();
+  }
+
+  @Test
+  void theWriteCheckFailsOnCredentialsTheBucketRefuses() throws Exception {
+    Files.writeString(secret.resolve("secretAccessKey"), "not-the-secret\n");
+
+    assertThatThrownBy(store::checkWrite)
+        .isInstanceOfSatisfying(
+            StateStoreException.class,
+            e -> assertThat(e.getMessage()).contains("refused the write check"));
+  }
+
+  @Test
+  void theWriteCheckFailsOnAMissingBucket() {
+    try (BucketStateStore missing = store("no-such-bucket")) {
+      assertThatThrownBy(missing::checkWrite)
+          .isInstanceOfSatisfying(
+              StateStoreException.class,
+              e -> assertThat(e.getMessage()).contains("no-such-bucket"));
+    }
+  }
+
+  @Test
   void unreachableEndpointIsATransientFailure() throws Exception {
     String endpoint = server.endpoint();
     server.close();

@@ -262,6 +262,54 @@ class GitStateStoreTest {
   }
 
   @Test
+  void theWriteCheckPushesAndLeavesNothingBehind() throws Exception {
+    String head = GitFixtures.head(remote, "main");
+
+    store.checkWrite();
+
+    assertThat(GitFixtures.head(remote, "main")).isEqualTo(head);
+    try (Git git = Git.open(remote.toFile())) {
+      assertThat(git.getRepository().getRefDatabase().getRefsByPrefix("refs/pledge/")).isEmpty();
+    }
+  }
+
+  @Test
+  void theWriteCheckFailsWithTheReasonWhenTheRemoteRefusesPushes() throws Exception {
+    refuseEveryPush(remote, "permission denied for kratix");
+
+    assertThatThrownBy(store::checkWrite)
+        .isInstanceOf(StateStoreException.class)
+        .hasMessageContaining("refused")
+        .hasMessageContaining(remote.toUri().toString());
+  }
+
+  @Test
+  void theWriteCheckOfAMissingRepositorySaysNothingIsThere() {
+    GitStateStore missing =
+        store(tmp.resolve("nowhere.git").toUri().toString(), "main", tmp.resolve("other.git"));
+    try {
+      assertThatThrownBy(missing::checkWrite)
+          .isInstanceOf(StateStoreException.class)
+          .hasMessageContaining("no repository there");
+    } finally {
+      missing.close();
+    }
+  }
+
+  /** A pre-receive hook that turns every push down, as a server denying write access does. */
+  static void refuseEveryPush(Path bare, String why) throws Exception {
+    Path hook = bare.resolve("hooks/pre-receive");
+    Files.createDirectories(hook.getParent());
+    Files.writeString(hook, "#!/bin/sh\necho '" + why + "' >&2\nexit 1\n");
+    hook.toFile().setExecutable(true);
+  }
+
+  /** Takes {@link #refuseEveryPush} back. */
+  static void allowPushes(Path bare) throws Exception {
+    Files.deleteIfExists(bare.resolve("hooks/pre-receive"));
+  }
+
+  @Test
   void aRepositoryOnThisMachineReceivesPushesInGitsOwnProcess() throws Exception {
     store.write(List.of(folder("w/a", "a.yaml", "a")), "ours");
 

@@ -18,6 +18,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
       List.of(
           Topics.PROMISES,
           Topics.DESTINATIONS,
+          Topics.DESTINATIONS_STATUS,
           Topics.POLICIES,
           Topics.REQUESTS,
           Topics.REQUESTS_INBOUND,
@@ -38,6 +39,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
       Set.of(
           Topics.PROMISES,
           Topics.DESTINATIONS,
+          Topics.DESTINATIONS_STATUS,
           Topics.POLICIES,
           Topics.NOTIFICATIONS_DELIVERED,
           Topics.PLACEMENTS,
