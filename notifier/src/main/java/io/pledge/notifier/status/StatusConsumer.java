@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -232,10 +233,14 @@ public class StatusConsumer {
 
     Map<String, Object> statusProps = only(ConsumerConfig.configNames());
     statusProps.put(ConsumerConfig.GROUP_ID_CONFIG, k.groupId());
-    // The eager protocol (the default), not cooperative-sticky: with cooperative-sticky the
-    // survivor of a killed instance was handed all partitions again in the middle of a
-    // transaction, without the revocation that commits its progress first, and posted a Slack
-    // message it had just posted a second time (bench kill-one run 20261207-035322).
+    // Cooperative-sticky: an instance joining or leaving moves only the partitions that change
+    // hands, and the others keep being delivered meanwhile. A rebalance that completes while a
+    // delivery's transaction is open makes the coordinator refuse its offsets; the session then
+    // commits the outcome and the ledger record alone (StatusSession.transact) instead of ending,
+    // which had posted a Slack message a second time (bench kill-one run 20261207-035322).
+    statusProps.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
     statusProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "notifier-status-" + instanceId);
     statusProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     statusProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

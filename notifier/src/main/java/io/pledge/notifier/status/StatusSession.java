@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -389,6 +390,27 @@ final class StatusSession
   private void transact(
       List<ProducerRecord<String, String>> records,
       Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      commit(records, offsets);
+    } catch (CommitFailedException e) {
+      // The group moved to a new generation while this transaction was open (a rebalance that
+      // completed without this member, e.g. after a kill elsewhere): the offsets are refused, and
+      // with them the outcome and the ledger record. The notification is already out, so the
+      // records are committed on their own; the offsets follow with the next progress commit, or
+      // the partition's next owner replays the record and finds it in the ledger. Ending the
+      // session here, as before, posted the message a second time.
+      LOG.infof("offsets refused by a new group generation (%s); committing the records alone", e);
+      if (!records.isEmpty()) {
+        commit(records, Map.of());
+      }
+      return;
+    }
+    offsets.forEach((tp, offset) -> committed.put(tp, offset.offset()));
+  }
+
+  private void commit(
+      List<ProducerRecord<String, String>> records,
+      Map<TopicPartition, OffsetAndMetadata> offsets) {
     producer.beginTransaction();
     try {
       records.forEach(producer::send);
@@ -404,7 +426,6 @@ final class StatusSession
       }
       throw e;
     }
-    offsets.forEach((tp, offset) -> committed.put(tp, offset.offset()));
   }
 
   private ProducerRecord<String, String> statusRecord(Outcome outcome) {

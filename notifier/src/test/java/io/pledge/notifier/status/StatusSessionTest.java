@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -268,6 +269,24 @@ class StatusSessionTest {
         .isInstanceOf(KafkaException.class);
     assertThat(producer.transactionAborted()).isTrue();
     assertThat(sentTo(Topics.NOTIFICATIONS_DELIVERED)).isEmpty();
+  }
+
+  @Test
+  void offsetsRefusedByANewGroupGenerationStillRecordTheDeliveryAndTheSessionGoesOn()
+      throws InterruptedException {
+    append(events.reconciled(1));
+    // What the coordinator answers a transaction whose group generation has moved on.
+    producer.sendOffsetsToTransactionException =
+        new CommitFailedException("Specified group generation id is not valid.");
+
+    runSession(2, Duration.ofMinutes(5));
+
+    assertThat(posted).extracting(LifecycleEvent::lifecycle).containsExactly(Lifecycle.RECONCILED);
+    // The outcome and the ledger record are committed without the offsets: the next owner of the
+    // partition replays the record and finds the notification in the ledger.
+    assertThat(sentTo(Topics.NOTIFICATIONS_DELIVERED)).containsExactly(KEY + "#1#reconciled#slack");
+    assertThat(sentTo(Topics.STATUS)).containsExactly(KEY); // the mock keeps committed sends only
+    assertThat(committedOffsets()).isEmpty();
   }
 
   private static NotifierConfig.Kafka topics() {
