@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.pledge.contract.Topics;
@@ -59,6 +60,7 @@ class ScaleOutIT {
 
   private static final Duration READY = Duration.ofSeconds(120);
   private static final Duration FLOW = Duration.ofSeconds(90);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKEN = "e2e-admin-token";
   private static final String STORE_PREFIX = "bench-worker/resources/default/bench";
   private static final List<String> NAMES =
@@ -143,6 +145,88 @@ class ScaleOutIT {
     if (kafka != null) {
       kafka.stop();
     }
+  }
+
+  @Test
+  @Order(0)
+  void onePromiseChangedThroughBothIntakesAtOnceGetsDistinctGenerations() throws Exception {
+    int perIntake = 4;
+    List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
+    for (int i = 0; i < intakes.size(); i++) {
+      IntakeClient intake = intakes.get(i);
+      int replica = i;
+      answers.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                List<JsonNode> mine = new ArrayList<>();
+                for (int n = 0; n < perIntake; n++) {
+                  try {
+                    var answer = intake.apply(fencedPromise("r" + replica + "-" + n));
+                    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                    mine.add(JSON.readTree(answer.body()).get(0));
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                  }
+                }
+                return JSON.valueToTree(mine);
+              }));
+    }
+    List<Long> generations = new ArrayList<>();
+    for (CompletableFuture<JsonNode> answer : answers) {
+      for (JsonNode applied : answer.get()) {
+        assertThat(applied.path("outcome").asText()).isIn("created", "configured");
+        generations.add(applied.path("generation").asLong());
+      }
+    }
+    // Every apply changed the spec: generations 1..8, none twice, none skipped.
+    assertThat(generations)
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.rangeClosed(1, intakes.size() * perIntake).mapToObj(i -> (long) i).toList());
+    for (IntakeClient intake : intakes) {
+      await()
+          .atMost(FLOW)
+          .until(
+              () ->
+                  intake
+                          .get("/api/v1/promises/fenced")
+                          .map(p -> p.at("/metadata/generation").asLong())
+                          .orElse(0L)
+                      == intakes.size() * perIntake);
+    }
+  }
+
+  /** A Promise without workflows whose spec differs by {@code version}. */
+  private static String fencedPromise(String version) {
+    return """
+        apiVersion: platform.kratix.io/v1alpha1
+        kind: Promise
+        metadata: {name: fenced}
+        spec:
+          api:
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: gadgets.fenced.example.com}
+            spec:
+              group: fenced.example.com
+              names: {kind: Gadget, plural: gadgets}
+              scope: Namespaced
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      properties:
+                        spec:
+                          type: object
+                          properties:
+                            version: {type: string, default: %s}
+        """
+        .formatted(version);
   }
 
   @Test

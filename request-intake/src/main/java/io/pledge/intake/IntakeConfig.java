@@ -55,6 +55,15 @@ public interface IntakeConfig {
   @WithDefault("30s")
   Duration inboundRetryTimeout();
 
+  /**
+   * The transactional id every replica publishes Promises, Destinations, state stores and policies
+   * under. One id for all: a replica that takes it fences the others, so definitions have a single
+   * writer at a time ({@code apply.DefinitionFence}). Installations sharing a broker need their
+   * own.
+   */
+  @WithDefault("pledge-intake-definitions")
+  String definitionsTransactionalId();
+
   /** The CloudEvents {@code source} of every event this service publishes. */
   @WithDefault("/pledge/request-intake")
   String eventSource();

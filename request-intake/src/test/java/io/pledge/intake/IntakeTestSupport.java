@@ -87,6 +87,40 @@ public final class IntakeTestSupport {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /**
+   * A Promise of its own kind {@code Widget} (group {@code <name>.example.com}) without workflows,
+   * whose {@code spec.size} defaults to {@code defaultSize}: changing the default changes the spec.
+   */
+  public static String widgetPromise(String name, String defaultSize) {
+    return """
+        apiVersion: platform.kratix.io/v1alpha1
+        kind: Promise
+        metadata: {name: %s}
+        spec:
+          api:
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: widgets.%s.example.com}
+            spec:
+              group: %s.example.com
+              names: {kind: Widget, plural: widgets}
+              scope: Namespaced
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      properties:
+                        spec:
+                          type: object
+                          properties:
+                            size: {type: string, default: %s}
+        """
+        .formatted(name, name, name, defaultSize);
+  }
+
   /** Waits until request-intake is ready and the seed Postgres Promise is applied. */
   public static void seedPromise() {
     seedPromiseAs(null);

@@ -135,6 +135,23 @@ public final class ApplyPlanner {
     return NotificationPolicyApplied.KIND + "/" + name;
   }
 
+  /**
+   * Whether any document is a Promise, Destination, state store or NotificationPolicy: published
+   * under {@link DefinitionFence}, unlike requests.
+   */
+  static boolean definesPlatform(List<JsonNode> documents) {
+    for (JsonNode d : documents) {
+      String apiVersion = d.path("apiVersion").asText("");
+      String kind = d.path("kind").asText("");
+      if (isPolicy(apiVersion, kind)
+          || (KratixDocuments.API_VERSION.equals(apiVersion)
+              && ("Promise".equals(kind) || DESTINATION_KINDS.contains(kind)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean isPolicy(String apiVersion, String kind) {
     return NotificationPolicyApplied.API_VERSION.equals(apiVersion)
         && NotificationPolicyApplied.KIND.equals(kind);

@@ -35,7 +35,7 @@ import org.jboss.logging.MDC;
 /**
  * Applies, deletes and reconciles: plans against the view (all documents valid, or nothing
  * happens), then carries out each change in document order. Promises, Destinations and policies are
- * published from here, each event acknowledged by the broker before the next is sent; resource
+ * published from here under the {@link DefinitionFence}, one transaction per body; resource
  * requests go to the owner of their key ({@link RequestSequencer}), which decides their generation
  * and writes their events, so any number of instances may accept requests at once. See DESIGN.md
  * for the ordering and locking.
@@ -50,6 +50,7 @@ public class ApplyService {
   private final IntakeConfig config;
   private final ViewReadiness readiness;
   private final RequestSequencer sequencer;
+  private final DefinitionFence fence;
   private final KeyLocks locks = new KeyLocks(256);
 
   ApplyService(
@@ -57,8 +58,10 @@ public class ApplyService {
       EventPublisher publisher,
       IntakeConfig config,
       ViewReadiness readiness,
-      RequestSequencer sequencer) {
+      RequestSequencer sequencer,
+      DefinitionFence fence) {
     this.view = view;
+    this.fence = fence;
     this.publisher = publisher;
     this.config = config;
     this.readiness = readiness;
@@ -75,26 +78,33 @@ public class ApplyService {
     requireReady();
     Set<String> keys = ApplyPlanner.lockKeys(documents, view, config.defaultNamespace());
     Set<String> promises = ApplyPlanner.requestPromiseLockKeys(documents, view);
+    boolean definitions = ApplyPlanner.definesPlatform(documents);
     return locks.withLocks(
         keys,
         promises,
-        () -> {
-          List<Change> changes = ApplyPlanner.plan(documents, view, config.defaultNamespace());
-          List<AppliedObject> applied = new ArrayList<>();
-          List<RequestChange> requests = new ArrayList<>();
-          for (Change change : changes) {
-            if (change instanceof RequestChange r) {
-              requests.add(r);
-              continue;
-            }
-            // Requests before a Promise in the body are decided before it is published.
-            applied.addAll(applyRequests(requests, origin));
-            requests.clear();
-            applied.add(publish(change, origin));
-          }
-          applied.addAll(applyRequests(requests, origin));
-          return applied;
-        });
+        () ->
+            definitions
+                ? fence.run(() -> carryOut(documents, origin))
+                : carryOut(documents, origin));
+  }
+
+  /** Plans the documents against the view, then carries out each change in document order. */
+  private List<AppliedObject> carryOut(List<JsonNode> documents, Origin origin) {
+    List<Change> changes = ApplyPlanner.plan(documents, view, config.defaultNamespace());
+    List<AppliedObject> applied = new ArrayList<>();
+    List<RequestChange> requests = new ArrayList<>();
+    for (Change change : changes) {
+      if (change instanceof RequestChange r) {
+        requests.add(r);
+        continue;
+      }
+      // Requests before a Promise in the body are decided before it is published.
+      applied.addAll(applyRequests(requests, origin));
+      requests.clear();
+      applied.add(publish(change, origin));
+    }
+    applied.addAll(applyRequests(requests, origin));
+    return applied;
   }
 
   /** The event subject of a document's outcome, when the document names one. */
@@ -253,47 +263,44 @@ public class ApplyService {
       // Holding the Promise's key stops new requests of it; one applied between listing and
       // locking is not locked yet, so list again.
       Optional<List<AppliedObject>> done =
-          locks.withLocks(
-              keys,
-              () -> {
-                PromiseEntry entry =
-                    view.promise(name)
-                        .orElseThrow(() -> ProblemException.notFound("No Promise " + name));
-                List<RequestState> live = liveRequests(name);
-                if (!listed.containsAll(live.stream().map(RequestState::key).toList())) {
-                  return Optional.empty();
-                }
-                List<AppliedObject> deleted = new ArrayList<>();
-                for (RequestState state : live) {
-                  RequestDecision decision =
-                      sequencer.decide(intent(RequestIntent.Action.DELETE, state.key(), origin));
-                  if (!decision.refused()) { // refused: finished deleting meanwhile
-                    deleted.add(deleted(state.key(), decision));
-                  }
-                }
-                MDC.put("key", name);
-                MDC.put("generation", String.valueOf(entry.generation()));
-                try {
-                  publisher.publish(
-                      EventType.PROMISE_DELETED,
-                      name,
-                      new PromiseDeleted(name),
-                      origin.correlationId());
-                  LOG.infof(
-                      "Promise %s deleted at generation %d with %d requests",
-                      name, entry.generation(), live.size());
-                } finally {
-                  MDC.remove("key");
-                  MDC.remove("generation");
-                }
-                deleted.add(
-                    new AppliedObject("Promise", name, null, entry.generation(), Outcome.DELETED));
-                return Optional.of(deleted);
-              });
+          locks.withLocks(keys, () -> fence.run(() -> deletePromiseLocked(name, listed, origin)));
       if (done.isPresent()) {
         return done.get();
       }
     }
+  }
+
+  /** Under the locks and the fence: empty when a request was applied since listing. */
+  private Optional<List<AppliedObject>> deletePromiseLocked(
+      String name, Set<ResourceKey> listed, Origin origin) {
+    PromiseEntry entry =
+        view.promise(name).orElseThrow(() -> ProblemException.notFound("No Promise " + name));
+    List<RequestState> live = liveRequests(name);
+    if (!listed.containsAll(live.stream().map(RequestState::key).toList())) {
+      return Optional.empty();
+    }
+    List<AppliedObject> deleted = new ArrayList<>();
+    for (RequestState state : live) {
+      RequestDecision decision =
+          sequencer.decide(intent(RequestIntent.Action.DELETE, state.key(), origin));
+      if (!decision.refused()) { // refused: finished deleting meanwhile
+        deleted.add(deleted(state.key(), decision));
+      }
+    }
+    MDC.put("key", name);
+    MDC.put("generation", String.valueOf(entry.generation()));
+    try {
+      publisher.publish(
+          EventType.PROMISE_DELETED, name, new PromiseDeleted(name), origin.correlationId());
+      LOG.infof(
+          "Promise %s deleted at generation %d with %d requests",
+          name, entry.generation(), live.size());
+    } finally {
+      MDC.remove("key");
+      MDC.remove("generation");
+    }
+    deleted.add(new AppliedObject("Promise", name, null, entry.generation(), Outcome.DELETED));
+    return Optional.of(deleted);
   }
 
   /** A Promise's requests that exist and are not being deleted already. */
@@ -318,38 +325,40 @@ public class ApplyService {
     String key = DestinationApplied.key(kind, name);
     return locks.withLocks(
         Set.of(ApplyPlanner.platformLockKey(kind, name)),
-        () -> {
-          view.destination(key)
-              .filter(d -> kind.equals(d.kind()))
-              .orElseThrow(() -> ProblemException.notFound("No " + kind + " " + name));
-          List<String> users = destinationsUsing(kind, name);
-          if (!users.isEmpty()) {
-            throw ProblemException.of(
-                409,
-                "conflict",
-                "Conflict",
-                kind
-                    + " "
-                    + name
-                    + " is used by Destination"
-                    + (users.size() == 1 ? " " : "s ")
-                    + String.join(", ", users)
-                    + "; delete them or point them at another state store first",
-                List.of());
-          }
-          MDC.put("key", key);
-          try {
-            publisher.publish(
-                EventType.DESTINATION_DELETED,
-                key,
-                new DestinationDeleted(kind, name),
-                origin.correlationId());
-            LOG.infof("%s %s deleted", kind, name);
-          } finally {
-            MDC.remove("key");
-          }
-          return new AppliedObject(kind, name, null, null, Outcome.DELETED);
-        });
+        () ->
+            fence.run(
+                () -> {
+                  view.destination(key)
+                      .filter(d -> kind.equals(d.kind()))
+                      .orElseThrow(() -> ProblemException.notFound("No " + kind + " " + name));
+                  List<String> users = destinationsUsing(kind, name);
+                  if (!users.isEmpty()) {
+                    throw ProblemException.of(
+                        409,
+                        "conflict",
+                        "Conflict",
+                        kind
+                            + " "
+                            + name
+                            + " is used by Destination"
+                            + (users.size() == 1 ? " " : "s ")
+                            + String.join(", ", users)
+                            + "; delete them or point them at another state store first",
+                        List.of());
+                  }
+                  MDC.put("key", key);
+                  try {
+                    publisher.publish(
+                        EventType.DESTINATION_DELETED,
+                        key,
+                        new DestinationDeleted(kind, name),
+                        origin.correlationId());
+                    LOG.infof("%s %s deleted", kind, name);
+                  } finally {
+                    MDC.remove("key");
+                  }
+                  return new AppliedObject(kind, name, null, null, Outcome.DELETED);
+                }));
   }
 
   /** The Destinations whose {@code spec.stateStoreRef} names the state store. */
@@ -380,26 +389,34 @@ public class ApplyService {
     requireReady();
     return locks.withLocks(
         Set.of(ApplyPlanner.policyLockKey(name)),
-        () -> {
-          PolicyEntry entry =
-              view.policy(name)
-                  .orElseThrow(() -> ProblemException.notFound("No NotificationPolicy " + name));
-          MDC.put("key", name);
-          MDC.put("generation", String.valueOf(entry.generation()));
-          try {
-            publisher.publish(
-                EventType.NOTIFICATION_POLICY_DELETED,
-                name,
-                new NotificationPolicyDeleted(name),
-                origin.correlationId());
-            LOG.infof("NotificationPolicy %s deleted at generation %d", name, entry.generation());
-          } finally {
-            MDC.remove("key");
-            MDC.remove("generation");
-          }
-          return new AppliedObject(
-              NotificationPolicyApplied.KIND, name, null, entry.generation(), Outcome.DELETED);
-        });
+        () ->
+            fence.run(
+                () -> {
+                  PolicyEntry entry =
+                      view.policy(name)
+                          .orElseThrow(
+                              () -> ProblemException.notFound("No NotificationPolicy " + name));
+                  MDC.put("key", name);
+                  MDC.put("generation", String.valueOf(entry.generation()));
+                  try {
+                    publisher.publish(
+                        EventType.NOTIFICATION_POLICY_DELETED,
+                        name,
+                        new NotificationPolicyDeleted(name),
+                        origin.correlationId());
+                    LOG.infof(
+                        "NotificationPolicy %s deleted at generation %d", name, entry.generation());
+                  } finally {
+                    MDC.remove("key");
+                    MDC.remove("generation");
+                  }
+                  return new AppliedObject(
+                      NotificationPolicyApplied.KIND,
+                      name,
+                      null,
+                      entry.generation(),
+                      Outcome.DELETED);
+                }));
   }
 
   /**

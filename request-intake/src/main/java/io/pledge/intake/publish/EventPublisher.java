@@ -6,6 +6,7 @@ import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.request.RequestRejected;
 import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.apply.DefinitionFence;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.telemetry.IntakeMetrics;
 import io.pledge.intake.view.IntakeView;
@@ -30,10 +31,8 @@ public class EventPublisher {
 
   private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
-  private final MutinyEmitter<String> promises;
-  private final MutinyEmitter<String> destinations;
-  private final MutinyEmitter<String> policies;
   private final MutinyEmitter<String> status;
+  private final DefinitionFence fence;
   private final IntakeView view;
   private final IntakeConfig config;
   private final EventCodec codec;
@@ -41,16 +40,12 @@ public class EventPublisher {
   @Inject IntakeMetrics metrics;
 
   EventPublisher(
-      @Channel("promises-out") MutinyEmitter<String> promises,
-      @Channel("destinations-out") MutinyEmitter<String> destinations,
-      @Channel("policies-out") MutinyEmitter<String> policies,
       @Channel("status-out") MutinyEmitter<String> status,
+      DefinitionFence fence,
       IntakeView view,
       IntakeConfig config) {
-    this.promises = promises;
-    this.destinations = destinations;
-    this.policies = policies;
     this.status = status;
+    this.fence = fence;
     this.view = view;
     this.config = config;
     this.codec = new EventCodec(config.eventSource());
@@ -75,6 +70,16 @@ public class EventPublisher {
     CloudEvent event = codec.event(type, subject, data);
     if (correlationId != null) {
       event = event.withCorrelationId(correlationId);
+    }
+    DefinitionFence.Transaction definitions = fence.current();
+    // Promises, Destinations, state stores and policies: only under the fence.
+    if (IntakeView.isTableType(type)) {
+      if (definitions == null) {
+        throw new IllegalStateException(type.type() + " is published only under the fence");
+      }
+      // Visible to readers, and applied to the view, when the fence's transaction commits.
+      definitions.send(topicOf(type), event);
+      return event;
     }
     MutinyEmitter<String> emitter = emitterFor(type);
     // The record continues the current trace (the REST call's, or the inbound record's): the
@@ -129,11 +134,17 @@ public class EventPublisher {
 
   private MutinyEmitter<String> emitterFor(EventType type) {
     return switch (type) {
-      case PROMISE_APPLIED, PROMISE_DELETED -> promises;
-      case DESTINATION_APPLIED, DESTINATION_DELETED -> destinations;
-      case NOTIFICATION_POLICY_APPLIED, NOTIFICATION_POLICY_DELETED -> policies;
       case REQUEST_ACCEPTED, REQUEST_REJECTED -> status;
       default -> throw new IllegalArgumentException("request-intake does not publish " + type);
+    };
+  }
+
+  private String topicOf(EventType type) {
+    IntakeConfig.TopicNames t = config.topics();
+    return switch (type) {
+      case PROMISE_APPLIED, PROMISE_DELETED -> t.promises();
+      case DESTINATION_APPLIED, DESTINATION_DELETED -> t.destinations();
+      default -> t.policies();
     };
   }
 }

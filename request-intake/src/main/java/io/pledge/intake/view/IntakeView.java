@@ -69,21 +69,21 @@ public final class IntakeView {
 
   /** An event of the Promise, Destination or policy tables, which this view reads back itself. */
   private static boolean isTableEvent(CloudEvent event) {
-    return event
-        .eventType()
-        .map(
-            t ->
-                switch (t) {
-                  case PROMISE_APPLIED,
-                          PROMISE_DELETED,
-                          DESTINATION_APPLIED,
-                          DESTINATION_DELETED,
-                          NOTIFICATION_POLICY_APPLIED,
-                          NOTIFICATION_POLICY_DELETED ->
-                      true;
-                  default -> false;
-                })
-        .orElse(false);
+    return event.eventType().map(IntakeView::isTableType).orElse(false);
+  }
+
+  /** A type of the Promise, Destination (and state store) or policy tables. */
+  public static boolean isTableType(EventType type) {
+    return switch (type) {
+      case PROMISE_APPLIED,
+              PROMISE_DELETED,
+              DESTINATION_APPLIED,
+              DESTINATION_DELETED,
+              NOTIFICATION_POLICY_APPLIED,
+              NOTIFICATION_POLICY_DELETED ->
+          true;
+      default -> false;
+    };
   }
 
   /** Forgets an own event whose publication failed; if it lands anyway, replay applies it. */

@@ -51,33 +51,7 @@ class PlatformObjectResourceTest {
 
   /** A Promise of its own kind, so deleting it leaves the other tests' Promise alone. */
   private static String promise(String name) {
-    return """
-        apiVersion: platform.kratix.io/v1alpha1
-        kind: Promise
-        metadata: {name: %s}
-        spec:
-          api:
-            apiVersion: apiextensions.k8s.io/v1
-            kind: CustomResourceDefinition
-            metadata: {name: widgets.%s.example.com}
-            spec:
-              group: %s.example.com
-              names: {kind: Widget, plural: widgets}
-              scope: Namespaced
-              versions:
-                - name: v1
-                  served: true
-                  storage: true
-                  schema:
-                    openAPIV3Schema:
-                      type: object
-                      properties:
-                        spec:
-                          type: object
-                          properties:
-                            size: {type: string, default: small}
-        """
-        .formatted(name, name, name);
+    return IntakeTestSupport.widgetPromise(name, "small");
   }
 
   private static String widget(String promise, String namespace, String name) {

@@ -31,6 +31,9 @@ public class KafkaClients {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(maxPollRecords));
+    // request-intake publishes Destinations and state stores in transactions (its definitions
+    // fence); an aborted one must never be read.
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     if (groupId == null) {
       props.remove(ConsumerConfig.GROUP_ID_CONFIG);
       props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
