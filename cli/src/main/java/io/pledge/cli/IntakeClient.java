@@ -62,9 +62,17 @@ final class IntakeClient {
 
   /** POST /api/v1/apply with a YAML body; the answer lists what each document did. */
   JsonNode apply(byte[] yaml) {
+    return apply(yaml, false);
+  }
+
+  /**
+   * POST /api/v1/apply; with {@code dryRun}, the server runs the request's configure workflow and
+   * answers what it rendered, applying nothing.
+   */
+  JsonNode apply(byte[] yaml, boolean dryRun) {
     return json(
         send(
-            request("api/v1/apply", JSON_TYPE)
+            request("api/v1/apply" + (dryRun ? "?dryRun=true" : ""), JSON_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(yaml))
                 .header("Content-Type", YAML)));
   }

@@ -85,12 +85,29 @@ public final class PledgeCommand implements Runnable {
             context.err().flush();
             return UNREACHABLE;
           }
-          throw e;
+          // Anything else (a file that is not there, YAML the CLI itself reads): one line, as
+          // kubectl answers, never a stack trace.
+          context.err().println("error: " + oneLine(e));
+          context.err().flush();
+          return REFUSED;
         });
     int code = cli.execute(args);
     context.out().flush();
     context.err().flush();
     return code;
+  }
+
+  /** What went wrong, in one line: the path for a missing file, else the message or the type. */
+  static String oneLine(Exception e) {
+    if (e instanceof java.nio.file.NoSuchFileException missing) {
+      return "the path \"" + missing.getFile() + "\" does not exist";
+    }
+    String message = e.getMessage();
+    if (message == null || message.isBlank()) {
+      return e.getClass().getSimpleName();
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
   }
 
   public static void main(String[] args) {

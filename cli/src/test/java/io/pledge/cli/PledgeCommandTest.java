@@ -96,6 +96,54 @@ class PledgeCommandTest {
   }
 
   @Test
+  void applyOfADirectoryPostsEachManifestInNameOrderAndItsSubdirectoriesWithR() throws IOException {
+    Path manifests = Files.createDirectories(dir.resolve("example/pipeline"));
+    Files.writeString(dir.resolve("example/request.yaml"), "kind: b\n");
+    Files.writeString(dir.resolve("example/promise.yml"), "kind: a\n");
+    Files.writeString(dir.resolve("example/README.md"), "not a manifest\n");
+    Files.writeString(manifests.resolve("extra.json"), "{\"kind\": \"c\"}");
+    intake.answer("POST /api/v1/apply", 200, "application/json", "[]");
+
+    assertThat(pledge("apply", "-f", "example")).isZero();
+    assertThat(intake.received)
+        .extracting(StubIntake.Received::body)
+        .containsExactly("kind: a\n", "kind: b\n");
+
+    intake.received.clear();
+    assertThat(pledge("apply", "-R", "-f", "example/")).isZero();
+    assertThat(intake.received)
+        .extracting(StubIntake.Received::body)
+        .containsExactly("{\"kind\": \"c\"}", "kind: a\n", "kind: b\n");
+  }
+
+  @Test
+  void aPathThatIsNotThereIsOneLineWithExitCodeOne() {
+    int code = pledge("apply", "-f", "examples/nope.yaml");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("error: the path \"examples/nope.yaml\" does not exist\n");
+    assertThat(intake.received).isEmpty();
+  }
+
+  @Test
+  void aServerDryRunAsksForTheRenderedFilesAndPrintsThemAsYaml() throws IOException {
+    Files.writeString(dir.resolve("request.yaml"), "kind: postgresql\n");
+    intake.answer(
+        "POST /api/v1/apply",
+        200,
+        "application/json",
+        "{\"key\":\"default/postgresql/example\",\"files\":[{\"path\":\"postgres.yaml\"}]}");
+
+    int code = pledge("apply", "--dry-run=server", "-f", "request.yaml");
+
+    assertThat(code).isZero();
+    assertThat(intake.received.get(0).uri()).isEqualTo("/api/v1/apply?dryRun=true");
+    assertThat(out.toString())
+        .isEqualTo("key: default/postgresql/example\nfiles:\n- path: postgres.yaml\n");
+    assertThat(pledge("apply", "--dry-run=client", "-f", "request.yaml")).isEqualTo(2);
+  }
+
+  @Test
   void getRendersRequestsAsAKubectlTable() {
     intake.answer(
         "GET /api/v1/resources/team-a/postgresql",
