@@ -3,14 +3,9 @@ package io.pledge.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.kratix.KratixDocuments;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -63,7 +58,7 @@ final class ApplyCommand implements Callable<Integer> {
     }
     boolean server = dryRun.equals("server");
     IntakeClient client = pledge.client();
-    for (byte[] yaml : bodies()) {
+    for (byte[] yaml : Manifests.read(context, files, recursive)) {
       JsonNode answer = client.apply(yaml, server);
       if (server) {
         context.out().print(KratixDocuments.YAML.writeValueAsString(answer));
@@ -81,41 +76,5 @@ final class ApplyCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  /** The body of each call: every file named, every manifest file of every directory named. */
-  private List<byte[]> bodies() throws IOException {
-    List<byte[]> bodies = new ArrayList<>();
-    for (String file : files) {
-      if (file.equals("-")) {
-        bodies.add(context.in().readAllBytes());
-        continue;
-      }
-      Path path = context.workDir().resolve(file);
-      if (!Files.exists(path)) {
-        throw new NoSuchFileException(file, null, "the path does not exist");
-      }
-      if (!Files.isDirectory(path)) {
-        bodies.add(Files.readAllBytes(path));
-        continue;
-      }
-      for (Path manifest : manifests(path)) {
-        bodies.add(Files.readAllBytes(manifest));
-      }
-    }
-    return bodies;
-  }
-
-  private List<Path> manifests(Path dir) throws IOException {
-    try (Stream<Path> walk = recursive ? Files.walk(dir) : Files.list(dir)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(
-              p -> {
-                String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json");
-              })
-          .sorted()
-          .toList();
-    }
   }
 }

@@ -1,19 +1,56 @@
 package io.pledge.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pledge.contract.kratix.KratixDocuments;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(
     mixinStandardHelpOptions = true,
     name = "delete",
-    description =
-        "Delete a request: its delete workflow runs, then its files leave the state store.")
+    description = {
+      "Delete a request (its delete workflow runs, then its files leave the state store), or",
+      "every object of YAML files, as kubectl delete -f does: requests, Promises, Destinations,",
+      "state stores and policies, the last document first.",
+      "  pledge delete <promise> <name> [-n namespace]",
+      "  pledge delete -f <file|dir|-> [-R]"
+    })
 final class DeleteCommand implements Callable<Integer> {
 
   @ParentCommand PledgeCommand pledge;
-  @Mixin ResourceArgs resource;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "<promise>", description = "the Promise")
+  String promise;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "<name>", description = "the request")
+  String name;
+
+  @Option(
+      names = {"-n", "--namespace"},
+      defaultValue = "default",
+      description = "the request's namespace (default: ${DEFAULT-VALUE})")
+  String namespace;
+
+  @Option(
+      names = {"-f", "--filename"},
+      paramLabel = "<file>",
+      description = "delete what these YAML files (directories, - for standard input) describe")
+  List<String> files;
+
+  @Option(
+      names = {"-R", "--recursive"},
+      description = "also the files in the subdirectories of a directory given with -f")
+  boolean recursive;
 
   private final CliContext context;
 
@@ -22,9 +59,47 @@ final class DeleteCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    pledge.client().delete(resource.path());
-    context.out().println(resource.promise + " \"" + resource.name + "\" deleted");
-    return 0;
+  public Integer call() throws IOException {
+    boolean named = promise != null && name != null;
+    if (named == (files != null)) {
+      context.err().println("error: give either <promise> <name> or -f <file>");
+      return 2;
+    }
+    IntakeClient client = pledge.client();
+    if (named) {
+      client.delete("api/v1/resources/" + IntakeClient.path(namespace, promise, name));
+      context.out().println(promise + " \"" + name + "\" deleted");
+      return 0;
+    }
+    List<JsonNode> documents = new ArrayList<>();
+    for (byte[] yaml : Manifests.read(context, files, recursive)) {
+      documents.addAll(KratixDocuments.readAll(new String(yaml, StandardCharsets.UTF_8)));
+    }
+    // Dependents are usually written after what they depend on: a request after its Promise, a
+    // Destination after its store. The last document goes first.
+    Collections.reverse(documents);
+    ObjectPaths paths = new ObjectPaths(client, namespace);
+    int failed = 0;
+    for (JsonNode document : documents) {
+      String what =
+          document.path("kind").asText().toLowerCase(Locale.ROOT)
+              + "/"
+              + document.path("metadata").path("name").asText();
+      Optional<String> path = paths.of(document);
+      if (path.isEmpty()) {
+        context.err().println("error: " + what + ": no Promise serves this kind");
+        failed++;
+        continue;
+      }
+      try {
+        client.delete(path.get());
+        context.out().println(what + " deleted");
+      } catch (ApiException e) {
+        // render() starts with "error: "; the object goes in front of the server's reason.
+        context.err().println("error: " + what + ": " + e.render().substring("error: ".length()));
+        failed++;
+      }
+    }
+    return failed == 0 ? 0 : PledgeCommand.REFUSED;
   }
 }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
       DeleteCommand.class,
       WatchCommand.class,
       ImageCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PledgeCommand implements Runnable {

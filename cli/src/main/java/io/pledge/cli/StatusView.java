@@ -64,7 +64,9 @@ final class StatusView {
 
   /**
    * Reconciled when the Reconciled condition is True for the current generation; failing when it is
-   * False (a pipeline or a Work failed); in progress otherwise.
+   * False (a pipeline or a Work failed) and no new run is under way; in progress otherwise. A new
+   * run (an update, a reconcile) resets ConfigureWorkflowCompleted to PipelinesInProgress but
+   * leaves the last run's Reconciled as it was until the new one decides: that False is stale.
    */
   Outcome outcome() {
     JsonNode reconciled = condition("Reconciled");
@@ -75,10 +77,17 @@ final class StatusView {
     if ("True".equals(value) && observedGeneration() >= generation()) {
       return Outcome.RECONCILED;
     }
-    if ("False".equals(value)) {
+    if ("False".equals(value) && !runUnderWay()) {
       return Outcome.FAILING;
     }
     return Outcome.IN_PROGRESS;
+  }
+
+  private boolean runUnderWay() {
+    JsonNode configure = condition("ConfigureWorkflowCompleted");
+    return configure != null
+        && "False".equals(configure.path("status").asText())
+        && "PipelinesInProgress".equals(configure.path("reason").asText());
   }
 
   /** One line of progress: message, Reconciled's state and reason, each pipeline's phase. */

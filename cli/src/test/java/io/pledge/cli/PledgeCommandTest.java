@@ -320,6 +320,49 @@ class PledgeCommandTest {
   }
 
   @Test
+  void watchWaitsPastTheLastRunsFailureWhileANewRunIsUnderWay() {
+    String failed =
+        resource(
+            "example", "Pending", "False", "Failing", "ConfigureWorkflowFailed", "Failed", null);
+    // The fix was applied: a new run started, Reconciled still shows the last run's failure.
+    String rerun =
+        failed.replace(
+            "\"conditions\":[",
+            "\"conditions\":[{\"type\":\"ConfigureWorkflowCompleted\",\"status\":\"False\","
+                + "\"reason\":\"PipelinesInProgress\",\"message\":\"Pipelines are still in progress\"},");
+    intake.events(
+        "GET " + RESOURCE,
+        "ADDED",
+        rerun,
+        "MODIFIED",
+        resource(
+            "example",
+            "Resource requested",
+            "True",
+            "Reconciled",
+            "Reconciled",
+            "Succeeded",
+            "3c1d2e4"));
+
+    int code = pledge("watch", "postgresql", "example");
+
+    assertThat(code).isZero();
+    assertThat(out.toString()).contains("is Reconciled (generation 1)");
+  }
+
+  @Test
+  void completionPrintsABashScriptThatKnowsTheCommandsAndTheirOptions() {
+    assertThat(pledge("completion", "bash")).isZero();
+
+    assertThat(out.toString())
+        .contains("complete -F _complete_pledge")
+        .contains("apply")
+        .contains("--dry-run")
+        .contains("delete");
+    assertThat(pledge("completion", "fish")).isEqualTo(2);
+  }
+
+  @Test
   void describeShowsConditionsPipelinesDestinationsAndCommits() {
     intake.answer(
         "GET " + RESOURCE,
@@ -364,6 +407,47 @@ class PledgeCommandTest {
         .isEqualTo(RESOURCE + "/logs?pipeline=instance-configure");
     assertThat(intake.received.get(0).header("Accept")).isEqualTo("text/plain");
     assertThat(intake.received.get(1).method()).isEqualTo("DELETE");
+  }
+
+  @Test
+  void deleteOfAFileDeletesItsObjectsLastDocumentFirstAndGoesOnPastAMissingOne()
+      throws IOException {
+    Files.writeString(
+        dir.resolve("example.yaml"),
+        "apiVersion: platform.kratix.io/v1alpha1\nkind: GitStateStore\nmetadata: {name: default}\n"
+            + "---\napiVersion: platform.kratix.io/v1alpha1\nkind: Promise\n"
+            + "metadata: {name: postgresql}\n"
+            + "---\napiVersion: workshop.kratix.io/v1alpha1\nkind: postgresql\n"
+            + "metadata: {name: example, namespace: team-a}\n"
+            + "---\napiVersion: marketplace.kratix.io/v1\nkind: Unserved\nmetadata: {name: x}\n");
+    intake.answer(
+        "GET /api/v1/promises",
+        200,
+        "application/json",
+        "{\"items\":[{\"metadata\":{\"name\":\"postgresql\"},"
+            + "\"status\":{\"kind\":\"postgresql\",\"apiVersion\":\"workshop.kratix.io/v1alpha1\"}}]}");
+    intake.answer(
+        "DELETE /api/v1/resources/team-a/postgresql/example", 202, "application/json", "");
+    intake.answer("DELETE /api/v1/promises/postgresql", 202, "application/json", "[]");
+    // The store is not answered: 404 from the stub.
+
+    int code = pledge("delete", "-f", "example.yaml");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(intake.received)
+        .filteredOn(r -> r.method().equals("DELETE"))
+        .extracting(StubIntake.Received::uri)
+        .containsExactly(
+            "/api/v1/resources/team-a/postgresql/example",
+            "/api/v1/promises/postgresql",
+            "/api/v1/gitstatestores/default");
+    assertThat(out.toString())
+        .isEqualTo("postgresql/example deleted\npromise/postgresql deleted\n");
+    assertThat(err.toString())
+        .isEqualTo(
+            "error: unserved/x: no Promise serves this kind\n"
+                + "error: gitstatestore/default: 404 Not Found\n");
+    assertThat(pledge("delete", "postgresql")).isEqualTo(2);
   }
 
   @Test
