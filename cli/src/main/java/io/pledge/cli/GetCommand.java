@@ -13,9 +13,9 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     name = "get",
     description = {
-      "List Promises, Destinations, state stores or the requests of a Promise, as a table.",
+      "List Promises, Destinations, state stores, policies or the requests of a Promise.",
       "  pledge get promises [name]",
-      "  pledge get destinations|gitstatestores|bucketstatestores [name]",
+      "  pledge get destinations|gitstatestores|bucketstatestores|notificationpolicies [name]",
       "  pledge get <promise> [name] [-n namespace]"
     })
 final class GetCommand implements Callable<Integer> {
@@ -39,7 +39,7 @@ final class GetCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--output"},
       defaultValue = "table",
-      description = "table, json or yaml (default: ${DEFAULT-VALUE})")
+      description = "table, wide, name, json or yaml (default: ${DEFAULT-VALUE})")
   String output;
 
   private final CliContext context;
@@ -69,9 +69,9 @@ final class GetCommand implements Callable<Integer> {
         context.out().println(client.getJson(path).toPrettyString());
         return 0;
       }
-      case "table" -> {}
+      case "table", "wide", "name" -> {}
       default -> {
-        context.err().println("error: --output must be table, json or yaml");
+        context.err().println("error: --output must be table, wide, name, json or yaml");
         return 2;
       }
     }
@@ -93,37 +93,84 @@ final class GetCommand implements Callable<Integer> {
                       : "No resources found in " + namespace + " namespace.");
       return 0;
     }
+    if (output.equals("name")) {
+      // kubectl's -o name: <kind>/<name>, one per line, for scripts.
+      for (JsonNode item : items) {
+        context
+            .out()
+            .println(
+                item.path("kind").asText().toLowerCase(java.util.Locale.ROOT)
+                    + "/"
+                    + item.path("metadata").path("name").asText());
+      }
+      return 0;
+    }
+    boolean wide = output.equals("wide");
     context
         .out()
         .print(
             promises
-                ? promiseTable(items)
-                : platform != null ? platform.table(items) : resourceTable(items));
+                ? promiseTable(items, wide)
+                : platform != null ? platform.table(items) : resourceTable(items, wide));
     return 0;
   }
 
-  /** Kratix's printer columns for Promises. */
-  static String promiseTable(List<JsonNode> promises) {
-    Table table = new Table("NAME", "STATUS", "KIND", "API VERSION", "VERSION");
+  /** Kratix's printer columns for Promises; wide adds the message and the workflow counts. */
+  static String promiseTable(List<JsonNode> promises, boolean wide) {
+    Table table =
+        wide
+            ? new Table("NAME", "STATUS", "KIND", "API VERSION", "VERSION", "MESSAGE", "WORKFLOWS")
+            : new Table("NAME", "STATUS", "KIND", "API VERSION", "VERSION");
     for (JsonNode p : promises) {
       JsonNode s = p.path("status");
-      table.row(
-          p.path("metadata").path("name").asText(),
-          s.path("status").asText(""),
-          s.path("kind").asText(""),
-          s.path("apiVersion").asText(""),
-          s.path("version").asText(""));
+      String[] row = {
+        p.path("metadata").path("name").asText(),
+        s.path("status").asText(""),
+        s.path("kind").asText(""),
+        s.path("apiVersion").asText(""),
+        s.path("version").asText("")
+      };
+      if (wide) {
+        table.row(
+            row[0], row[1], row[2], row[3], row[4], s.path("message").asText(""), workflows(s));
+      } else {
+        table.row(row);
+      }
     }
     return table.render();
   }
 
-  /** Kratix's printer columns for requests: NAME, MESSAGE, STATUS. */
-  static String resourceTable(List<JsonNode> resources) {
-    Table table = new Table("NAME", "MESSAGE", "STATUS");
+  /** Kratix's printer columns for requests: NAME, MESSAGE, STATUS; wide adds the generations. */
+  static String resourceTable(List<JsonNode> resources, boolean wide) {
+    Table table =
+        wide
+            ? new Table("NAME", "MESSAGE", "STATUS", "GENERATION", "OBSERVED", "WORKFLOWS")
+            : new Table("NAME", "MESSAGE", "STATUS");
     for (JsonNode r : resources) {
       StatusView view = new StatusView(r);
-      table.row(view.name(), view.message(), view.displayStatus());
+      if (wide) {
+        table.row(
+            view.name(),
+            view.message(),
+            view.displayStatus(),
+            Long.toString(view.generation()),
+            Long.toString(view.observedGeneration()),
+            workflows(r.path("status")));
+      } else {
+        table.row(view.name(), view.message(), view.displayStatus());
+      }
     }
     return table.render();
+  }
+
+  /** {@code succeeded/total}, and the failed ones when any: Kratix's workflow counts. */
+  private static String workflows(JsonNode status) {
+    if (!status.has("workflows")) {
+      return "";
+    }
+    String counts =
+        status.path("workflowsSucceeded").asLong() + "/" + status.path("workflows").asLong();
+    long failed = status.path("workflowsFailed").asLong();
+    return failed > 0 ? counts + " (" + failed + " failed)" : counts;
   }
 }

@@ -77,6 +77,12 @@ final class IntakeClient {
                 .header("Content-Type", YAML)));
   }
 
+  /** POST without a body, e.g. a reconcile. */
+  JsonNode post(String path) {
+    String body = send(request(path, JSON_TYPE).POST(HttpRequest.BodyPublishers.noBody()));
+    return body.isBlank() ? JSON.createObjectNode() : json(body);
+  }
+
   JsonNode getJson(String path) {
     return json(send(request(path, JSON_TYPE).GET()));
   }

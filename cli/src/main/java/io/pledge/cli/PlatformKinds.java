@@ -41,7 +41,16 @@ enum PlatformKinds {
               name(s),
               s.path("spec").path("bucketName").asText(""),
               s.path("spec").path("endpoint").asText(""),
-              ready(s)));
+              ready(s))),
+  NOTIFICATION_POLICIES(
+      "notificationpolicies",
+      List.of("notificationpolicy", "notificationpolicies"),
+      List.of("NAME", "PROMISE", "RULES"),
+      p ->
+          List.of(
+              name(p),
+              p.path("spec").path("promise").asText("*"),
+              Integer.toString(p.path("spec").path("rules").size())));
 
   final String path;
   final List<String> names;

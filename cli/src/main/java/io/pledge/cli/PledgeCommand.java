@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
       LogsCommand.class,
       DeleteCommand.class,
       WatchCommand.class,
+      WaitCommand.class,
+      ReconcileCommand.class,
+      ApiResourcesCommand.class,
       ImageCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class

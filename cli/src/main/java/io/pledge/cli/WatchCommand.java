@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Timer;
-import java.util.TimerTask;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,33 +38,16 @@ final class WatchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     BufferedReader stream = pledge.client().stream(resource.path() + "?watch=true");
-    AtomicBoolean timedOut = new AtomicBoolean();
-    Timer timer = new Timer("pledge-watch-timeout", true);
-    if (timeoutSeconds > 0) {
-      timer.schedule(
-          new TimerTask() {
-            @Override
-            public void run() {
-              timedOut.set(true);
-              closeQuietly(stream);
-            }
-          },
-          Duration.ofSeconds(timeoutSeconds).toMillis());
+    Optional<Integer> code =
+        Deadline.within(
+            Duration.ofSeconds(timeoutSeconds), () -> follow(new ServerSentEvents(stream)));
+    if (code.isEmpty()) {
+      context
+          .err()
+          .println("error: " + resource.display() + " not settled after " + timeoutSeconds + "s");
+      return 1;
     }
-    try {
-      return follow(new ServerSentEvents(stream));
-    } catch (IOException e) {
-      if (timedOut.get()) {
-        context
-            .err()
-            .println("error: " + resource.display() + " not settled after " + timeoutSeconds + "s");
-        return 1;
-      }
-      throw e;
-    } finally {
-      timer.cancel();
-      closeQuietly(stream);
-    }
+    return code.get();
   }
 
   private int follow(ServerSentEvents events) throws IOException {
@@ -113,13 +94,5 @@ final class WatchCommand implements Callable<Integer> {
         .err()
         .println("error: the watch stream ended before " + resource.display() + " settled");
     return 1;
-  }
-
-  private static void closeQuietly(BufferedReader reader) {
-    try {
-      reader.close();
-    } catch (IOException e) {
-      // closing is all that is left to do
-    }
   }
 }

@@ -363,6 +363,106 @@ class PledgeCommandTest {
   }
 
   @Test
+  void reconcilePostsToTheRequestsReconcileAndSaysAtWhichGeneration() {
+    intake.answer(
+        "POST " + RESOURCE + "/reconcile",
+        202,
+        "application/json",
+        "{\"kind\":\"postgresql\",\"name\":\"example\",\"generation\":3,\"outcome\":\"reconciling\"}");
+
+    assertThat(pledge("reconcile", "postgresql", "example")).isZero();
+
+    assertThat(out.toString()).isEqualTo("postgresql \"example\" reconciling at generation 3\n");
+    assertThat(intake.received.get(0).method()).isEqualTo("POST");
+  }
+
+  @Test
+  void waitIsQuietUntilTheConditionHoldsForTheCurrentGeneration() {
+    String stale =
+        resource("example", "Pending", "True", "Reconciled", "Reconciled", "Running", null);
+    // generation 2 applied, observedGeneration still 1: the True is the last generation's
+    stale = stale.replace("\"generation\":1}", "\"generation\":2}");
+    String current =
+        resource(
+                "example",
+                "Resource requested",
+                "True",
+                "Reconciled",
+                "Reconciled",
+                "Succeeded",
+                null)
+            .replace("\"generation\":1}", "\"generation\":2}")
+            .replace("\"observedGeneration\":1", "\"observedGeneration\":2");
+    intake.events("GET " + RESOURCE, "ADDED", stale, "MODIFIED", current);
+
+    int code =
+        pledge("wait", "postgresql", "example", "--for=condition=Reconciled", "--timeout=20s");
+
+    assertThat(code).isZero();
+    assertThat(out.toString()).isEqualTo("postgresql/example condition met\n");
+  }
+
+  @Test
+  void waitGivesUpAfterItsTimeoutAndWaitsForADelete() {
+    String pending =
+        resource("example", "Pending", "Unknown", "Pending", "WorkflowPending", "Running", null);
+    intake.events("GET " + RESOURCE, "ADDED", pending);
+
+    int code =
+        pledge("wait", "postgresql", "example", "--for=condition=Reconciled", "--timeout=1s");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo("error: timed out waiting for the condition on postgresql/example\n");
+    assertThat(pledge("watch", "postgresql", "example", "--timeout", "1")).isEqualTo(1);
+    assertThat(err.toString()).endsWith("error: postgresql default/example not settled after 1s\n");
+    assertThat(pledge("wait", "postgresql", "example", "--for=ready")).isEqualTo(2);
+    assertThat(pledge("wait", "postgresql", "example", "--for=delete", "--timeout=5d"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void getPoliciesNamesAndWideAndApiResources() {
+    intake.answer(
+        "GET /api/v1/notificationpolicies",
+        200,
+        "application/json",
+        "{\"items\":[{\"kind\":\"NotificationPolicy\",\"metadata\":{\"name\":\"team-a\"},"
+            + "\"spec\":{\"promise\":\"postgresql\",\"rules\":[{},{}]}}]}");
+    intake.answer(
+        "GET /api/v1/promises",
+        200,
+        "application/json",
+        "{\"items\":[{\"kind\":\"Promise\",\"metadata\":{\"name\":\"postgresql\"},"
+            + "\"spec\":{\"api\":{\"spec\":{\"names\":{\"plural\":\"postgresqls\",\"shortNames\":[\"pg\"]}}}},"
+            + "\"status\":{\"status\":\"Available\",\"kind\":\"postgresql\","
+            + "\"apiVersion\":\"workshop.kratix.io/v1alpha1\",\"version\":\"v1\",\"message\":\"Promise configured\","
+            + "\"workflows\":1,\"workflowsSucceeded\":1,\"workflowsFailed\":0}}]}");
+
+    assertThat(pledge("get", "notificationpolicies")).isZero();
+    assertThat(pledge("get", "promises", "-o", "name")).isZero();
+    assertThat(pledge("get", "promises", "-o", "wide")).isZero();
+    assertThat(pledge("api-resources")).isZero();
+
+    assertThat(out.toString())
+        .isEqualTo(
+            "NAME     PROMISE      RULES\n"
+                + "team-a   postgresql   2\n"
+                + "promise/postgresql\n"
+                + "NAME         STATUS      KIND         API VERSION                   VERSION   MESSAGE"
+                + "              WORKFLOWS\n"
+                + "postgresql   Available   postgresql   workshop.kratix.io/v1alpha1   v1        Promise"
+                + " configured   1/1\n"
+                + "NAME                   SHORTNAMES   APIVERSION                    NAMESPACED   KIND\n"
+                + "promises                            platform.kratix.io/v1alpha1   false        Promise\n"
+                + "destinations           dest,dests   platform.kratix.io/v1alpha1   false        Destination\n"
+                + "gitstatestores                      platform.kratix.io/v1alpha1   false        GitStateStore\n"
+                + "bucketstatestores                   platform.kratix.io/v1alpha1   false        BucketStateStore\n"
+                + "notificationpolicies                pledge.io/v1alpha1            false        NotificationPolicy\n"
+                + "postgresqls            pg           workshop.kratix.io/v1alpha1   true         postgresql\n");
+  }
+
+  @Test
   void describeShowsConditionsPipelinesDestinationsAndCommits() {
     intake.answer(
         "GET " + RESOURCE,
