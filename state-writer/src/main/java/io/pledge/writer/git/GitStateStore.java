@@ -262,6 +262,25 @@ public final class GitStateStore implements StateStore {
   /** Pushes {@code spec}; any answer but OK is the reason the check failed. */
   private boolean pushCheck(Repository repo, GitCredentials.Auth auth, String spec)
       throws GitAPIException, StateStoreException {
+    for (RemoteRefUpdate update : pushUpdates(repo, auth, spec)) {
+      if (update.getStatus() != RemoteRefUpdate.Status.OK
+          && update.getStatus() != RemoteRefUpdate.Status.NON_EXISTING) {
+        throw new StateStoreException(
+            "push to "
+                + StateStoreException.redact(url)
+                + " refused: "
+                + update.getStatus()
+                + (update.getMessage() == null ? "" : " " + update.getMessage()),
+            true);
+      }
+    }
+    return true;
+  }
+
+  /** Pushes {@code spec} and answers what the remote did with each ref. */
+  private List<RemoteRefUpdate> pushUpdates(Repository repo, GitCredentials.Auth auth, String spec)
+      throws GitAPIException {
+    List<RemoteRefUpdate> updates = new ArrayList<>();
     Iterable<PushResult> results =
         Git.wrap(repo)
             .push()
@@ -272,20 +291,9 @@ public final class GitStateStore implements StateStore {
             .setReceivePack(receivePack)
             .call();
     for (PushResult result : results) {
-      for (RemoteRefUpdate update : result.getRemoteUpdates()) {
-        if (update.getStatus() != RemoteRefUpdate.Status.OK
-            && update.getStatus() != RemoteRefUpdate.Status.NON_EXISTING) {
-          throw new StateStoreException(
-              "push to "
-                  + StateStoreException.redact(url)
-                  + " refused: "
-                  + update.getStatus()
-                  + (update.getMessage() == null ? "" : " " + update.getMessage()),
-              true);
-        }
-      }
+      updates.addAll(result.getRemoteUpdates());
     }
-    return true;
+    return updates;
   }
 
   /** What a failed remote operation means for the caller, credentials redacted. */
@@ -484,33 +492,22 @@ public final class GitStateStore implements StateStore {
       throws GitAPIException, IOException, StateStoreException {
     String local = Constants.R_HEADS + branch;
     setRef(repo, local, commit);
-    Iterable<PushResult> results =
-        Git.wrap(repo)
-            .push()
-            .setRemote(ORIGIN)
-            .setRefSpecs(new RefSpec(local + ":" + local))
-            .setCredentialsProvider(auth.credentials())
-            .setTransportConfigCallback(auth.transport())
-            .setReceivePack(receivePack)
-            .call();
-    for (PushResult result : results) {
-      for (RemoteRefUpdate update : result.getRemoteUpdates()) {
-        switch (update.getStatus()) {
-          case OK, UP_TO_DATE -> {
-            // pushed
-          }
-          case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
-            return false;
-          }
-          case REJECTED_OTHER_REASON -> {
-            if (!isLockFailure(update.getMessage())) {
-              throw refused(update);
-            }
-            locks.lockRefused(update.getMessage());
-            return false;
-          }
-          default -> throw refused(update);
+    for (RemoteRefUpdate update : pushUpdates(repo, auth, local + ":" + local)) {
+      switch (update.getStatus()) {
+        case OK, UP_TO_DATE -> {
+          // pushed
         }
+        case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> {
+          return false;
+        }
+        case REJECTED_OTHER_REASON -> {
+          if (!isLockFailure(update.getMessage())) {
+            throw refused(update);
+          }
+          locks.lockRefused(update.getMessage());
+          return false;
+        }
+        default -> throw refused(update);
       }
     }
     return true;
