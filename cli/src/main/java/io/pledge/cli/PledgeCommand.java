@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Option;
       WaitCommand.class,
       ReconcileCommand.class,
       ApiResourcesCommand.class,
+      ConfigCommand.class,
       ImageCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
@@ -39,15 +41,22 @@ public final class PledgeCommand implements Runnable {
 
   @Option(
       names = "--server",
-      description = "request-intake's URL (default: $PLEDGE_SERVER, else http://127.0.0.1:8080)")
+      description =
+          "request-intake's URL (default: $PLEDGE_SERVER, else the context's, else"
+              + " http://127.0.0.1:8080)")
   String server;
 
   @Option(
       names = "--token",
       description =
-          "bearer token (default: $PLEDGE_TOKEN, else $PLEDGE_HOME/admin.token, else"
-              + " .pledge/admin.token)")
+          "bearer token (default: $PLEDGE_TOKEN, else the context's, else"
+              + " $PLEDGE_HOME/admin.token, else .pledge/admin.token)")
   String token;
+
+  @Option(
+      names = "--context",
+      description = "the config file's context to use (default: its current-context)")
+  String contextName;
 
   final CliContext context;
 
@@ -62,11 +71,26 @@ public final class PledgeCommand implements Runnable {
 
   /** The client for this invocation, from the options, the environment and the token files. */
   IntakeClient client() {
+    Optional<CliConfig.Context> chosen =
+        CliConfig.read(CliConfig.location(context.env(), context.workDir())).selected(contextName);
+    if (contextName != null && chosen.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no context exists with the name: \"" + contextName + "\"");
+    }
     String url = server != null ? server : context.env().getOrDefault("PLEDGE_SERVER", "");
     if (url.isBlank()) {
-      url = "http://127.0.0.1:8080";
+      url = chosen.map(CliConfig.Context::server).orElse("http://127.0.0.1:8080");
     }
-    String bearer = token != null ? token : TokenSource.find(context.env(), context.workDir());
+    String bearer = token;
+    if (bearer == null) {
+      String fromEnv = context.env().get("PLEDGE_TOKEN");
+      bearer =
+          fromEnv != null && !fromEnv.isBlank()
+              ? fromEnv.strip()
+              : chosen
+                  .map(CliConfig.Context::token)
+                  .orElseGet(() -> TokenSource.find(context.env(), context.workDir()));
+    }
     return new IntakeClient(URI.create(url.endsWith("/") ? url : url + "/"), bearer);
   }
 

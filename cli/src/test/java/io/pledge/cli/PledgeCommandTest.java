@@ -463,6 +463,43 @@ class PledgeCommandTest {
   }
 
   @Test
+  void contextsInTheConfigFileChooseTheServerAndTokenAsKubeconfigDoes() throws IOException {
+    env.remove("PLEDGE_SERVER");
+    env.put("HOME", dir.resolve("home").toString());
+    intake.answer("GET /api/v1/promises", 200, "application/json", "{\"items\":[]}");
+
+    assertThat(pledge("config", "set-context", "dev", "--server", intake.url(), "--token", "t-dev"))
+        .isZero();
+    assertThat(pledge("config", "set-context", "prod", "--server", "http://127.0.0.1:1")).isZero();
+    assertThat(pledge("config", "current-context")).isZero();
+    assertThat(pledge("get", "promises")).isZero(); // the current context: dev, the first one
+    assertThat(pledge("config", "use-context", "prod")).isZero();
+    assertThat(pledge("config", "get-contexts")).isZero();
+    assertThat(pledge("--context", "dev", "get", "promises")).isZero();
+    assertThat(pledge("get", "promises")).isEqualTo(3); // prod: nothing listens there
+
+    assertThat(out.toString())
+        .startsWith(
+            "Context \"dev\" set.\nContext \"prod\" set.\ndev\nSwitched to context \"prod\".\n"
+                + "CURRENT   NAME   SERVER\n"
+                + "          dev    "
+                + intake.url()
+                + "\n*         prod   http://127.0.0.1:1\n");
+    assertThat(intake.received)
+        .hasSize(2)
+        .allMatch(r -> "Bearer t-dev".equals(r.header("Authorization")));
+    Path config = dir.resolve("home/.pledge/config");
+    assertThat(Files.readString(config)).contains("current-context: prod").contains("t-dev");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(config))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    assertThat(pledge("config", "use-context", "staging")).isEqualTo(1);
+    assertThat(pledge("--context", "staging", "get", "promises")).isEqualTo(1);
+    assertThat(err.toString()).contains("error: no context exists with the name: \"staging\"\n");
+  }
+
+  @Test
   void describeShowsConditionsPipelinesDestinationsAndCommits() {
     intake.answer(
         "GET " + RESOURCE,
