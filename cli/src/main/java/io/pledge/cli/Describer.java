@@ -1,11 +1,48 @@
 package io.pledge.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pledge.contract.kratix.KratixDocuments;
 
 /** {@code pledge describe}: a request and its status, as {@code kubectl describe} lays it out. */
 final class Describer {
 
   private Describer() {}
+
+  /**
+   * A Destination, state store or NotificationPolicy: its name, kind, spec and, once state-writer
+   * has checked it, its Ready condition.
+   */
+  static String describePlatform(JsonNode doc) throws JsonProcessingException {
+    StringBuilder out = new StringBuilder();
+    field(out, "Name", doc.path("metadata").path("name").asText());
+    field(out, "API Version", doc.path("apiVersion").asText());
+    field(out, "Kind", doc.path("kind").asText());
+    JsonNode status = doc.path("status");
+    if (status.hasNonNull("status")) {
+      field(out, "Status", status.path("status").asText());
+    }
+    out.append("Spec:\n");
+    for (String line : KratixDocuments.YAML.writeValueAsString(doc.path("spec")).split("\n")) {
+      out.append("  ").append(line).append('\n');
+    }
+    conditions(out, status);
+    return out.toString();
+  }
+
+  private static void conditions(StringBuilder out, JsonNode status) {
+    out.append("Conditions:\n");
+    Table conditions = new Table("  TYPE", "STATUS", "REASON", "MESSAGE", "LAST TRANSITION");
+    for (JsonNode c : status.path("conditions")) {
+      conditions.row(
+          "  " + c.path("type").asText(),
+          c.path("status").asText(),
+          c.path("reason").asText(""),
+          c.path("message").asText(""),
+          c.path("lastTransitionTime").asText(""));
+    }
+    out.append(conditions.isEmpty() ? "  <none>\n" : conditions.render());
+  }
 
   static String describe(String promise, JsonNode doc) {
     StatusView view = new StatusView(doc);
@@ -25,17 +62,7 @@ final class Describer {
     field(out, "Status", view.displayStatus());
     field(out, "Message", view.message());
 
-    out.append("Conditions:\n");
-    Table conditions = new Table("  TYPE", "STATUS", "REASON", "MESSAGE", "LAST TRANSITION");
-    for (JsonNode c : status.path("conditions")) {
-      conditions.row(
-          "  " + c.path("type").asText(),
-          c.path("status").asText(),
-          c.path("reason").asText(""),
-          c.path("message").asText(""),
-          c.path("lastTransitionTime").asText(""));
-    }
-    out.append(conditions.isEmpty() ? "  <none>\n" : conditions.render());
+    conditions(out, status);
 
     out.append("Pipelines:\n");
     Table pipelines = new Table("  NAME", "PHASE", "MESSAGE");

@@ -500,6 +500,34 @@ class PledgeCommandTest {
   }
 
   @Test
+  void describeOfAStateStoreShowsItsSpecAndReadyCondition() {
+    intake.answer(
+        "GET /api/v1/gitstatestores/default",
+        200,
+        "application/json",
+        "{\"apiVersion\":\"platform.kratix.io/v1alpha1\",\"kind\":\"GitStateStore\","
+            + "\"metadata\":{\"name\":\"default\"},\"spec\":{\"url\":\"https://git.example/s.git\","
+            + "\"branch\":\"main\"},\"status\":{\"status\":\"NotReady\",\"conditions\":[{\"type\":"
+            + "\"Ready\",\"status\":\"False\",\"reason\":\"ErrorValidatingPermissions\",\"message\":"
+            + "\"push refused\",\"lastTransitionTime\":\"2026-12-07T06:00:00Z\"}]}}");
+
+    assertThat(pledge("describe", "gitstatestore", "default")).isZero();
+
+    assertThat(out.toString())
+        .isEqualTo(
+            "Name:          default\n"
+                + "API Version:   platform.kratix.io/v1alpha1\n"
+                + "Kind:          GitStateStore\n"
+                + "Status:        NotReady\n"
+                + "Spec:\n"
+                + "  url: https://git.example/s.git\n"
+                + "  branch: main\n"
+                + "Conditions:\n"
+                + "  TYPE    STATUS   REASON                       MESSAGE        LAST TRANSITION\n"
+                + "  Ready   False    ErrorValidatingPermissions   push refused   2026-12-07T06:00:00Z\n");
+  }
+
+  @Test
   void describeShowsConditionsPipelinesDestinationsAndCommits() {
     intake.answer(
         "GET " + RESOURCE,
