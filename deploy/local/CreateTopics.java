@@ -96,6 +96,8 @@ public class CreateTopics {
     topics.add(topic("pledge.requests", partitions, Map.of()));
     topics.add(topic("pledge.requests.inbound", partitions, Map.of()));
     topics.add(topic("pledge.works", partitions, Map.of()));
+    // Compound Promises: request sets from state-writer to request-intake, read within moments.
+    topics.add(topic("pledge.components", partitions, day));
     topics.add(topic("pledge.status", partitions, forever));
     topics.add(topic("pledge.logs", partitions, day));
     // The folded records (request-intake's resource owner): one per resource, compacted, with the

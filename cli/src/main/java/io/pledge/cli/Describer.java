@@ -94,6 +94,12 @@ final class Describer {
       }
     }
 
+    JsonNode components = status.path("pledge").path("components");
+    if (!components.isEmpty()) {
+      out.append("Components:\n");
+      components(out, components, "  ");
+    }
+
     JsonNode failure = status.path("lastFailure");
     if (!failure.isMissingNode() && !failure.isNull()) {
       out.append("Last Failure:\n  ").append(view.failure()).append('\n');
@@ -107,6 +113,24 @@ final class Describer {
       }
     }
     return out.toString();
+  }
+
+  /** The requests a compound Promise asked for, each under its parent, with its status. */
+  private static void components(StringBuilder out, JsonNode components, String indent) {
+    for (JsonNode c : components) {
+      out.append(indent)
+          .append(c.path("promise").asText())
+          .append(' ')
+          .append(c.path("namespace").asText())
+          .append('/')
+          .append(c.path("name").asText())
+          .append(" (generation ")
+          .append(c.path("generation").asLong())
+          .append("): ")
+          .append(c.path("status").asText())
+          .append('\n');
+      components(out, c.path("components"), indent + "  ");
+    }
   }
 
   private static void field(StringBuilder out, String label, String value) {

@@ -558,6 +558,28 @@ class PledgeCommandTest {
   }
 
   @Test
+  void describeShowsTheComponentsOfACompoundRequestAsATree() {
+    String app =
+        resource("shop", "ok", "True", "Reconciled", "Reconciled", "Succeeded", "3c1d2e4f00")
+            .replace(
+                "\"pledge\":{\"generation\":1}",
+                "\"pledge\":{\"generation\":1,\"components\":[{\"promise\":\"backend\","
+                    + "\"namespace\":\"default\",\"name\":\"shop-backend\",\"generation\":2,"
+                    + "\"status\":\"Reconciled\",\"components\":[{\"promise\":\"postgresql\","
+                    + "\"namespace\":\"default\",\"name\":\"shop-backend-db\",\"generation\":1,"
+                    + "\"status\":\"Pending\"}]}]}");
+    intake.answer("GET " + RESOURCE, 200, "application/json", app);
+
+    assertThat(pledge("describe", "postgresql", "example")).isZero();
+
+    assertThat(out.toString())
+        .contains(
+            "Components:\n"
+                + "  backend default/shop-backend (generation 2): Reconciled\n"
+                + "    postgresql default/shop-backend-db (generation 1): Pending\n");
+  }
+
+  @Test
   void logsAndDeleteAddressTheRequest() {
     intake.answer("GET " + RESOURCE + "/logs", 200, "text/plain", "== configure ==\nhello\n");
     intake.answer("DELETE " + RESOURCE, 202, "application/json", "");

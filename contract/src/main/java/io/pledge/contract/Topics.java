@@ -32,6 +32,13 @@ public final class Topics {
   /** Works produced by pipelines and their withdrawal, keyed by resource key or Promise name. */
   public static final String WORKS = "pledge.works";
 
+  /**
+   * Compound Promises: the resource requests a Work placed on the platform Destination asks Pledge
+   * to apply, one complete set per workload group, keyed by the parent's resource key or Promise
+   * name. Written by state-writer, applied by request-intake.
+   */
+  public static final String COMPONENTS = "pledge.components";
+
   /** Every lifecycle event, keyed by resource key or Promise name; folded into status. */
   public static final String STATUS = "pledge.status";
 

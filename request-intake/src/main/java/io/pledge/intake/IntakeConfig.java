@@ -222,6 +222,13 @@ public interface IntakeConfig {
     Duration retryPeriod();
   }
 
+  /**
+   * How often a compound Promise's request set that was refused is tried again (a Promise it names
+   * may have been applied since).
+   */
+  @WithDefault("15s")
+  Duration componentsRetry();
+
   /** Topic names; the outgoing channels in application.properties refer to these. */
   TopicNames topics();
 
@@ -254,6 +261,10 @@ public interface IntakeConfig {
     /** Lifecycle events, folded into the status view. */
     @WithDefault(io.pledge.contract.Topics.STATUS)
     String status();
+
+    /** Compound Promises: the request sets state-writer places on a platform Destination. */
+    @WithDefault(io.pledge.contract.Topics.COMPONENTS)
+    String components();
 
     /** Stage output from pipeline-runner, replayed into the log store. */
     @WithDefault(io.pledge.contract.Topics.LOGS)

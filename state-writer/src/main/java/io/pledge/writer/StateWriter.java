@@ -72,6 +72,7 @@ public class StateWriter {
             config.topics().status(),
             config.topics().placements(),
             config.topics().destinationsStatus(),
+            config.topics().components(),
             placementsFollower,
             telemetry);
     stores =

@@ -94,6 +94,10 @@ public interface WriterConfig {
     /** Readiness of Destinations and state stores out (compacted). */
     @WithDefault(io.pledge.contract.Topics.DESTINATIONS_STATUS)
     String destinationsStatus();
+
+    /** Compound Promises: requests placed on a platform Destination, out to request-intake. */
+    @WithDefault(io.pledge.contract.Topics.COMPONENTS)
+    String components();
   }
 
   /** The commit batcher. */

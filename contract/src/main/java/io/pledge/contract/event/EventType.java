@@ -22,6 +22,7 @@ import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.request.RequestDeleted;
 import io.pledge.contract.request.RequestRejected;
 import io.pledge.contract.resource.ResourceRecord;
+import io.pledge.contract.work.ComponentSet;
 import io.pledge.contract.work.Work;
 import io.pledge.contract.work.WorkCommitted;
 import io.pledge.contract.work.WorkFailed;
@@ -58,6 +59,7 @@ public enum EventType {
   WORK_COMMITTED("pledge.work.committed", WorkCommitted.class, Topics.STATUS),
   WORK_FAILED("pledge.work.failed", WorkFailed.class, Topics.STATUS),
   WORK_REMOVED("pledge.work.removed", WorkRemoved.class, Topics.STATUS),
+  COMPONENTS_APPLIED("pledge.components.applied", ComponentSet.class, Topics.COMPONENTS),
   NOTIFICATION_DELIVERED(
       "pledge.notification.delivered", NotificationDelivered.class, Topics.STATUS),
   NOTIFICATION_POLICY_APPLIED(

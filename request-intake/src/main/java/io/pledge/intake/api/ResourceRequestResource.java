@@ -8,6 +8,7 @@ import io.pledge.intake.apply.AppliedObject;
 import io.pledge.intake.apply.ApplyService;
 import io.pledge.intake.apply.Origin;
 import io.pledge.intake.auth.CurrentCaller;
+import io.pledge.intake.compound.ComponentTree;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PromiseEntry;
@@ -101,6 +102,10 @@ public class ResourceRequestResource {
     RequestState request = view.request(key).orElseThrow();
     ObjectNode document =
         StatusRenderer.resource(request, view.status(key.toString()).orElse(null));
+    ArrayNode components = ComponentTree.of(key, view);
+    if (!components.isEmpty()) {
+      ((ObjectNode) document.path("status").path("pledge")).set("components", components);
+    }
     return StaleWarning.unless(reached, Response.ok(document)).build();
   }
 

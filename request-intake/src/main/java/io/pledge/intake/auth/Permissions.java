@@ -46,7 +46,8 @@ public final class Permissions {
     }
   }
 
-  static boolean platformDocument(JsonNode document) {
+  /** Promises, Destinations, state stores and NotificationPolicies: the platform-admin's. */
+  public static boolean platformDocument(JsonNode document) {
     String apiVersion = document.path("apiVersion").asText();
     return KratixDocuments.API_VERSION.equals(apiVersion)
         || NotificationPolicyApplied.API_VERSION.equals(apiVersion);

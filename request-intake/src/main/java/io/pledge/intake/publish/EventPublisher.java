@@ -134,7 +134,8 @@ public class EventPublisher {
 
   private MutinyEmitter<String> emitterFor(EventType type) {
     return switch (type) {
-      case REQUEST_ACCEPTED, REQUEST_REJECTED -> status;
+      // WORK_FAILED and WORK_COMMITTED: a compound Promise's requests refused or applied late.
+      case REQUEST_ACCEPTED, REQUEST_REJECTED, WORK_FAILED, WORK_COMMITTED -> status;
       default -> throw new IllegalArgumentException("request-intake does not publish " + type);
     };
   }

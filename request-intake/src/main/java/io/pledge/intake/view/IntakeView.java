@@ -340,6 +340,14 @@ public final class IntakeView {
     return requestsWhere(k -> k.namespace().equals(namespace));
   }
 
+  /** The live requests (not deleted) whose document carries the label {@code name=value}. */
+  public List<RequestState> requestsLabelled(String name, String value) {
+    return requestsWhere(k -> true).stream()
+        .filter(r -> !r.deleted())
+        .filter(r -> value.equals(r.document().path("metadata").path("labels").path(name).asText()))
+        .toList();
+  }
+
   private List<RequestState> requestsWhere(Predicate<ResourceKey> wanted) {
     List<RequestState> found = new ArrayList<>();
     for (ResourceRecord r : resources.all()) {

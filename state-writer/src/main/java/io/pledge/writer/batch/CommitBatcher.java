@@ -9,6 +9,7 @@ import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.BucketStateStore;
 import io.pledge.contract.kratix.Destination;
 import io.pledge.contract.kratix.GitStateStore;
+import io.pledge.contract.work.ComponentSet;
 import io.pledge.contract.work.Placement;
 import io.pledge.contract.work.Work;
 import io.pledge.contract.work.WorkCommitted;
@@ -19,6 +20,7 @@ import io.pledge.contract.work.WorkWithdrawn;
 import io.pledge.contract.work.Workload;
 import io.pledge.contract.work.WorkloadGroup;
 import io.pledge.kafka.tracing.TraceScope;
+import io.pledge.writer.compound.ComponentSets;
 import io.pledge.writer.destination.DestinationTable;
 import io.pledge.writer.layout.EscapingPathException;
 import io.pledge.writer.layout.StateStoreLayout;
@@ -329,6 +331,9 @@ public final class CommitBatcher {
     /** Placement records that leave with this segment (withdrawn, or groups no longer produced). */
     final Set<String> leaving = new HashSet<>();
 
+    /** Compound Promises: request sets for request-intake, sent once the reports are durable. */
+    final List<ComponentSet> components = new ArrayList<>();
+
     StoreBatch batch(Resolved store) {
       return stores.computeIfAbsent(store.storeId(), id -> new StoreBatch(store.writer()));
     }
@@ -374,15 +379,21 @@ public final class CommitBatcher {
 
       for (UpsertPlan upsert : upserts) {
         try (TraceScope trace = TraceScope.enter(upsert.span)) {
-          report(upsert, plan.stores);
+          report(upsert, plan.stores, plan.components);
         }
       }
       for (WithdrawPlan withdrawal : withdrawals) {
         try (TraceScope trace = TraceScope.enter(withdrawal.span)) {
-          report(withdrawal, plan.stores);
+          report(withdrawal, plan.stores, plan.components);
         }
       }
       outbox.flush();
+      // After the reports: request-intake answers a refused set with WORK_FAILED, which must come
+      // after the WORK_COMMITTED it overrides.
+      if (!plan.components.isEmpty()) {
+        plan.components.forEach(outbox::components);
+        outbox.flush();
+      }
     } finally {
       spans.forEach(Span::end);
     }
@@ -825,7 +836,8 @@ public final class CommitBatcher {
     }
   }
 
-  private void report(UpsertPlan plan, Map<String, StoreBatch> stores) {
+  private void report(
+      UpsertPlan plan, Map<String, StoreBatch> stores, List<ComponentSet> components) {
     Work work = plan.work;
     putMdc(work.key(), work.generation(), work.pipeline());
     try {
@@ -837,12 +849,19 @@ public final class CommitBatcher {
           failures.put(written.target().destination(), batch.failure);
         } else {
           committed.add(placement(written, batch.version));
+          Target target = written.target();
+          if (!target.misplaced() && platform(target.destination())) {
+            components.add(ComponentSets.of(work, target.workloadGroupId(), target.destination()));
+          }
         }
       }
       boolean droppedGone =
           plan.droppedStores.stream().allMatch(id -> stores.get(id).failure == null);
       if (droppedGone) {
         plan.droppedGroups.forEach(r -> outbox.placement(r.recordKey(), null));
+      }
+      for (PlacementRecord dropped : plan.droppedGroups) {
+        withdrawComponents(dropped, work.generation(), components);
       }
       String state;
       if (!failures.isEmpty()) {
@@ -882,10 +901,14 @@ public final class CommitBatcher {
     }
   }
 
-  private void report(WithdrawPlan plan, Map<String, StoreBatch> stores) {
+  private void report(
+      WithdrawPlan plan, Map<String, StoreBatch> stores, List<ComponentSet> components) {
     WorkWithdrawn withdrawn = plan.withdrawn;
     putMdc(withdrawn.key(), withdrawn.generation(), null);
     try {
+      for (PlacementRecord record : plan.records) {
+        withdrawComponents(record, withdrawn.generation(), components);
+      }
       List<Placement> removed = new ArrayList<>();
       for (Written written : plan.removed) {
         StoreBatch batch = stores.get(written.storeId());
@@ -914,6 +937,20 @@ public final class CommitBatcher {
     } finally {
       clearMdc();
     }
+  }
+
+  /** Compound Promises: the requests a placement gave the platform go with it. */
+  private void withdrawComponents(
+      PlacementRecord record, long generation, List<ComponentSet> components) {
+    for (String destination : record.destinations()) {
+      if (platform(destination)) {
+        components.add(ComponentSets.withdrawn(record, destination, generation));
+      }
+    }
+  }
+
+  private boolean platform(String destination) {
+    return ComponentSets.platform(destinations.destination(destination));
   }
 
   private Placement placement(Written written, String version) {

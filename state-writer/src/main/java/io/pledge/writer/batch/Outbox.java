@@ -1,6 +1,7 @@
 package io.pledge.writer.batch;
 
 import io.pledge.contract.event.EventType;
+import io.pledge.contract.work.ComponentSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Everything the commit batcher sends out. Sends are asynchronous until {@link #flush()}. */
@@ -11,6 +12,12 @@ public interface Outbox {
 
   /** A record on {@code pledge.placements}; a null value is a tombstone. */
   void placement(String key, String value);
+
+  /**
+   * Compound Promises: a set of requests for request-intake to apply, on {@code pledge.components},
+   * keyed by its parent.
+   */
+  void components(ComponentSet set);
 
   /** {@code record} goes to its topic's dead-letter topic with {@code reason}. */
   void deadLetter(ConsumerRecord<String, String> record, String reason);

@@ -4,6 +4,7 @@ import io.pledge.contract.Topics;
 import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
+import io.pledge.contract.work.ComponentSet;
 import io.pledge.kafka.deadletter.DeadLetterHeaders;
 import io.pledge.writer.batch.Outbox;
 import io.pledge.writer.readiness.ReadinessSink;
@@ -41,6 +42,7 @@ public final class WriterPublisher implements Outbox, ReadinessSink, AutoCloseab
   private final String statusTopic;
   private final String placementsTopic;
   private final String readinessTopic;
+  private final String componentsTopic;
   private final TableFollower placements;
   private final WriterTelemetry telemetry;
   private final List<Future<RecordMetadata>> sent = new ArrayList<>();
@@ -51,6 +53,7 @@ public final class WriterPublisher implements Outbox, ReadinessSink, AutoCloseab
       String statusTopic,
       String placementsTopic,
       String readinessTopic,
+      String componentsTopic,
       TableFollower placements,
       WriterTelemetry telemetry) {
     this.telemetry = telemetry;
@@ -58,6 +61,7 @@ public final class WriterPublisher implements Outbox, ReadinessSink, AutoCloseab
     this.statusTopic = statusTopic;
     this.placementsTopic = placementsTopic;
     this.readinessTopic = readinessTopic;
+    this.componentsTopic = componentsTopic;
     this.placements = placements;
   }
 
@@ -78,6 +82,16 @@ public final class WriterPublisher implements Outbox, ReadinessSink, AutoCloseab
             ? null
             : EventCodec.write(codec.event(EventType.DESTINATION_READINESS, key, readiness));
     return producer.send(new ProducerRecord<>(readinessTopic, key, value));
+  }
+
+  @Override
+  public void components(ComponentSet set) {
+    String value =
+        EventCodec.write(codec.event(EventType.COMPONENTS_APPLIED, set.parentKey(), set));
+    ProducerRecord<String, String> record =
+        new ProducerRecord<>(componentsTopic, set.parentKey(), value);
+    telemetry.inject(record.headers());
+    sent.add(producer.send(record));
   }
 
   @Override

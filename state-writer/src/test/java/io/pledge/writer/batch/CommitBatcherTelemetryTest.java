@@ -80,6 +80,11 @@ class CommitBatcherTelemetryTest {
           }
 
           @Override
+          public void components(io.pledge.contract.work.ComponentSet set) {
+            recording.components(set);
+          }
+
+          @Override
           public void deadLetter(ConsumerRecord<String, String> record, String reason) {
             recording.deadLetter(record, reason);
           }

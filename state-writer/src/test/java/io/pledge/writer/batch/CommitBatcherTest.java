@@ -261,6 +261,80 @@ class CommitBatcherTest {
         .containsOnlyKeys(DOT);
   }
 
+  /** Compound Promises: a group on the platform Destination is also a set of requests. */
+  static WorkloadGroup platformGroup(String... files) {
+    List<Workload> workloads = new ArrayList<>();
+    for (int i = 0; i < files.length; i += 2) {
+      workloads.add(Workload.of(files[i], files[i + 1].getBytes(StandardCharsets.UTF_8)));
+    }
+    return new WorkloadGroup(
+        DEST1,
+        "platform",
+        List.of(new DestinationSelector(Map.of("environment", "platform"), "resource-workflow")),
+        workloads);
+  }
+
+  void platformDestination() {
+    destination(
+        "platform",
+        "platform",
+        Map.of("environment", "platform", "pledge.io/platform", "'true'"),
+        true);
+  }
+
+  @Test
+  void aGroupOnThePlatformDestinationIsCommittedAndHandedOverAsRequests() throws Exception {
+    platformDestination();
+    WorkloadGroup requests = platformGroup("platform/db.yaml", "kind: postgresql\n");
+
+    upsert(resource("a", "configure", 3, dot("a.yaml", "a"), requests));
+
+    assertThat(file("platform/resources/default/postgresql/a/configure/ba6cb/platform/db.yaml"))
+        .isEqualTo("kind: postgresql\n");
+    assertThat(outbox.components)
+        .singleElement()
+        .satisfies(
+            set -> {
+              assertThat(set.parentKey()).isEqualTo("default/postgresql/a");
+              assertThat(set.parentNamespace()).isEqualTo("default");
+              assertThat(set.parentName()).isEqualTo("a");
+              assertThat(set.pipeline()).isEqualTo("configure");
+              assertThat(set.generation()).isEqualTo(3);
+              assertThat(set.destination()).isEqualTo("platform");
+              assertThat(set.workloadGroupId()).isEqualTo(DEST1);
+              assertThat(set.workloads()).isEqualTo(requests.workloads());
+            });
+  }
+
+  @Test
+  void aDestinationWithoutThePlatformLabelGetsFilesOnly() throws Exception {
+    destination("platform", "platform", Map.of("environment", "platform"), true);
+
+    upsert(resource("a", "configure", 1, platformGroup("platform/db.yaml", "kind: x\n")));
+
+    assertThat(file("platform/resources/default/postgresql/a/configure/ba6cb/platform/db.yaml"))
+        .isEqualTo("kind: x\n");
+    assertThat(outbox.components).isEmpty();
+  }
+
+  @Test
+  void requestsLeaveThePlatformWithTheirWorkOrGroup() throws Exception {
+    platformDestination();
+    upsert(resource("a", "configure", 1, platformGroup("platform/db.yaml", "kind: x\n")));
+    upsert(resource("b", "configure", 1, platformGroup("platform/db.yaml", "kind: x\n")));
+    outbox.components.clear();
+
+    // a's pipeline no longer writes the group; b is deleted.
+    upsert(resource("a", "configure", 2, dot("a.yaml", "a")));
+    withdraw("default/postgresql/b", Work.RESOURCE, List.of());
+
+    assertThat(outbox.components)
+        .extracting(s -> s.parentKey() + " " + s.generation() + " " + s.withdrawn())
+        .containsExactly("default/postgresql/a 2 true", "default/postgresql/b 2 true");
+    assertThat(outbox.components)
+        .allSatisfy(s -> assertThat(s.identity()).endsWith("#configure#" + DEST1));
+  }
+
   @Test
   void workWithoutOutputIsCommittedWithNoPlacements() throws Exception {
     int before = GitFixtures.log(repo, "main").size();

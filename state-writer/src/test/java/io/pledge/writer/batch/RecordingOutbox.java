@@ -1,6 +1,7 @@
 package io.pledge.writer.batch;
 
 import io.pledge.contract.event.EventType;
+import io.pledge.contract.work.ComponentSet;
 import io.pledge.writer.scheduling.PlacementTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ final class RecordingOutbox implements Outbox {
 
   final List<Sent> events = new ArrayList<>();
   final List<String> deadLetters = new ArrayList<>();
+  final List<ComponentSet> components = new ArrayList<>();
   private final List<Map.Entry<String, String>> placements = new ArrayList<>();
   private final PlacementTable table;
 
@@ -29,6 +31,11 @@ final class RecordingOutbox implements Outbox {
   @Override
   public void placement(String key, String value) {
     placements.add(new java.util.AbstractMap.SimpleEntry<>(key, value));
+  }
+
+  @Override
+  public void components(ComponentSet set) {
+    components.add(set);
   }
 
   @Override

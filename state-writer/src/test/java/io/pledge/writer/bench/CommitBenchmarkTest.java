@@ -347,6 +347,9 @@ class CommitBenchmarkTest {
     }
 
     @Override
+    public void components(io.pledge.contract.work.ComponentSet set) {}
+
+    @Override
     public void deadLetter(ConsumerRecord<String, String> record, String reason) {}
 
     @Override

@@ -33,7 +33,8 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
           Topics.DRY_RUN_REPLIES,
           Topics.RESOURCES,
           Topics.REQUEST_INTENTS,
-          Topics.REQUEST_DECISIONS);
+          Topics.REQUEST_DECISIONS,
+          Topics.COMPONENTS);
 
   public static final Set<String> COMPACTED =
       Set.of(
