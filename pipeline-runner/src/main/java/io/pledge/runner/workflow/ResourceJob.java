@@ -3,6 +3,7 @@ package io.pledge.runner.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.opentelemetry.context.Context;
 import io.pledge.contract.ResourceKey;
+import io.pledge.contract.kratix.RequiredPromises;
 import io.pledge.runner.telemetry.RunnerTelemetry;
 import java.time.Instant;
 import java.util.Optional;
@@ -117,8 +118,8 @@ public final class ResourceJob implements WorkflowSequencer.Job {
   }
 
   /**
-   * The Promise this request waits for: a configure needs it Available; a delete only needs to know
-   * it (or that it is gone).
+   * The Promise this request waits for: a configure needs it and its requiredPromises Available; a
+   * delete only needs to know it (or that it is gone).
    */
   public String waitingFor() {
     if (index != null && !index.caughtUp()) {
@@ -128,7 +129,16 @@ public final class ResourceJob implements WorkflowSequencer.Job {
     if (action == Action.DELETE) {
       return entry.isPresent() || promises.isDeleted(key.promise()) ? null : key.promise();
     }
-    return entry.map(PromiseRegistry.Entry::available).orElse(false) ? null : key.promise();
+    if (!entry.map(PromiseRegistry.Entry::available).orElse(false)) {
+      return key.promise();
+    }
+    // Kratix holds the requests of a Promise whose requiredPromises are not all Available: wait
+    // for the Promise that holds them up; its change wakes this job to look again.
+    return RequiredPromises.blocker(
+            entry.get().promise(),
+            name ->
+                promises.get(name).map(e -> new RequiredPromises.Known(e.promise(), e.available())))
+        .orElse(null);
   }
 
   @Override

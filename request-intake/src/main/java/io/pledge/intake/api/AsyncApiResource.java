@@ -38,7 +38,8 @@ public class AsyncApiResource {
             Topics.REQUESTS_INBOUND, t.requestsInbound(),
             Topics.STATUS, t.status(),
             Topics.LOGS, t.logs(),
-            Topics.RESOURCES, t.resources());
+            Topics.RESOURCES, t.resources(),
+            Topics.COMPONENTS, t.components());
     this.document = AsyncApiDocument.build(topic -> names.getOrDefault(topic, topic), version);
   }
 

@@ -91,7 +91,8 @@ public class PromiseResource {
     ObjectNode list = list("PromiseList");
     ArrayNode items = list.putArray("items");
     for (PromiseEntry p : view.promises()) {
-      items.add(StatusRenderer.promise(p, view.status(p.name()).orElse(null)));
+      items.add(
+          StatusRenderer.promise(p, view.status(p.name()).orElse(null), view.requirements(p)));
     }
     return list;
   }
@@ -102,7 +103,7 @@ public class PromiseResource {
   public ObjectNode promise(@PathParam("name") String name) {
     PromiseEntry p =
         view.promise(name).orElseThrow(() -> ProblemException.notFound("No Promise " + name));
-    return StatusRenderer.promise(p, view.status(name).orElse(null));
+    return StatusRenderer.promise(p, view.status(name).orElse(null), view.requirements(p));
   }
 
   @DELETE

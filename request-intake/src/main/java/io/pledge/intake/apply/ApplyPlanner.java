@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.destination.DestinationApplied;
 import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.contract.kratix.RequiredPromises;
 import io.pledge.contract.notification.NotificationPolicyApplied;
 import io.pledge.contract.request.Problem.FieldError;
 import io.pledge.intake.apply.Change.DestinationChange;
@@ -277,6 +278,7 @@ public final class ApplyPlanner {
             : Optional.ofNullable(batchPromises.get(name)).or(() -> view.promise(name));
     checkPromiseApi(doc, name, spec.path("api"), existing);
     checkWorkflows(doc, name == null ? "" : name, spec.path("workflows"));
+    checkRequirements(doc, name, spec.path("requiredPromises"));
     if (doc.failed()) {
       return null;
     }
@@ -305,6 +307,47 @@ public final class ApplyPlanner {
     }
     batchPromises.put(name, entry);
     return new PromiseChange(entry, outcome);
+  }
+
+  /**
+   * Each requiredPromises entry names a Promise; and no Promise may end up requiring itself, which
+   * would hold every one of them Unavailable for good (the body's other Promises count as applied).
+   */
+  private void checkRequirements(Doc doc, String name, JsonNode required) {
+    if (required.isMissingNode() || required.isNull()) {
+      return;
+    }
+    if (!required.isArray()) {
+      doc.error("/spec/requiredPromises", "must be a list of {name, version}");
+      return;
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < required.size(); i++) {
+      String requirement = required.get(i).path("name").asText("");
+      if (requirement.isEmpty()) {
+        doc.error("/spec/requiredPromises/" + i + "/name", "is required");
+      } else {
+        names.add(requirement);
+      }
+    }
+    if (name == null) {
+      return;
+    }
+    RequiredPromises.cycle(name, names, this::requiredBy)
+        .ifPresent(
+            cycle ->
+                doc.error(
+                    "/spec/requiredPromises",
+                    "would make a cycle of required Promises: " + String.join(" -> ", cycle)));
+  }
+
+  /** The Promises {@code promise} requires, as this body or the view has it. */
+  private List<String> requiredBy(String promise) {
+    return Optional.ofNullable(batchPromises.get(promise))
+        .or(() -> view.promise(promise))
+        .map(p -> RequiredPromises.of(p.promise()).stream().map(RequiredPromises.Requirement::name))
+        .map(names -> names.toList())
+        .orElse(List.of());
   }
 
   private void checkPromiseApi(

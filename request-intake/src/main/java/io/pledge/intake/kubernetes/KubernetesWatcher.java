@@ -514,7 +514,10 @@ public class KubernetesWatcher {
       cacheKey = key;
       desired =
           view.promise(key)
-              .map(p -> StatusRenderer.promise(p, view.status(key).orElse(null)).get("status"))
+              .map(
+                  p ->
+                      StatusRenderer.promise(p, view.status(key).orElse(null), view.requirements(p))
+                          .get("status"))
               .orElse(null);
     }
     if (watched == null) {

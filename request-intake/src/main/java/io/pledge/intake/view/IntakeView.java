@@ -7,6 +7,7 @@ import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
+import io.pledge.contract.kratix.RequiredPromises;
 import io.pledge.contract.notification.NotificationPolicyApplied;
 import io.pledge.contract.notification.NotificationPolicyDeleted;
 import io.pledge.contract.promise.PromiseApplied;
@@ -361,6 +362,18 @@ public final class IntakeView {
     }
     found.sort(Comparator.comparing(r -> r.key().toString()));
     return found;
+  }
+
+  /** {@code promise}'s requiredPromises, each judged against the Promises known here. */
+  public List<RequiredPromises.State> requirements(PromiseEntry promise) {
+    return RequiredPromises.states(
+        promise.promise(),
+        name ->
+            promise(name)
+                .map(
+                    p ->
+                        new RequiredPromises.Known(
+                            p.promise(), StatusRenderer.configured(p, status(name).orElse(null)))));
   }
 
   /** The folded status of a resource key or Promise name, if any event was seen for it. */

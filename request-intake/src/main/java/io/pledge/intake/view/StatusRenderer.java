@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.event.EventCodec;
+import io.pledge.contract.kratix.RequiredPromises;
 import io.pledge.contract.status.Condition;
 import io.pledge.contract.status.PipelinePhase;
 import io.pledge.contract.status.ResourceStatus;
 import io.pledge.contract.status.WorkState;
 import io.pledge.contract.work.Placement;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -61,13 +63,28 @@ public final class StatusRenderer {
     return doc;
   }
 
-  /** The Promise document with its status (kratix.md §1.1 and §4.4). */
-  public static ObjectNode promise(PromiseEntry promise, ResourceStatus status) {
+  /**
+   * Whether a Promise's own workflows made its current generation Available (its requirements
+   * aside).
+   */
+  public static boolean configured(PromiseEntry promise, ResourceStatus status) {
+    return status != null
+        && status.condition(Condition.AVAILABLE).map(Condition::isTrue).orElse(false)
+        && status.observedGeneration() >= promise.generation();
+  }
+
+  /**
+   * The Promise document with its status (kratix.md §1.1 and §4.4).
+   *
+   * @param requirements its requiredPromises with their states; it is Available only when every one
+   *     is fulfilled
+   */
+  public static ObjectNode promise(
+      PromiseEntry promise, ResourceStatus status, List<RequiredPromises.State> requirements) {
     ObjectNode doc = promise.document().deepCopy();
     ResourceStatus s = status == null ? ResourceStatus.empty(promise.name()) : status;
-    boolean available =
-        s.condition(Condition.AVAILABLE).map(Condition::isTrue).orElse(false)
-            && s.observedGeneration() >= promise.generation();
+    boolean fulfilled = requirements.stream().allMatch(RequiredPromises.State::fulfilled);
+    boolean available = configured(promise, status) && fulfilled;
     ObjectNode out = doc.putObject("status");
     out.put("status", available ? "Available" : "Unavailable");
     out.put("message", s.message() == null ? PENDING : s.message());
@@ -87,7 +104,12 @@ public final class StatusRenderer {
             ? null
             : promise.promise().metadata().labelsOrEmpty().get("kratix.io/promise-version");
     out.put("version", version == null ? "not-set" : version);
-    out.set("conditions", JSON.valueToTree(s.conditions()));
+    ArrayNode conditions = JSON.valueToTree(s.conditions());
+    if (!requirements.isEmpty()) {
+      out.set("requiredPromises", JSON.valueToTree(requirements));
+      requirementsCondition(conditions, fulfilled, s);
+    }
+    out.set("conditions", conditions);
     ObjectNode kratix = workflows(out, s);
     // Kratix's lastAvailableTime: when the Promise last became Available.
     s.condition(Condition.AVAILABLE)
@@ -103,6 +125,28 @@ public final class StatusRenderer {
       out.set("lastFailure", JSON.valueToTree(s.lastFailure()));
     }
     return doc;
+  }
+
+  /**
+   * Kratix's RequirementsFulfilled condition; while it is False, Available is False too, whatever
+   * the Promise's own workflows say.
+   */
+  private static void requirementsCondition(
+      ArrayNode conditions, boolean fulfilled, ResourceStatus s) {
+    ObjectNode c = conditions.addObject();
+    c.put("type", "RequirementsFulfilled");
+    c.put("status", fulfilled ? Condition.TRUE : Condition.FALSE);
+    c.put("reason", fulfilled ? "RequirementsInstalled" : "RequirementsNotInstalled");
+    c.put("message", fulfilled ? "Requirements fulfilled" : "Requirements not fulfilled");
+    if (!fulfilled) {
+      for (JsonNode condition : conditions) {
+        if (Condition.AVAILABLE.equals(condition.path("type").asText())) {
+          ((ObjectNode) condition).put("status", Condition.FALSE);
+          ((ObjectNode) condition).put("reason", "RequirementsNotInstalled");
+          ((ObjectNode) condition).put("message", "Promise Requirements are not installed");
+        }
+      }
+    }
   }
 
   /**

@@ -22,7 +22,9 @@ public final class ExampleImages {
   private static final Map<String, String> IMAGES =
       Map.of(
           "examples/postgres/pipeline/configure", "postgres-configure:v1",
-          "examples/postgres/pipeline/scan", "image-scanner:v1");
+          "examples/postgres/pipeline/scan", "image-scanner:v1",
+          "examples/compound/pipeline/app-configure", "app-configure:v1",
+          "examples/compound/pipeline/backend-configure", "backend-configure:v1");
 
   private static Path published;
 
