@@ -1,29 +1,17 @@
 package io.pledge.e2e;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.pledge.e2e.FourServices.reconciled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.pledge.testkit.git.GitFixtures;
-import io.pledge.testkit.kafka.EmbeddedKafka;
-import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.pledge.testkit.oci.ExampleImages;
 import io.pledge.testkit.oci.OciRegistry;
-import io.pledge.testkit.process.PackagedService;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -45,9 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CompoundPromiseIT {
 
-  private static final Duration READY = Duration.ofSeconds(90);
-  private static final Duration FLOW = Duration.ofSeconds(120);
-  private static final String TOKEN = "e2e-compound-token";
+  private static final Duration FLOW = FourServices.FLOW;
   private static final String APP = "default/app/shop";
   private static final String BACKEND = "default/backend/shop-backend";
   private static final String DATABASE = "default/postgresql/shop-backend-db";
@@ -57,55 +43,28 @@ class CompoundPromiseIT {
 
   private final Path root =
       Path.of(System.getProperty("pledge.root", "..")).toAbsolutePath().normalize();
-  private final List<PackagedService> services = new ArrayList<>();
-  private final HttpClient http = HttpClient.newHttpClient();
-  private Path repo;
-  private WireMockServer slack;
+  private FourServices pledge;
   private IntakeClient intake;
+  private Path repo;
 
   @BeforeAll
-  void startPledge() throws IOException {
-    Path home = Files.createTempDirectory("pledge-compound");
-    repo = GitFixtures.bareRepository(home.resolve("state-store.git"), "main");
-    Files.createDirectories(home.resolve("intake"));
-    Files.writeString(
-        home.resolve("intake/tokens.yaml"),
-        "tokens:\n  - name: admin\n    token: " + TOKEN + "\n    roles: [platform-admin]\n");
-    EmbeddedKafka kafka = EmbeddedKafka.shared();
-    kafka.createTopics(KafkaBrokerResource.PLEDGE_TOPICS, KafkaBrokerResource.COMPACTED);
-    slack = new WireMockServer(options().dynamicPort());
-    slack.start();
-    slack.stubFor(post(urlEqualTo("/services/compound")).willReturn(aResponse().withStatus(200)));
-    Path registriesConf = ExampleImages.publish(OciRegistry.shared(), root);
-    Path logs = root.resolve("end-to-end/target/e2e-logs/compound");
-    for (String module : List.of("request-intake", "pipeline-runner", "state-writer", "notifier")) {
-      services.add(
-          new PackagedService(root, module, logs)
-              .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
-              .env("PLEDGE_HOME", home.toString())
-              .env("PLEDGE_INTAKE_AUTH_ENABLED", "true")
-              .env("CONTAINERS_REGISTRIES_CONF", registriesConf.toString())
-              .env("PLEDGE_NOTIFIER_SLACK_WEBHOOK_URL", slack.baseUrl() + "/services/compound")
-              .start());
-    }
-    services.forEach(s -> s.awaitReady(READY));
-    intake = new IntakeClient(services.get(0).url(), TOKEN);
+  void startPledge() {
+    pledge = new FourServices(root, "compound", ExampleImages.publish(OciRegistry.shared(), root));
+    intake = pledge.intake();
+    repo = pledge.repo();
   }
 
   @AfterAll
   void stopPledge() {
-    services.forEach(PackagedService::close);
-    if (slack != null) {
-      slack.stop();
+    if (pledge != null) {
+      pledge.close();
     }
   }
 
   @Test
   @Order(1)
   void anAppBecomesABackendAndADatabaseThroughThePlatform() throws Exception {
-    apply(
-        Files.readString(root.resolve("examples/postgres/gitstatestore.yaml"))
-            .replace("file://${PLEDGE_HOME}/state-store.git", repo.toUri().toString()));
+    apply(pledge.gitStateStore(root));
     apply(postgres("destination.yaml"));
     apply(compound("destination-platform.yaml"));
     apply(postgres("promise.yaml"));
@@ -129,14 +88,14 @@ class CompoundPromiseIT {
 
     apply(compound("promise-backend.yaml"));
 
-    JsonNode database = awaitResource(DATABASE, CompoundPromiseIT::reconciled);
+    JsonNode database = awaitResource(DATABASE, FourServices::reconciled);
     JsonNode labels = database.at("/metadata/labels");
     assertThat(labels.path("kratix.io/parent-promise-name").asText()).isEqualTo("backend");
     assertThat(labels.path("kratix.io/parent-resource-name").asText()).isEqualTo("shop-backend");
     assertThat(database.at("/spec/requester").asText()).isEqualTo("backend default/shop-backend");
     assertThat(GitFixtures.readFile(repo, "main", DATABASE_FILE).orElseThrow())
         .contains("numberOfInstances: 1");
-    JsonNode backend = awaitResource(BACKEND, CompoundPromiseIT::reconciled);
+    JsonNode backend = awaitResource(BACKEND, FourServices::reconciled);
     assertThat(backend.at("/metadata/labels/kratix.io~1parent-promise-name").asText())
         .isEqualTo("app");
     // The App's own outputs: the Deployment on the worker, the Backend request in the platform's
@@ -152,7 +111,7 @@ class CompoundPromiseIT {
     assertThat(promise.at("/status/requiredPromises/0/state").asText())
         .isEqualTo("Requirement installed");
 
-    JsonNode app = awaitResource(APP, CompoundPromiseIT::reconciled);
+    JsonNode app = awaitResource(APP, FourServices::reconciled);
     JsonNode tree = app.at("/status/pledge/components");
     assertThat(tree.findValuesAsText("name")).containsExactly("shop-backend", "shop-backend-db");
     assertThat(tree.at("/0/components/0/promise").asText()).isEqualTo("postgresql");
@@ -169,22 +128,14 @@ class CompoundPromiseIT {
         .until(
             () -> GitFixtures.readFile(repo, "main", DATABASE_FILE).orElse(""),
             f -> f.contains("numberOfInstances: 5"));
-    assertThat(
-            awaitResource(BACKEND, CompoundPromiseIT::reconciled).at("/spec/databaseSize").asText())
+    assertThat(awaitResource(BACKEND, FourServices::reconciled).at("/spec/databaseSize").asText())
         .isEqualTo("large");
   }
 
   @Test
   @Order(3)
   void deletingTheAppDeletesTheTree() throws Exception {
-    HttpResponse<String> deleted =
-        http.send(
-            HttpRequest.newBuilder(URI.create(intake.url() + "/api/v1/resources/" + APP))
-                .header("Authorization", "Bearer " + TOKEN)
-                .DELETE()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(deleted.statusCode()).as(deleted.body()).isBetween(200, 204);
+    assertThat(pledge.delete("/api/v1/resources/" + APP)).isBetween(200, 204);
 
     for (String key : List.of(APP, BACKEND, DATABASE)) {
       await()
@@ -206,8 +157,7 @@ class CompoundPromiseIT {
   }
 
   private void apply(String yaml) throws Exception {
-    HttpResponse<String> response = intake.apply(yaml);
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    pledge.apply(yaml);
   }
 
   private String postgres(String file) throws IOException {
@@ -219,33 +169,10 @@ class CompoundPromiseIT {
   }
 
   private JsonNode awaitResource(String key, Predicate<JsonNode> condition) {
-    return await()
-        .atMost(FLOW)
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () -> intake.get("/api/v1/resources/" + key),
-            r -> r.isPresent() && condition.test(r.get()))
-        .orElseThrow();
+    return pledge.await("/api/v1/resources/" + key, condition);
   }
 
   private JsonNode awaitPromise(String name, Predicate<JsonNode> condition) {
-    return await()
-        .atMost(FLOW)
-        .pollInterval(Duration.ofMillis(500))
-        .until(
-            () -> intake.get("/api/v1/promises/" + name),
-            r -> r.isPresent() && condition.test(r.get()))
-        .orElseThrow();
-  }
-
-  private static boolean reconciled(JsonNode resource) {
-    for (JsonNode condition : resource.at("/status/conditions")) {
-      if ("Reconciled".equals(condition.path("type").asText())) {
-        return "True".equals(condition.path("status").asText())
-            && resource.at("/status/observedGeneration").asLong()
-                == resource.at("/status/pledge/generation").asLong();
-      }
-    }
-    return false;
+    return pledge.await("/api/v1/promises/" + name, condition);
   }
 }

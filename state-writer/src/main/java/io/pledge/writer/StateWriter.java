@@ -87,13 +87,14 @@ public class StateWriter {
             config.secretsDir());
     CommitBatcher batcher =
         new CommitBatcher(
-            destinations,
-            placements,
-            stores,
-            publisher,
-            config.retry().initialBackoff(),
-            config.retry().maxBackoff(),
-            telemetry);
+                destinations,
+                placements,
+                stores,
+                publisher,
+                config.retry().initialBackoff(),
+                config.retry().maxBackoff(),
+                telemetry)
+            .platformCommits(config.platformCommits());
     ReadinessChecks readiness =
         new ReadinessChecks(
             destinations,

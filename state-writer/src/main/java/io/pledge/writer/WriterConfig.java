@@ -29,6 +29,14 @@ public interface WriterConfig {
   @WithDefault("pledge-state-writer")
   String groupId();
 
+  /**
+   * Compound Promises: whether the groups placed on a Destination labelled {@code
+   * pledge.io/platform: "true"} are also committed to its state store (a record of what was asked),
+   * as well as handed to request-intake; false hands them over only.
+   */
+  @WithDefault("true")
+  boolean platformCommits();
+
   /** Topic names. */
   Topics topics();
 

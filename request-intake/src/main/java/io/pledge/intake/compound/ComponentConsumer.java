@@ -114,7 +114,9 @@ public class ComponentConsumer {
       while (true) {
         try {
           apply(set, eventId);
-          if (before != null || refusedInStatus(set)) {
+          // Only over a refusal of this very generation: a newer one's WORK_COMMITTED comes from
+          // the writer, with its own placements.
+          if (refusedInStatus(set)) {
             committedAgain(set);
           }
           return;

@@ -91,6 +91,7 @@ public final class CommitBatcher {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final WriterTelemetry telemetry;
+  private boolean platformCommits = true;
 
   public CommitBatcher(
       DestinationTable destinations,
@@ -121,6 +122,21 @@ public final class CommitBatcher {
     this.outbox = outbox;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
+  }
+
+  /**
+   * Compound Promises: whether a group placed on a platform Destination is also committed to its
+   * state store (a record of what was asked, as Kratix's platform Destination holds it), or only
+   * handed to request-intake. Set once, before the first batch.
+   */
+  public CommitBatcher platformCommits(boolean commit) {
+    this.platformCommits = commit;
+    return this;
+  }
+
+  /** A platform Destination whose groups go to request-intake only, not to a state store. */
+  private boolean handedOverOnly(String destination) {
+    return !platformCommits && platform(destination);
   }
 
   /**
@@ -440,6 +456,10 @@ public final class CommitBatcher {
             misplaced.add(target.destination());
           }
           keepWorkloads |= aggregates(target.destination());
+          if (handedOverOnly(target.destination())) {
+            plan.handedOver.add(target);
+            continue;
+          }
           Resolved store;
           try {
             store = resolve(target.destination());
@@ -481,6 +501,9 @@ public final class CommitBatcher {
         plan.droppedGroups.add(record);
         dropped.add(record.recordKey());
         for (String destination : old.getValue()) {
+          if (handedOverOnly(destination)) {
+            continue;
+          }
           try {
             Resolved store = resolve(destination);
             StoreBatch batch =
@@ -606,6 +629,9 @@ public final class CommitBatcher {
         plan.records.add(record);
         segment.leaving.add(record.recordKey());
         for (String destination : record.destinations()) {
+          if (handedOverOnly(destination)) {
+            continue;
+          }
           Resolved store;
           try {
             store = resolve(destination);
@@ -853,6 +879,19 @@ public final class CommitBatcher {
           if (!target.misplaced() && platform(target.destination())) {
             components.add(ComponentSets.of(work, target.workloadGroupId(), target.destination()));
           }
+        }
+      }
+      for (Target target : plan.handedOver) {
+        committed.add(
+            new Placement(
+                target.destination(),
+                target.workloadGroupId(),
+                null,
+                null,
+                List.of(),
+                target.misplaced()));
+        if (!target.misplaced()) {
+          components.add(ComponentSets.of(work, target.workloadGroupId(), target.destination()));
         }
       }
       boolean droppedGone =
@@ -1256,6 +1295,8 @@ public final class CommitBatcher {
     final Work work;
     final Schedule schedule;
     final List<Written> written = new ArrayList<>();
+    // Compound Promises: groups on a platform Destination that go to request-intake only.
+    final List<Target> handedOver = new ArrayList<>();
     final Map<String, String> failures = new LinkedHashMap<>();
     final List<PlacementRecord> records = new ArrayList<>();
     final List<PlacementRecord> droppedGroups = new ArrayList<>();

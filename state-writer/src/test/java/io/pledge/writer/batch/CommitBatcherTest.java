@@ -307,6 +307,37 @@ class CommitBatcherTest {
   }
 
   @Test
+  void aPlatformDestinationCanTakeRequestsWithoutCommittingThem() throws Exception {
+    batcher.platformCommits(false);
+    platformDestination();
+    WorkloadGroup requests = platformGroup("platform/db.yaml", "kind: postgresql\n");
+
+    upsert(resource("a", "configure", 1, dot("a.yaml", "a"), requests));
+
+    assertThat(GitFixtures.listFiles(repo, "main")).noneMatch(f -> f.startsWith("platform/"));
+    assertThat(outbox.components)
+        .singleElement()
+        .satisfies(set -> assertThat(set.workloads()).isEqualTo(requests.workloads()));
+    WorkCommitted committed = outbox.data(EventType.WORK_COMMITTED, WorkCommitted.class).get(0);
+    assertThat(committed.placements())
+        .filteredOn(p -> p.destination().equals("platform"))
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.stateStore()).isNull();
+              assertThat(p.version()).isNull();
+            });
+
+    outbox.components.clear();
+    withdraw("default/postgresql/a", Work.RESOURCE, List.of());
+
+    assertThat(outbox.components)
+        .singleElement()
+        .satisfies(s -> assertThat(s.withdrawn()).isTrue());
+    assertThat(outbox.data(EventType.WORK_REMOVED, WorkRemoved.class)).hasSize(1);
+  }
+
+  @Test
   void aDestinationWithoutThePlatformLabelGetsFilesOnly() throws Exception {
     destination("platform", "platform", Map.of("environment", "platform"), true);
 

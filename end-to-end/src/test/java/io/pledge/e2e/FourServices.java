@@ -1,0 +1,152 @@
+package io.pledge.e2e;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.pledge.testkit.git.GitFixtures;
+import io.pledge.testkit.kafka.EmbeddedKafka;
+import io.pledge.testkit.kafka.KafkaBrokerResource;
+import io.pledge.testkit.process.PackagedService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+
+/**
+ * The four packaged services on the shared in-process broker, with a Git state store repository in
+ * their home, an admin token and a Slack stand-in: what an end-to-end test of a scenario needs.
+ */
+final class FourServices implements AutoCloseable {
+
+  private static final Duration READY = Duration.ofSeconds(90);
+
+  /** How long a step of a scenario may take. */
+  static final Duration FLOW = Duration.ofSeconds(120);
+
+  private static final String TOKEN = "e2e-admin-token";
+
+  private final List<PackagedService> services = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final WireMockServer slack = new WireMockServer(options().dynamicPort());
+  private final Path repo;
+  private final IntakeClient intake;
+
+  /**
+   * @param root the checkout
+   * @param name names the temporary home and the log folder under end-to-end/target/e2e-logs
+   * @param registriesConf where the services' pipeline images are pulled from
+   */
+  FourServices(Path root, String name, Path registriesConf) {
+    try {
+      Path home = Files.createTempDirectory("pledge-" + name);
+      repo = GitFixtures.bareRepository(home.resolve("state-store.git"), "main");
+      Files.createDirectories(home.resolve("intake"));
+      Files.writeString(
+          home.resolve("intake/tokens.yaml"),
+          "tokens:\n  - name: admin\n    token: " + TOKEN + "\n    roles: [platform-admin]\n");
+      EmbeddedKafka kafka = EmbeddedKafka.shared();
+      kafka.createTopics(KafkaBrokerResource.PLEDGE_TOPICS, KafkaBrokerResource.COMPACTED);
+      slack.start();
+      slack.stubFor(post(urlEqualTo("/services/e2e")).willReturn(aResponse().withStatus(200)));
+      Path logs = root.resolve("end-to-end/target/e2e-logs/" + name);
+      for (String module :
+          List.of("request-intake", "pipeline-runner", "state-writer", "notifier")) {
+        services.add(
+            new PackagedService(root, module, logs)
+                .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
+                .env("PLEDGE_HOME", home.toString())
+                .env("PLEDGE_INTAKE_AUTH_ENABLED", "true")
+                .env("CONTAINERS_REGISTRIES_CONF", registriesConf.toString())
+                .env("PLEDGE_NOTIFIER_SLACK_WEBHOOK_URL", slack.baseUrl() + "/services/e2e")
+                .start());
+      }
+      services.forEach(s -> s.awaitReady(READY));
+      intake = new IntakeClient(services.get(0).url(), TOKEN);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  IntakeClient intake() {
+    return intake;
+  }
+
+  /** The bare repository the {@code default} GitStateStore points at. */
+  Path repo() {
+    return repo;
+  }
+
+  /** The examples' GitStateStore {@code default}, pointed at {@link #repo()}. */
+  String gitStateStore(Path root) throws IOException {
+    return Files.readString(root.resolve("examples/postgres/gitstatestore.yaml"))
+        .replace("file://${PLEDGE_HOME}/state-store.git", repo.toUri().toString());
+  }
+
+  /** Applies {@code yaml} and expects it accepted. */
+  void apply(String yaml) throws Exception {
+    HttpResponse<String> response = intake.apply(yaml);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  /** {@code DELETE path} as the admin; answers the status code. */
+  int delete(String path) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(intake.url() + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return response.statusCode();
+  }
+
+  /** Waits until {@code GET path} answers a document {@code condition} holds for. */
+  JsonNode await(String path, Predicate<JsonNode> condition) {
+    return Awaitility.await()
+        .atMost(FLOW)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> intake.get(path), r -> r.isPresent() && condition.test(r.get()))
+        .orElseThrow();
+  }
+
+  /** The status of the condition {@code type} of {@code object}, or "" without one. */
+  static String condition(JsonNode object, String type) {
+    return conditionField(object, type, "status");
+  }
+
+  static String conditionField(JsonNode object, String type, String field) {
+    for (JsonNode c : object.at("/status/conditions")) {
+      if (type.equals(c.path("type").asText())) {
+        return c.path(field).asText();
+      }
+    }
+    return "";
+  }
+
+  /** Reconciled True at the generation the request is at. */
+  static boolean reconciled(JsonNode resource) {
+    return "True".equals(condition(resource, "Reconciled"))
+        && resource.at("/status/observedGeneration").asLong()
+            == resource.at("/status/pledge/generation").asLong();
+  }
+
+  @Override
+  public void close() {
+    services.forEach(PackagedService::close);
+    slack.stop();
+  }
+}
