@@ -27,8 +27,9 @@ import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 
 /**
- * The four packaged services on the shared in-process broker, with a Git state store repository in
- * their home, an admin token and a Slack stand-in: what an end-to-end test of a scenario needs.
+ * The four packaged services on an in-process broker of their own, with a Git state store
+ * repository in their home, an admin token and a Slack stand-in: what an end-to-end test of a
+ * scenario needs.
  */
 final class FourServices implements AutoCloseable {
 
@@ -44,6 +45,7 @@ final class FourServices implements AutoCloseable {
   private final WireMockServer slack = new WireMockServer(options().dynamicPort());
   private final Path repo;
   private final IntakeClient intake;
+  private EmbeddedKafka kafka;
 
   /**
    * @param root the checkout
@@ -58,7 +60,9 @@ final class FourServices implements AutoCloseable {
       Files.writeString(
           home.resolve("intake/tokens.yaml"),
           "tokens:\n  - name: admin\n    token: " + TOKEN + "\n    roles: [platform-admin]\n");
-      EmbeddedKafka kafka = EmbeddedKafka.shared();
+      // A broker of its own: what a scenario applies (Destinations, stores, a transactional id's
+      // open transactions) must not reach the next test class's services.
+      kafka = EmbeddedKafka.start();
       kafka.createTopics(KafkaBrokerResource.PLEDGE_TOPICS, KafkaBrokerResource.COMPACTED);
       slack.start();
       slack.stubFor(post(urlEqualTo("/services/e2e")).willReturn(aResponse().withStatus(200)));
@@ -148,5 +152,8 @@ final class FourServices implements AutoCloseable {
   public void close() {
     services.forEach(PackagedService::close);
     slack.stop();
+    if (kafka != null) {
+      kafka.stop();
+    }
   }
 }

@@ -117,7 +117,7 @@ public class ComponentConsumer {
           // Only over a refusal of this very generation: a newer one's WORK_COMMITTED comes from
           // the writer, with its own placements.
           if (refusedInStatus(set)) {
-            committedAgain(set);
+            committedAgain(set, eventId);
           }
           return;
         } catch (ProblemException e) {
@@ -178,18 +178,36 @@ public class ComponentConsumer {
 
   private void refuse(ComponentSet set, String eventId, String detail, Refused before) {
     String reason = REFUSED + detail;
-    refused.put(set.identity(), new Refused(set, eventId, reason));
-    if (before != null
-        && before.reason().equals(reason)
-        && before.set().generation() == set.generation()) {
-      return; // said already: a retry that failed the same way changes nothing
+    boolean said =
+        before != null
+            && reason.equals(before.reason())
+            && before.set().generation() == set.generation();
+    if (!said) {
+      LOG.warnf("Requests of %s refused: %s", describe(set), detail);
+      if (!published(
+          EventType.WORK_FAILED,
+          set,
+          new WorkFailed(
+              set.parentKey(), set.generation(), set.pipeline(), set.destination(), reason))) {
+        reason = null; // not said yet: the next retry says it
+      }
     }
-    LOG.warnf("Requests of %s refused: %s", describe(set), detail);
-    publisher.publish(
-        EventType.WORK_FAILED,
-        set.parentKey(),
-        new WorkFailed(
-            set.parentKey(), set.generation(), set.pipeline(), set.destination(), reason));
+    refused.put(set.identity(), new Refused(set, eventId, reason));
+  }
+
+  /**
+   * Publishes an answer about the parent; false when the broker did not take it. The set is then
+   * kept with the refused ones, so the retry does it again rather than the record going to the
+   * dead-letter topic.
+   */
+  private boolean published(EventType type, ComponentSet set, Object data) {
+    try {
+      publisher.publish(type, set.parentKey(), data);
+      return true;
+    } catch (ProblemException e) {
+      LOG.warnf("Could not publish %s for %s: %s", type.type(), set.parentKey(), e.getMessage());
+      return false;
+    }
   }
 
   /** Whether the parent's Work shows a refusal of this set's generation (perhaps another's). */
@@ -201,17 +219,20 @@ public class ComponentConsumer {
   }
 
   /** The parent's Work is whole again: committed with the placements the writer reported. */
-  private void committedAgain(ComponentSet set) {
+  private void committedAgain(ComponentSet set, String eventId) {
     if (set.withdrawn()) {
       return;
     }
     List<io.pledge.contract.work.Placement> placements =
         work(set).map(WorkState::placements).orElse(List.of());
-    publisher.publish(
+    if (published(
         EventType.WORK_COMMITTED,
-        set.parentKey(),
-        new WorkCommitted(set.parentKey(), set.generation(), set.pipeline(), placements));
-    LOG.infof("Requests of %s applied after an earlier refusal", describe(set));
+        set,
+        new WorkCommitted(set.parentKey(), set.generation(), set.pipeline(), placements))) {
+      LOG.infof("Requests of %s applied after an earlier refusal", describe(set));
+    } else {
+      refused.put(set.identity(), new Refused(set, eventId, null));
+    }
   }
 
   private Optional<WorkState> work(ComponentSet set) {

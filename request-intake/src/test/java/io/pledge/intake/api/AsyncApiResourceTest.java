@@ -2,6 +2,7 @@ package io.pledge.intake.api;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.event.EventCodec;
@@ -75,5 +76,26 @@ class AsyncApiResourceTest {
             .extract()
             .asString();
     assertThat(yaml).startsWith("asyncapi: 3.0.0").contains("pledge.pipeline.log");
+  }
+
+  @Test
+  void rendersThePageForPeopleWithNothingFetchedFromElsewhere() {
+    String html =
+        given()
+            .get("/asyncapi")
+            .then()
+            .statusCode(200)
+            .contentType(startsWith("text/html"))
+            .extract()
+            .asString();
+
+    for (EventType type : EventType.values()) {
+      assertThat(html).contains("<h3><code>" + type.type() + "</code></h3>");
+    }
+    assertThat(html)
+        .contains("<h2><code>pledge.components</code></h2>")
+        .doesNotContain("<script")
+        .doesNotContain("src=")
+        .doesNotContain("<link");
   }
 }

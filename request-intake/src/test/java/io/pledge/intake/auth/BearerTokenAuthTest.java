@@ -88,6 +88,17 @@ class BearerTokenAuthTest {
   }
 
   @Test
+  void swaggerUiAuthorizesWithABearerTokenAndTheAsyncApiDocumentIsPublic() {
+    var openApi = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+
+    assertThat(openApi.getString("components.securitySchemes.pledge.type")).isEqualTo("http");
+    assertThat(openApi.getString("components.securitySchemes.pledge.scheme")).isEqualTo("bearer");
+    assertThat(openApi.getList("security.pledge")).isNotNull();
+    assertThat(openApi.getList("paths.'/api/v1/asyncapi'.get.security")).isEmpty();
+    assertThat(openApi.getMap("components.securitySchemes")).containsOnlyKeys("pledge");
+  }
+
+  @Test
   void refusesCallsWithoutAValidToken() {
     given()
         .get("/api/v1/promises")

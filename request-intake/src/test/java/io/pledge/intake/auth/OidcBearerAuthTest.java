@@ -108,6 +108,15 @@ class OidcBearerAuthTest {
   }
 
   @Test
+  void swaggerUiTakesAnAccessTokenWhenTheProviderIsKnownByItsKeyOnly() {
+    var openApi = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+
+    assertThat(openApi.getString("components.securitySchemes.pledge.scheme")).isEqualTo("bearer");
+    assertThat(openApi.getString("components.securitySchemes.pledge.bearerFormat"))
+        .isEqualTo("JWT");
+  }
+
+  @Test
   void aPlatformAdminFromTheProviderAppliesAPromise() {
     apply(ADMIN, resource("/postgres/promise.yaml"))
         .statusCode(200)
