@@ -1,6 +1,8 @@
 package io.pledge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pledge.contract.kratix.KratixDocuments;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
       "List Promises, Destinations, state stores, policies or the requests of a Promise.",
       "  pledge get promises [name]",
       "  pledge get destinations|gitstatestores|bucketstatestores|notificationpolicies [name]",
-      "  pledge get <promise> [name] [-n namespace]"
+      "  pledge get <promise> [name] [-n namespace] [-l selector] [-o jsonpath=...]"
     })
 final class GetCommand implements Callable<Integer> {
 
@@ -39,8 +41,23 @@ final class GetCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--output"},
       defaultValue = "table",
-      description = "table, wide, name, json or yaml (default: ${DEFAULT-VALUE})")
+      description =
+          "table, wide, name, json, yaml or jsonpath=TEMPLATE (kubectl's: {.a.b}, [*],"
+              + " {range ...}{end}) (default: ${DEFAULT-VALUE})")
   String output;
+
+  @Option(
+      names = {"-l", "--selector"},
+      description =
+          "only objects whose labels match: key=value, key!=value, key, !key, comma-separated")
+  String selector;
+
+  private static final java.util.Set<String> OUTPUTS =
+      java.util.Set.of("table", "wide", "name", "json", "yaml");
+
+  /** What an object that the selector leaves out renders as. */
+  private static final JsonNode NONE =
+      com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
 
   private final CliContext context;
 
@@ -49,7 +66,7 @@ final class GetCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     boolean promises = what.equals("promises") || what.equals("promise");
     PlatformKinds platform = promises ? null : PlatformKinds.of(what).orElse(null);
     String named = name == null ? "" : "/" + IntakeClient.path(name);
@@ -59,21 +76,26 @@ final class GetCommand implements Callable<Integer> {
             : platform != null
                 ? "api/v1/" + platform.path + named
                 : "api/v1/resources/" + IntakeClient.path(namespace, what) + named;
+    JsonPathTemplate jsonPath;
+    LabelSelector labels;
+    try {
+      jsonPath =
+          output.startsWith("jsonpath=") ? JsonPathTemplate.parse(output.substring(9)) : null;
+      labels = selector == null ? null : LabelSelector.parse(selector);
+    } catch (IllegalArgumentException e) {
+      context.err().println("error: " + e.getMessage());
+      return 2;
+    }
+    if (jsonPath == null && !OUTPUTS.contains(output)) {
+      context
+          .err()
+          .println("error: --output must be table, wide, name, json, yaml or jsonpath=...");
+      return 2;
+    }
     IntakeClient client = pledge.client();
-    switch (output) {
-      case "yaml" -> {
-        context.out().print(client.getText(path, IntakeClient.YAML));
-        return 0;
-      }
-      case "json" -> {
-        context.out().println(client.getJson(path).toPrettyString());
-        return 0;
-      }
-      case "table", "wide", "name" -> {}
-      default -> {
-        context.err().println("error: --output must be table, wide, name, json or yaml");
-        return 2;
-      }
+    if (output.equals("yaml") && labels == null) {
+      context.out().print(client.getText(path, IntakeClient.YAML));
+      return 0;
     }
     JsonNode answer = client.getJson(path);
     List<JsonNode> items = new ArrayList<>();
@@ -81,6 +103,35 @@ final class GetCommand implements Callable<Integer> {
       answer.path("items").forEach(items::add);
     } else {
       items.add(answer);
+    }
+    if (labels != null) {
+      items.removeIf(labels.negate());
+      if (answer.has("items")) {
+        ((ObjectNode) answer).putArray("items").addAll(items);
+      }
+    }
+    if (jsonPath != null) {
+      context
+          .out()
+          .print(jsonPath.render(answer.has("items") || items.size() == 1 ? answer : NONE));
+      return 0;
+    }
+    switch (output) {
+      case "json" -> {
+        context
+            .out()
+            .println(answer.has("items") || !items.isEmpty() ? answer.toPrettyString() : "{}");
+        return 0;
+      }
+      case "yaml" -> {
+        context
+            .out()
+            .print(
+                KratixDocuments.YAML.writeValueAsString(
+                    answer.has("items") || !items.isEmpty() ? answer : NONE));
+        return 0;
+      }
+      default -> {}
     }
     if (items.isEmpty()) {
       context

@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
       ApplyCommand.class,
       GetCommand.class,
       DescribeCommand.class,
+      ExplainCommand.class,
       LogsCommand.class,
       DeleteCommand.class,
       WatchCommand.class,

@@ -462,6 +462,80 @@ class PledgeCommandTest {
                 + "postgresqls            pg           workshop.kratix.io/v1alpha1   true         postgresql\n");
   }
 
+  private static final String TWO_REQUESTS =
+      "{\"kind\":\"postgresqlList\",\"items\":["
+          + "{\"kind\":\"postgresql\",\"metadata\":{\"name\":\"a\",\"labels\":{\"team\":\"x\",\"tier\":\"db\"}},"
+          + "\"status\":{\"message\":\"ok\"}},"
+          + "{\"kind\":\"postgresql\",\"metadata\":{\"name\":\"b\",\"labels\":{\"team\":\"y\"}},"
+          + "\"status\":{\"message\":\"waiting\"}}]}";
+
+  @Test
+  void getFiltersByLabelSelectorAndPrintsJsonPath() {
+    intake.answer(
+        "GET /api/v1/resources/default/postgresql", 200, "application/json", TWO_REQUESTS);
+
+    assertThat(pledge("get", "postgresql", "-l", "team=x", "-o", "name")).isZero();
+    assertThat(pledge("get", "postgresql", "-l", "tier", "-o", "name")).isZero();
+    assertThat(pledge("get", "postgresql", "-l", "team!=x,!tier", "-o", "name")).isZero();
+    assertThat(
+            pledge(
+                "get",
+                "postgresql",
+                "-o",
+                "jsonpath={range .items[*]}{.metadata.name}={.status.message}{\"\\n\"}{end}"))
+        .isZero();
+    assertThat(pledge("get", "postgresql", "-o", "jsonpath={.items[*].metadata.name}")).isZero();
+
+    assertThat(out.toString())
+        .isEqualTo("postgresql/a\npostgresql/a\npostgresql/b\na=ok\nb=waiting\na b");
+  }
+
+  @Test
+  void aSelectorOrTemplateThatCannotBeReadIsAUsageError() {
+    assertThat(pledge("get", "postgresql", "-l", "team=x,,y")).isEqualTo(2);
+    assertThat(pledge("get", "postgresql", "-o", "jsonpath={range .items[*]}{.a}")).isEqualTo(2);
+    assertThat(pledge("get", "postgresql", "-o", "jsonpath={.a")).isEqualTo(2);
+    assertThat(intake.received).isEmpty();
+  }
+
+  private static final String POSTGRES_PROMISE =
+      "{\"items\":[{\"kind\":\"Promise\",\"metadata\":{\"name\":\"postgresql\"},"
+          + "\"spec\":{\"api\":{\"spec\":{\"group\":\"workshop.kratix.io\","
+          + "\"names\":{\"kind\":\"postgresql\",\"plural\":\"postgresqls\"},"
+          + "\"versions\":[{\"name\":\"v1\",\"storage\":true,\"schema\":{\"openAPIV3Schema\":"
+          + "{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\","
+          + "\"required\":[\"requester\"],\"properties\":{"
+          + "\"size\":{\"type\":\"string\",\"description\":\"how big\","
+          + "\"enum\":[\"small\",\"large\"],\"default\":\"small\"},"
+          + "\"requester\":{\"type\":\"string\"},"
+          + "\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}}}}}}}}]}}}}]}";
+
+  @Test
+  void explainShowsARequestKindsFieldsFromItsPromisesSchema() {
+    intake.answer("GET /api/v1/promises", 200, "application/json", POSTGRES_PROMISE);
+
+    assertThat(pledge("explain", "postgresqls.spec")).isZero();
+    assertThat(out.toString())
+        .startsWith("GROUP:      workshop.kratix.io\nKIND:       postgresql\nVERSION:    v1\n")
+        .contains("FIELD: spec <Object>\n")
+        .contains("  size\t<string>\n    how big\n")
+        .contains("  requester\t<string> -required-\n")
+        .contains("  tags\t<[]string>\n");
+    out.getBuffer().setLength(0);
+
+    assertThat(pledge("explain", "postgresql.spec.size")).isZero();
+    assertThat(out.toString())
+        .contains("FIELD: size <string>\n")
+        .contains("ENUM:\n    small, large\n")
+        .contains("DEFAULT:\n    small\n");
+
+    assertThat(pledge("explain", "postgresql.spec.colour")).isEqualTo(1);
+    assertThat(pledge("explain", "redis")).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("field \"colour\" does not exist in postgresql.spec")
+        .contains("no Promise offers a kind named redis");
+  }
+
   @Test
   void contextsInTheConfigFileChooseTheServerAndTokenAsKubeconfigDoes() throws IOException {
     env.remove("PLEDGE_SERVER");

@@ -41,6 +41,32 @@ public final class RequiredPromises {
   /** One entry of {@code spec.requiredPromises}. */
   public record Requirement(String name, String version) {}
 
+  /** A Promise by name and version label, as {@code requiredBy} names it. */
+  public record PromiseRef(String name, String version) {}
+
+  /**
+   * Kratix's {@code status.requiredBy[]} entry: a Promise that requires this one, and at which
+   * version.
+   */
+  public record RequiredBy(PromiseRef promise, String requiredVersion) {}
+
+  /** The Promises among {@code all} that require {@code name}. */
+  public static List<RequiredBy> requiredBy(String name, java.util.Collection<Promise> all) {
+    List<RequiredBy> requiredBy = new ArrayList<>();
+    for (Promise other : all) {
+      for (Requirement r : of(other)) {
+        if (r.name().equals(name)) {
+          requiredBy.add(
+              new RequiredBy(
+                  new PromiseRef(
+                      other.metadata() == null ? null : other.metadata().name(), version(other)),
+                  r.version()));
+        }
+      }
+    }
+    return requiredBy;
+  }
+
   private RequiredPromises() {}
 
   /** The entries of {@code promise}'s {@code spec.requiredPromises}, in order. */

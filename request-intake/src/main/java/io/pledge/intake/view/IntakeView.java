@@ -364,16 +364,25 @@ public final class IntakeView {
     return found;
   }
 
-  /** {@code promise}'s requiredPromises, each judged against the Promises known here. */
-  public List<RequiredPromises.State> requirements(PromiseEntry promise) {
-    return RequiredPromises.states(
-        promise.promise(),
-        name ->
-            promise(name)
-                .map(
-                    p ->
-                        new RequiredPromises.Known(
-                            p.promise(), StatusRenderer.configured(p, status(name).orElse(null)))));
+  /**
+   * {@code promise}'s requiredPromises, each judged against the Promises known here, and the
+   * Promises that require it.
+   */
+  public PromiseRequirements requirements(PromiseEntry promise) {
+    List<RequiredPromises.State> states =
+        RequiredPromises.states(
+            promise.promise(),
+            name ->
+                promise(name)
+                    .map(
+                        p ->
+                            new RequiredPromises.Known(
+                                p.promise(),
+                                StatusRenderer.configured(p, status(name).orElse(null)))));
+    return new PromiseRequirements(
+        states,
+        RequiredPromises.requiredBy(
+            promise.name(), promises().stream().map(PromiseEntry::promise).toList()));
   }
 
   /** The folded status of a resource key or Promise name, if any event was seen for it. */

@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.event.EventCodec;
-import io.pledge.contract.kratix.RequiredPromises;
 import io.pledge.contract.status.Condition;
 import io.pledge.contract.status.PipelinePhase;
 import io.pledge.contract.status.ResourceStatus;
 import io.pledge.contract.status.WorkState;
 import io.pledge.contract.work.Placement;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -76,14 +74,14 @@ public final class StatusRenderer {
   /**
    * The Promise document with its status (kratix.md §1.1 and §4.4).
    *
-   * @param requirements its requiredPromises with their states; it is Available only when every one
-   *     is fulfilled
+   * @param requirements its requiredPromises with their states (it is Available only when every one
+   *     is fulfilled) and the Promises that require it
    */
   public static ObjectNode promise(
-      PromiseEntry promise, ResourceStatus status, List<RequiredPromises.State> requirements) {
+      PromiseEntry promise, ResourceStatus status, PromiseRequirements requirements) {
     ObjectNode doc = promise.document().deepCopy();
     ResourceStatus s = status == null ? ResourceStatus.empty(promise.name()) : status;
-    boolean fulfilled = requirements.stream().allMatch(RequiredPromises.State::fulfilled);
+    boolean fulfilled = requirements.fulfilled();
     boolean available = configured(promise, status) && fulfilled;
     ObjectNode out = doc.putObject("status");
     out.put("status", available ? "Available" : "Unavailable");
@@ -105,9 +103,12 @@ public final class StatusRenderer {
             : promise.promise().metadata().labelsOrEmpty().get("kratix.io/promise-version");
     out.put("version", version == null ? "not-set" : version);
     ArrayNode conditions = JSON.valueToTree(s.conditions());
-    if (!requirements.isEmpty()) {
-      out.set("requiredPromises", JSON.valueToTree(requirements));
+    if (!requirements.states().isEmpty()) {
+      out.set("requiredPromises", JSON.valueToTree(requirements.states()));
       requirementsCondition(conditions, fulfilled, s);
+    }
+    if (!requirements.requiredBy().isEmpty()) {
+      out.set("requiredBy", JSON.valueToTree(requirements.requiredBy()));
     }
     out.set("conditions", conditions);
     ObjectNode kratix = workflows(out, s);

@@ -75,6 +75,12 @@ class RequiredPromisesResourceTest {
     apply(promise(backend, "v2", "")).then().statusCode(200);
     // Known at its version, but no runner here ran its workflows: not Available yet.
     assertThat(requirementState(app)).isEqualTo(RequiredPromises.NOT_AVAILABLE);
+    // Kratix's requiredBy on the required one.
+    JsonNode requiredBy = status(backend).path("requiredBy");
+    assertThat(requiredBy).hasSize(1);
+    assertThat(requiredBy.at("/0/promise/name").asText()).isEqualTo(app);
+    assertThat(requiredBy.at("/0/promise/version").asText()).isEqualTo("v1");
+    assertThat(requiredBy.at("/0/requiredVersion").asText()).isEqualTo("v2");
   }
 
   @Test
