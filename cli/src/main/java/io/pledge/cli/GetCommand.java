@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
       "List Promises, Destinations, state stores, policies or the requests of a Promise.",
       "  pledge get promises [name]",
       "  pledge get destinations|gitstatestores|bucketstatestores|notificationpolicies [name]",
-      "  pledge get <promise> [name] [-n namespace] [-l selector] [-o jsonpath=...]"
+      "  pledge get <promise> [name] [-n namespace | -A] [-l selector] [-o jsonpath=...]"
     })
 final class GetCommand implements Callable<Integer> {
 
@@ -47,6 +47,11 @@ final class GetCommand implements Callable<Integer> {
   String output;
 
   @Option(
+      names = {"-A", "--all-namespaces"},
+      description = "the Promise's requests in every namespace you may read")
+  boolean allNamespaces;
+
+  @Option(
       names = {"-l", "--selector"},
       description =
           "only objects whose labels match: key=value, key!=value, key, !key, comma-separated")
@@ -70,12 +75,19 @@ final class GetCommand implements Callable<Integer> {
     boolean promises = what.equals("promises") || what.equals("promise");
     PlatformKinds platform = promises ? null : PlatformKinds.of(what).orElse(null);
     String named = name == null ? "" : "/" + IntakeClient.path(name);
+    boolean everywhere = allNamespaces && !promises && platform == null;
+    if (everywhere && name != null) {
+      context.err().println("error: a request cannot be named across all namespaces (-A)");
+      return 2;
+    }
     String path =
         promises
             ? "api/v1/promises" + named
             : platform != null
                 ? "api/v1/" + platform.path + named
-                : "api/v1/resources/" + IntakeClient.path(namespace, what) + named;
+                : everywhere
+                    ? "api/v1/promises/" + IntakeClient.path(what) + "/resources"
+                    : "api/v1/resources/" + IntakeClient.path(namespace, what) + named;
     JsonPathTemplate jsonPath;
     LabelSelector labels;
     try {
@@ -141,7 +153,9 @@ final class GetCommand implements Callable<Integer> {
                   ? "No Promises found."
                   : platform != null
                       ? platform.noneFound()
-                      : "No resources found in " + namespace + " namespace.");
+                      : everywhere
+                          ? "No resources found."
+                          : "No resources found in " + namespace + " namespace.");
       return 0;
     }
     if (output.equals("name")) {
@@ -162,7 +176,9 @@ final class GetCommand implements Callable<Integer> {
         .print(
             promises
                 ? promiseTable(items, wide)
-                : platform != null ? platform.table(items) : resourceTable(items, wide));
+                : platform != null
+                    ? platform.table(items)
+                    : resourceTable(items, wide, everywhere));
     return 0;
   }
 
@@ -191,25 +207,34 @@ final class GetCommand implements Callable<Integer> {
     return table.render();
   }
 
-  /** Kratix's printer columns for requests: NAME, MESSAGE, STATUS; wide adds the generations. */
-  static String resourceTable(List<JsonNode> resources, boolean wide) {
-    Table table =
-        wide
-            ? new Table("NAME", "MESSAGE", "STATUS", "GENERATION", "OBSERVED", "WORKFLOWS")
-            : new Table("NAME", "MESSAGE", "STATUS");
+  /**
+   * Kratix's printer columns for requests: NAME, MESSAGE, STATUS; wide adds the generations; with
+   * {@code namespaces} (-A) a NAMESPACE column comes first, as kubectl's.
+   */
+  static String resourceTable(List<JsonNode> resources, boolean wide, boolean namespaces) {
+    List<String> header = new ArrayList<>(List.of("NAME", "MESSAGE", "STATUS"));
+    if (wide) {
+      header.addAll(List.of("GENERATION", "OBSERVED", "WORKFLOWS"));
+    }
+    if (namespaces) {
+      header.add(0, "NAMESPACE");
+    }
+    Table table = new Table(header.toArray(String[]::new));
     for (JsonNode r : resources) {
       StatusView view = new StatusView(r);
+      List<String> row =
+          new ArrayList<>(List.of(view.name(), view.message(), view.displayStatus()));
       if (wide) {
-        table.row(
-            view.name(),
-            view.message(),
-            view.displayStatus(),
-            Long.toString(view.generation()),
-            Long.toString(view.observedGeneration()),
-            workflows(r.path("status")));
-      } else {
-        table.row(view.name(), view.message(), view.displayStatus());
+        row.addAll(
+            List.of(
+                Long.toString(view.generation()),
+                Long.toString(view.observedGeneration()),
+                workflows(r.path("status"))));
       }
+      if (namespaces) {
+        row.add(0, view.namespace());
+      }
+      table.row(row.toArray(String[]::new));
     }
     return table.render();
   }

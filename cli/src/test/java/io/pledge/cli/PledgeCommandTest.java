@@ -491,6 +491,26 @@ class PledgeCommandTest {
   }
 
   @Test
+  void getAllNamespacesListsThePromisesRequestsWithTheirNamespace() {
+    intake.answer(
+        "GET /api/v1/promises/postgresql/resources",
+        200,
+        "application/json",
+        TWO_REQUESTS
+            .replace("\"name\":\"a\"", "\"name\":\"a\",\"namespace\":\"team-a\"")
+            .replace("\"name\":\"b\"", "\"name\":\"b\",\"namespace\":\"team-b\""));
+
+    assertThat(pledge("get", "postgresql", "-A")).isZero();
+    assertThat(pledge("get", "postgresql", "example", "-A")).isEqualTo(2);
+
+    assertThat(out.toString())
+        .isEqualTo(
+            "NAMESPACE   NAME   MESSAGE   STATUS\n"
+                + "team-a      a      ok        Pending\n"
+                + "team-b      b      waiting   Pending\n");
+  }
+
+  @Test
   void aSelectorOrTemplateThatCannotBeReadIsAUsageError() {
     assertThat(pledge("get", "postgresql", "-l", "team=x,,y")).isEqualTo(2);
     assertThat(pledge("get", "postgresql", "-o", "jsonpath={range .items[*]}{.a}")).isEqualTo(2);

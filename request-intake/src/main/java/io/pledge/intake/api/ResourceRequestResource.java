@@ -75,6 +75,11 @@ public class ResourceRequestResource {
       return StaleWarning.unless(reached, Response.ok(table(rows), MediaType.TEXT_PLAIN_TYPE))
           .build();
     }
+    return StaleWarning.unless(reached, Response.ok(list(entry, requests, view))).build();
+  }
+
+  /** A {@code <kind>List} of {@code requests} with their status, as kubectl lists them. */
+  static ObjectNode list(PromiseEntry entry, List<RequestState> requests, IntakeView view) {
     ObjectNode list = JsonNodeFactory.instance.objectNode();
     String kind = entry == null || entry.api().isEmpty() ? "Resource" : entry.api().get().kind();
     list.put("apiVersion", entry == null ? "v1" : entry.requestApiVersion().orElse("v1"));
@@ -82,7 +87,7 @@ public class ResourceRequestResource {
     ArrayNode items = list.putArray("items");
     requests.forEach(
         r -> items.add(StatusRenderer.resource(r, view.status(r.key().toString()).orElse(null))));
-    return StaleWarning.unless(reached, Response.ok(list)).build();
+    return list;
   }
 
   @GET

@@ -28,6 +28,11 @@ public class CurrentCaller {
     Permissions.requireAdmin(caller, what);
   }
 
+  /** Whether the caller may work with resource requests in {@code namespace}. */
+  public boolean mayUseNamespace(String namespace) {
+    return caller.mayUseNamespace(namespace);
+  }
+
   public void requireNamespace(String namespace) {
     Permissions.requireNamespace(caller, namespace);
   }

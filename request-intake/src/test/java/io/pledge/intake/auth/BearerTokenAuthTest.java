@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -85,6 +86,38 @@ class BearerTokenAuthTest {
   void seed() {
     Awaitility.await().atMost(WAIT).until(() -> given().get("/q/health/ready").statusCode() == 200);
     apply(ADMIN, resource("/postgres/promise.yaml")).statusCode(200);
+  }
+
+  @Test
+  void everyNamespaceMeansEveryNamespaceTheCallerMayUse() {
+    String a = unique("all-a");
+    String b = unique("all-b");
+    apply(ADMIN, request(a, "requester: ana").replace("namespace: default", "namespace: team-a"))
+        .statusCode(200);
+    apply(ADMIN, request(b, "requester: bo").replace("namespace: default", "namespace: team-b"))
+        .statusCode(200);
+
+    List<String> admin =
+        given()
+            .header("Authorization", "Bearer " + ADMIN)
+            .get("/api/v1/promises/postgresql/resources")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("items.metadata.name");
+    List<String> ana =
+        given()
+            .header("Authorization", "Bearer " + ANA)
+            .get("/api/v1/promises/postgresql/resources")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("items.metadata.name");
+
+    assertThat(admin).contains(a, b);
+    assertThat(ana).contains(a).doesNotContain(b);
   }
 
   @Test
