@@ -14,6 +14,7 @@ import io.pledge.intake.logs.LogStore;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PromiseEntry;
+import io.pledge.intake.view.PromiseRequirements;
 import io.pledge.intake.view.ReadinessStatus;
 import io.pledge.intake.view.StatusRenderer;
 import io.pledge.intake.view.ViewLifecycle;
@@ -92,7 +93,8 @@ public class PromiseResource {
     ArrayNode items = list.putArray("items");
     for (PromiseEntry p : view.promises()) {
       items.add(
-          StatusRenderer.promise(p, view.status(p.name()).orElse(null), view.requirements(p)));
+          StatusRenderer.promise(
+              p, view.status(p.name()).orElse(null), PromiseRequirements.of(p, view)));
     }
     return list;
   }
@@ -103,7 +105,8 @@ public class PromiseResource {
   public ObjectNode promise(@PathParam("name") String name) {
     PromiseEntry p =
         view.promise(name).orElseThrow(() -> ProblemException.notFound("No Promise " + name));
-    return StatusRenderer.promise(p, view.status(name).orElse(null), view.requirements(p));
+    return StatusRenderer.promise(
+        p, view.status(name).orElse(null), PromiseRequirements.of(p, view));
   }
 
   @DELETE

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.contract.kratix.Promise;
 import io.pledge.contract.work.ComponentSet;
 import io.pledge.contract.work.Work;
 import io.pledge.intake.auth.Permissions;
@@ -31,8 +32,6 @@ import java.util.Set;
  * that comes back to a Promise already in it is refused: it would never end.
  */
 public final class ComponentRequests {
-
-  private static final String PROMISE_KIND = "Promise";
 
   private ComponentRequests() {}
 
@@ -174,7 +173,7 @@ public final class ComponentRequests {
 
   private static boolean isPromise(JsonNode document) {
     return KratixDocuments.API_VERSION.equals(document.path("apiVersion").asText())
-        && PROMISE_KIND.equals(document.path("kind").asText());
+        && Promise.KIND.equals(document.path("kind").asText());
   }
 
   static String labelOf(JsonNode document, String label) {

@@ -1,14 +1,18 @@
 package io.pledge.intake.compound;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.ResourceKey;
+import io.pledge.contract.destination.DestinationApplied;
 import io.pledge.contract.status.ResourceStatus;
 import io.pledge.contract.work.ComponentSet;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.RequestState;
 import io.pledge.intake.view.StatusRenderer;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Compound Promises: the requests a request's workflow asked for through the platform, and theirs
@@ -29,7 +33,9 @@ public final class ComponentTree {
 
   private static ArrayNode of(ResourceKey parent, IntakeView view, int depth) {
     ArrayNode components = JsonNodeFactory.instance.arrayNode();
-    if (depth >= MAX_DEPTH) {
+    // Components come only from a platform Destination: without a placement on one, there is
+    // nothing to look for, and every GET of a request would otherwise read every request.
+    if (depth >= MAX_DEPTH || !placedOnPlatform(parent, view)) {
       return components;
     }
     for (RequestState child :
@@ -56,5 +62,20 @@ public final class ComponentTree {
       }
     }
     return components;
+  }
+
+  /** Whether any Work of {@code key} has a group on a Destination that is the platform. */
+  private static boolean placedOnPlatform(ResourceKey key, IntakeView view) {
+    return view.status(key.toString()).map(ResourceStatus::placements).orElse(List.of()).stream()
+        .map(
+            p ->
+                view.destination(
+                    DestinationApplied.key(DestinationApplied.DESTINATION, p.destination())))
+        .flatMap(Optional::stream)
+        .anyMatch(
+            d -> {
+              JsonNode labels = d.document().path("metadata").path("labels");
+              return "true".equals(labels.path(ComponentSet.PLATFORM_LABEL).asText());
+            });
   }
 }

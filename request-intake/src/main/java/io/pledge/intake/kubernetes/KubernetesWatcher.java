@@ -22,6 +22,7 @@ import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.telemetry.IntakeMetrics;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PromiseEntry;
+import io.pledge.intake.view.PromiseRequirements;
 import io.pledge.intake.view.ReadinessStatus;
 import io.pledge.intake.view.RequestState;
 import io.pledge.intake.view.StatusRenderer;
@@ -516,7 +517,8 @@ public class KubernetesWatcher {
           view.promise(key)
               .map(
                   p ->
-                      StatusRenderer.promise(p, view.status(key).orElse(null), view.requirements(p))
+                      StatusRenderer.promise(
+                              p, view.status(key).orElse(null), PromiseRequirements.of(p, view))
                           .get("status"))
               .orElse(null);
     }

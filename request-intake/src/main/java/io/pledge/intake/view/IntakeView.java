@@ -7,7 +7,6 @@ import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
-import io.pledge.contract.kratix.RequiredPromises;
 import io.pledge.contract.notification.NotificationPolicyApplied;
 import io.pledge.contract.notification.NotificationPolicyDeleted;
 import io.pledge.contract.promise.PromiseApplied;
@@ -362,27 +361,6 @@ public final class IntakeView {
     }
     found.sort(Comparator.comparing(r -> r.key().toString()));
     return found;
-  }
-
-  /**
-   * {@code promise}'s requiredPromises, each judged against the Promises known here, and the
-   * Promises that require it.
-   */
-  public PromiseRequirements requirements(PromiseEntry promise) {
-    List<RequiredPromises.State> states =
-        RequiredPromises.states(
-            promise.promise(),
-            name ->
-                promise(name)
-                    .map(
-                        p ->
-                            new RequiredPromises.Known(
-                                p.promise(),
-                                StatusRenderer.configured(p, status(name).orElse(null)))));
-    return new PromiseRequirements(
-        states,
-        RequiredPromises.requiredBy(
-            promise.name(), promises().stream().map(PromiseEntry::promise).toList()));
   }
 
   /** The folded status of a resource key or Promise name, if any event was seen for it. */

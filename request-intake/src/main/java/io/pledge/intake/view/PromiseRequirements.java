@@ -10,7 +10,26 @@ import java.util.List;
 public record PromiseRequirements(
     List<RequiredPromises.State> states, List<RequiredPromises.RequiredBy> requiredBy) {
 
-  public static final PromiseRequirements NONE = new PromiseRequirements(List.of(), List.of());
+  /**
+   * {@code promise}'s requiredPromises, each judged against the Promises {@code view} knows, and
+   * the Promises that require it.
+   */
+  public static PromiseRequirements of(PromiseEntry promise, IntakeView view) {
+    List<RequiredPromises.State> states =
+        RequiredPromises.states(
+            promise.promise(),
+            name ->
+                view.promise(name)
+                    .map(
+                        p ->
+                            new RequiredPromises.Known(
+                                p.promise(),
+                                StatusRenderer.configured(p, view.status(name).orElse(null)))));
+    return new PromiseRequirements(
+        states,
+        RequiredPromises.requiredBy(
+            promise.name(), view.promises().stream().map(PromiseEntry::promise).toList()));
+  }
 
   public boolean fulfilled() {
     return states.stream().allMatch(RequiredPromises.State::fulfilled);

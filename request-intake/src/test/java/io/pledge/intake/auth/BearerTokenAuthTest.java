@@ -88,6 +88,17 @@ class BearerTokenAuthTest {
     apply(ADMIN, resource("/postgres/promise.yaml")).statusCode(200);
   }
 
+  private static List<String> namesInEveryNamespace(String token) {
+    return given()
+        .header("Authorization", "Bearer " + token)
+        .get("/api/v1/promises/postgresql/resources")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getList("items.metadata.name");
+  }
+
   @Test
   void everyNamespaceMeansEveryNamespaceTheCallerMayUse() {
     String a = unique("all-a");
@@ -97,24 +108,8 @@ class BearerTokenAuthTest {
     apply(ADMIN, request(b, "requester: bo").replace("namespace: default", "namespace: team-b"))
         .statusCode(200);
 
-    List<String> admin =
-        given()
-            .header("Authorization", "Bearer " + ADMIN)
-            .get("/api/v1/promises/postgresql/resources")
-            .then()
-            .statusCode(200)
-            .extract()
-            .jsonPath()
-            .getList("items.metadata.name");
-    List<String> ana =
-        given()
-            .header("Authorization", "Bearer " + ANA)
-            .get("/api/v1/promises/postgresql/resources")
-            .then()
-            .statusCode(200)
-            .extract()
-            .jsonPath()
-            .getList("items.metadata.name");
+    List<String> admin = namesInEveryNamespace(ADMIN);
+    List<String> ana = namesInEveryNamespace(ANA);
 
     assertThat(admin).contains(a, b);
     assertThat(ana).contains(a).doesNotContain(b);
