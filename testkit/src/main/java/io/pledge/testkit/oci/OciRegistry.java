@@ -1,9 +1,9 @@
 package io.pledge.testkit.oci;
 
+import io.pledge.testkit.process.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ public final class OciRegistry implements AutoCloseable {
 
   /** Starts a registry that asks for {@code user}/{@code password} (both null: open). */
   public static OciRegistry start(Path dir, String user, String password) {
-    return start(dir, freePort(), user, password);
+    return start(dir, FreePorts.take(), user, password);
   }
 
   /** Starts on a given port (to restart a registry where clients expect it). */
@@ -176,13 +176,5 @@ public final class OciRegistry implements AutoCloseable {
     }
     close();
     throw new IllegalStateException("the test registry did not answer within " + timeout);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -2,11 +2,11 @@ package io.pledge.testkit.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +28,7 @@ public final class PackagedService implements AutoCloseable {
   private final int port;
   private final Map<String, String> env = new LinkedHashMap<>();
   private Process process;
+  private long logStart;
 
   /**
    * @param root the checkout root
@@ -48,7 +49,7 @@ public final class PackagedService implements AutoCloseable {
     this.name = instance;
     this.jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     this.log = logDir.resolve(instance + ".log");
-    this.port = freePort();
+    this.port = FreePorts.take();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: package the services first");
     }
@@ -91,6 +92,7 @@ public final class PackagedService implements AutoCloseable {
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
       Files.createDirectories(log.getParent());
+      logStart = Files.isRegularFile(log) ? Files.size(log) : 0;
       process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -98,7 +100,10 @@ public final class PackagedService implements AutoCloseable {
     return this;
   }
 
-  /** Waits until {@code /q/health/ready} answers 200. */
+  /**
+   * Waits until {@code /q/health/ready} answers 200 and this start's own log says it listens on the
+   * port: a readiness answer alone may come from another process that got the port first.
+   */
   public void awaitReady(Duration timeout) {
     HttpClient client = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -109,7 +114,8 @@ public final class PackagedService implements AutoCloseable {
             name + " exited with " + process.exitValue() + "; see " + log);
       }
       try {
-        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200
+            && listensOnItsPort()) {
           return;
         }
       } catch (IOException e) {
@@ -144,6 +150,12 @@ public final class PackagedService implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  private boolean listensOnItsPort() throws IOException {
+    String output = Files.readString(log, StandardCharsets.ISO_8859_1);
+    String own = output.substring((int) Math.min(logStart, output.length()));
+    return own.contains("Listening on: ") && own.contains(":" + port);
+  }
+
   private void waitFor() {
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -159,14 +171,6 @@ public final class PackagedService implements AutoCloseable {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
