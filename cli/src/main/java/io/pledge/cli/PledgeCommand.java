@@ -4,7 +4,10 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,24 +21,32 @@ import picocli.CommandLine.Option;
     name = "pledge",
     mixinStandardHelpOptions = true,
     version = "pledge 0.1.0",
-    description = "Apply, inspect and watch Pledge Promises and resource requests; build images.",
-    subcommands = {
-      ApplyCommand.class,
-      GetCommand.class,
-      DescribeCommand.class,
-      ExplainCommand.class,
-      LogsCommand.class,
-      DeleteCommand.class,
-      WatchCommand.class,
-      WaitCommand.class,
-      ReconcileCommand.class,
-      ApiResourcesCommand.class,
-      ConfigCommand.class,
-      ImageCommand.class,
-      CompletionCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Apply, inspect and watch Pledge Promises and resource requests; build images.")
 public final class PledgeCommand implements Runnable {
+
+  /**
+   * The subcommands, registered by {@link #commandLine}: only the one a call names, since picocli
+   * builds each registered command's model by reflection, the largest part of a call's start.
+   */
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          ApplyCommand.class,
+          GetCommand.class,
+          DescribeCommand.class,
+          ExplainCommand.class,
+          LogsCommand.class,
+          DeleteCommand.class,
+          WatchCommand.class,
+          WaitCommand.class,
+          ReconcileCommand.class,
+          ApiResourcesCommand.class,
+          ConfigCommand.class,
+          ImageCommand.class,
+          CompletionCommand.class,
+          CommandLine.HelpCommand.class);
+
+  /** The top-level options that take a value: the word after them is not the subcommand. */
+  private static final Set<String> VALUED_OPTIONS = Set.of("--server", "--token", "--context");
 
   static final int REFUSED = 1;
   static final int UNREACHABLE = 3;
@@ -67,7 +78,50 @@ public final class PledgeCommand implements Runnable {
 
   @Override
   public void run() {
-    new CommandLine(this).usage(context.out());
+    commandLine(context, List.of()).usage(context.out());
+  }
+
+  /**
+   * The command line for {@code args}: the top-level command with the subcommand the arguments
+   * name, or with all of them when they name none (usage, {@code help}, {@code completion}, a
+   * mistyped word that picocli then answers with its suggestions).
+   */
+  static CommandLine commandLine(CliContext context, List<String> args) {
+    CommandLine cli = new CommandLine(new PledgeCommand(context), new Factory(context));
+    Optional<Class<?>> named = subcommandNamed(args);
+    boolean needsAll =
+        named.isEmpty()
+            || named.get() == CommandLine.HelpCommand.class
+            || named.get() == CompletionCommand.class;
+    for (Class<?> subcommand : needsAll ? SUBCOMMANDS : List.of(named.get())) {
+      cli.addSubcommand(subcommand);
+    }
+    return cli;
+  }
+
+  /**
+   * The subcommand the first word that is not a top-level option names, if any; none after a
+   * top-level {@code --help}, whose usage lists them all.
+   */
+  static Optional<Class<?>> subcommandNamed(List<String> args) {
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("-h") || arg.equals("--help")) {
+        return Optional.empty();
+      } else if (VALUED_OPTIONS.contains(arg)) {
+        i++;
+      } else if (!arg.startsWith("-")) {
+        return SUBCOMMANDS.stream().filter(c -> names(c).contains(arg)).findFirst();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<String> names(Class<?> subcommand) {
+    Command command = subcommand.getAnnotation(Command.class);
+    List<String> names = new ArrayList<>(List.of(command.aliases()));
+    names.add(command.name());
+    return names;
   }
 
   /** The client for this invocation, from the options, the environment and the token files. */
@@ -99,7 +153,7 @@ public final class PledgeCommand implements Runnable {
    * Runs one invocation and answers its exit code; everything it prints goes to {@code context}.
    */
   public static int run(CliContext context, String... args) {
-    CommandLine cli = new CommandLine(new PledgeCommand(context), new Factory(context));
+    CommandLine cli = commandLine(context, List.of(args));
     cli.setOut(context.out());
     cli.setErr(context.err());
     cli.setExecutionExceptionHandler(

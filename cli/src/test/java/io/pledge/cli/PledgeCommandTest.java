@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -348,6 +349,27 @@ class PledgeCommandTest {
 
     assertThat(code).isZero();
     assertThat(out.toString()).contains("is Reconciled (generation 1)");
+  }
+
+  @Test
+  void aCallRegistersOnlyTheCommandItNamesAndUsageListsThemAll() {
+    CliContext context =
+        new CliContext(new PrintWriter(out), new PrintWriter(err), System.in, env, dir);
+
+    assertThat(
+            PledgeCommand.commandLine(context, List.of("--server", "http://x", "get", "promises"))
+                .getSubcommands())
+        .containsOnlyKeys("get");
+    assertThat(PledgeCommand.subcommandNamed(List.of("--context=dev", "describe", "x")))
+        .contains(DescribeCommand.class);
+    assertThat(PledgeCommand.subcommandNamed(List.of("--help", "get"))).isEmpty();
+    assertThat(PledgeCommand.commandLine(context, List.of("gt")).getSubcommands())
+        .hasSize(PledgeCommand.SUBCOMMANDS.size());
+
+    assertThat(pledge()).isZero();
+    assertThat(out.toString()).contains("apply", "get", "explain", "image", "completion");
+    assertThat(pledge("--server", intake.url(), "help", "get")).isZero();
+    assertThat(out.toString()).contains("Usage: pledge get");
   }
 
   @Test
