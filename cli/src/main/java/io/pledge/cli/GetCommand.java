@@ -57,6 +57,13 @@ final class GetCommand implements Callable<Integer> {
           "only objects whose labels match: key=value, key!=value, key, !key, comma-separated")
   String selector;
 
+  @Option(
+      names = {"-w", "--watch"},
+      description =
+          "after the current requests, a row for every change (a Promise's requests only);"
+              + " runs until interrupted or the server ends the stream")
+  boolean watch;
+
   private static final java.util.Set<String> OUTPUTS =
       java.util.Set.of("table", "wide", "name", "json", "yaml");
 
@@ -105,6 +112,13 @@ final class GetCommand implements Callable<Integer> {
       return 2;
     }
     IntakeClient client = pledge.client();
+    if (watch) {
+      if (promises || platform != null) {
+        context.err().println("error: --watch follows a Promise's requests: pledge get KIND -w");
+        return 2;
+      }
+      return follow(client.stream(path + "?watch=true"), labels, jsonPath, everywhere);
+    }
     if (output.equals("yaml") && labels == null) {
       context.out().print(client.getText(path, IntakeClient.YAML));
       return 0;
@@ -182,6 +196,52 @@ final class GetCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * {@code get -w}: each event's document as a row (or in the chosen output), the selector applied
+   * to each; a deleted request is shown once more, as kubectl does.
+   */
+  private int follow(
+      java.io.BufferedReader stream,
+      LabelSelector labels,
+      JsonPathTemplate jsonPath,
+      boolean namespaces)
+      throws java.io.IOException {
+    boolean wide = output.equals("wide");
+    StreamingTable table = new StreamingTable(resourceHeader(wide, namespaces));
+    try (stream) {
+      ServerSentEvents events = new ServerSentEvents(stream);
+      ServerSentEvents.Event event;
+      while ((event = events.next()) != null) {
+        JsonNode doc = IntakeClient.JSON.readTree(event.data());
+        if (labels != null && !labels.test(doc)) {
+          continue;
+        }
+        context.out().print(render(doc, jsonPath, table, wide, namespaces));
+        context.out().flush();
+      }
+    }
+    return 0;
+  }
+
+  private String render(
+      JsonNode doc, JsonPathTemplate jsonPath, StreamingTable table, boolean wide, boolean ns)
+      throws java.io.IOException {
+    if (jsonPath != null) {
+      return jsonPath.render(doc);
+    }
+    return switch (output) {
+      case "json" -> doc.toPrettyString() + "\n";
+      case "yaml" ->
+          "---\n" + KratixDocuments.YAML.writeValueAsString(doc).replaceFirst("^---\\n", "");
+      case "name" ->
+          doc.path("kind").asText().toLowerCase(java.util.Locale.ROOT)
+              + "/"
+              + doc.path("metadata").path("name").asText()
+              + "\n";
+      default -> table.rows(resourceRow(doc, wide, ns));
+    };
+  }
+
   /** Kratix's printer columns for Promises; wide adds the message and the workflow counts. */
   static String promiseTable(List<JsonNode> promises, boolean wide) {
     Table table =
@@ -212,6 +272,14 @@ final class GetCommand implements Callable<Integer> {
    * {@code namespaces} (-A) a NAMESPACE column comes first, as kubectl's.
    */
   static String resourceTable(List<JsonNode> resources, boolean wide, boolean namespaces) {
+    Table table = new Table(resourceHeader(wide, namespaces));
+    for (JsonNode r : resources) {
+      table.row(resourceRow(r, wide, namespaces));
+    }
+    return table.render();
+  }
+
+  static String[] resourceHeader(boolean wide, boolean namespaces) {
     List<String> header = new ArrayList<>(List.of("NAME", "MESSAGE", "STATUS"));
     if (wide) {
       header.addAll(List.of("GENERATION", "OBSERVED", "WORKFLOWS"));
@@ -219,24 +287,23 @@ final class GetCommand implements Callable<Integer> {
     if (namespaces) {
       header.add(0, "NAMESPACE");
     }
-    Table table = new Table(header.toArray(String[]::new));
-    for (JsonNode r : resources) {
-      StatusView view = new StatusView(r);
-      List<String> row =
-          new ArrayList<>(List.of(view.name(), view.message(), view.displayStatus()));
-      if (wide) {
-        row.addAll(
-            List.of(
-                Long.toString(view.generation()),
-                Long.toString(view.observedGeneration()),
-                workflows(r.path("status"))));
-      }
-      if (namespaces) {
-        row.add(0, view.namespace());
-      }
-      table.row(row.toArray(String[]::new));
+    return header.toArray(String[]::new);
+  }
+
+  static String[] resourceRow(JsonNode r, boolean wide, boolean namespaces) {
+    StatusView view = new StatusView(r);
+    List<String> row = new ArrayList<>(List.of(view.name(), view.message(), view.displayStatus()));
+    if (wide) {
+      row.addAll(
+          List.of(
+              Long.toString(view.generation()),
+              Long.toString(view.observedGeneration()),
+              workflows(r.path("status"))));
     }
-    return table.render();
+    if (namespaces) {
+      row.add(0, view.namespace());
+    }
+    return row.toArray(String[]::new);
   }
 
   /** {@code succeeded/total}, and the failed ones when any: Kratix's workflow counts. */

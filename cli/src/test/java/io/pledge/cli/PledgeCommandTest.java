@@ -261,6 +261,51 @@ class PledgeCommandTest {
   }
 
   @Test
+  void getWatchPrintsARowPerChangeWithTheSelectorAppliedUntilTheStreamEnds() {
+    intake.eventsThenEnd(
+        "GET /api/v1/promises/postgresql/resources",
+        "ADDED",
+        resource("a", "Pending", "Unknown", "Pending", "WorkflowPending", "Running", null),
+        "ADDED",
+        resource("other", "Pending", "Unknown", "Pending", "WorkflowPending", "Running", null)
+            .replace("\"generation\":1}", "\"generation\":1,\"labels\":{\"team\":\"b\"}}"),
+        "MODIFIED",
+        resource(
+            "a",
+            "Resource requested",
+            "True",
+            "Reconciled",
+            "Reconciled",
+            "Succeeded",
+            "3c1d2e4f00"),
+        "DELETED",
+        resource(
+            "a",
+            "Resource requested",
+            "True",
+            "Reconciled",
+            "Reconciled",
+            "Succeeded",
+            "3c1d2e4f00"));
+
+    int code = pledge("get", "postgresql", "-A", "-w", "-l", "team!=b");
+
+    assertThat(code).isZero();
+    assertThat(out.toString())
+        .isEqualTo(
+            "NAMESPACE   NAME   MESSAGE   STATUS\n"
+                + "default     a      Pending   Pending\n"
+                + "default     a      Resource requested   Reconciled\n"
+                + "default     a      Resource requested   Reconciled\n");
+    assertThat(intake.received.get(0).uri())
+        .isEqualTo("/api/v1/promises/postgresql/resources?watch=true");
+    assertThat(intake.received.get(0).header("Accept")).isEqualTo("text/event-stream");
+
+    assertThat(pledge("get", "promises", "-w")).isEqualTo(2);
+    assertThat(err.toString()).contains("--watch follows a Promise's requests");
+  }
+
+  @Test
   void watchPrintsProgressAndEndsWhenTheRequestIsReconciled() {
     intake.events(
         "GET " + RESOURCE,

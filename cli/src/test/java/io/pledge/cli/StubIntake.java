@@ -80,7 +80,17 @@ final class StubIntake implements AutoCloseable {
   }
 
   /** Sends the events, then holds the stream open until the stub closes: the client must stop. */
+  /** An event stream that stays open after its events, as a live watch does, until close. */
   StubIntake events(String methodAndPath, String... typeAndData) {
+    return stream(true, methodAndPath, typeAndData);
+  }
+
+  /** An event stream that the server ends after its events. */
+  StubIntake eventsThenEnd(String methodAndPath, String... typeAndData) {
+    return stream(false, methodAndPath, typeAndData);
+  }
+
+  private StubIntake stream(boolean holdOpen, String methodAndPath, String... typeAndData) {
     routes.put(
         methodAndPath,
         exchange -> {
@@ -93,7 +103,7 @@ final class StubIntake implements AutoCloseable {
             out.flush();
           }
           try {
-            closing.await(20, TimeUnit.SECONDS);
+            closing.await(holdOpen ? 20 : 0, TimeUnit.SECONDS);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }

@@ -1,5 +1,7 @@
 package io.pledge.intake.api;
 
+import io.pledge.contract.ResourceKey;
+import io.pledge.intake.auth.Caller;
 import io.pledge.intake.auth.CurrentCaller;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.view.IntakeView;
@@ -10,13 +12,20 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** A Promise's requests in every namespace the caller may read ({@code pledge get KIND -A}). */
+/**
+ * A Promise's requests in every namespace the caller may read ({@code pledge get KIND -A}), as a
+ * list or a watch ({@code ?watch=true}, {@code pledge get KIND -A -w}).
+ */
 @Path("/api/v1/promises/{promise}/resources")
 @Tag(name = "resources")
 public class PromiseRequestsResource {
@@ -52,5 +61,36 @@ public class PromiseRequestsResource {
     return StaleWarning.unless(
             reached, Response.ok(ResourceRequestResource.list(entry, requests, view)))
         .build();
+  }
+
+  @GET
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  @Operation(
+      summary = "Watch the requests of a Promise in every namespace (?watch=true)",
+      description =
+          "Server-Sent Events ADDED, MODIFIED, DELETED whose data is the document with its status,"
+              + " for the namespaces the caller may use; the current requests first")
+  public void watch(
+      @PathParam("promise") String promise, @Context SseEventSink sink, @Context Sse sse) {
+    barrier.awaitAll();
+    if (view.promise(promise).isEmpty()) {
+      throw ProblemException.notFound("No Promise " + promise);
+    }
+    // The caller as of now: the watch's events are sent after this request's scope has ended.
+    Caller who = caller.get();
+    Predicate<String> mine =
+        key -> {
+          if (!ResourceKey.isResourceKey(key)) {
+            return false;
+          }
+          ResourceKey k = ResourceKey.parse(key);
+          return k.promise().equals(promise) && who.mayUseNamespace(k.namespace());
+        };
+    List<ResourceKey> initial =
+        view.requests(null, promise).stream()
+            .map(RequestState::key)
+            .filter(k -> mine.test(k.toString()))
+            .toList();
+    ResourceWatch.open(view, sink, sse, mine, initial);
   }
 }

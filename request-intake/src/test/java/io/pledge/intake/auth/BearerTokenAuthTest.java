@@ -18,14 +18,23 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.response.ValidatableResponse;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,6 +122,71 @@ class BearerTokenAuthTest {
 
     assertThat(admin).contains(a, b);
     assertThat(ana).contains(a).doesNotContain(b);
+  }
+
+  @Test
+  void watchingEveryNamespaceShowsOnlyTheCallersNamespacesAlsoForLaterRequests() throws Exception {
+    String before = unique("w-before");
+    apply(
+            ADMIN,
+            request(before, "requester: ana").replace("namespace: default", "namespace: team-a"))
+        .statusCode(200);
+    HttpResponse<InputStream> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://localhost:"
+                                + RestAssured.port
+                                + "/api/v1/promises/postgresql/resources?watch=true"))
+                    .header("Authorization", "Bearer " + ANA)
+                    .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(response.statusCode()).isEqualTo(200);
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                r.lines().forEach(lines::add);
+              } catch (IOException | UncheckedIOException e) {
+                // the stream was closed
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      String mine = unique("w-mine");
+      String theirs = unique("w-theirs");
+      apply(
+              ADMIN,
+              request(theirs, "requester: bo").replace("namespace: default", "namespace: team-b"))
+          .statusCode(200);
+      apply(
+              ADMIN,
+              request(mine, "requester: ana").replace("namespace: default", "namespace: team-a"))
+          .statusCode(200);
+
+      Awaitility.await()
+          .atMost(WAIT)
+          .until(() -> lines.stream().anyMatch(l -> l.startsWith("data:") && l.contains(mine)));
+      // The view holds the other team's request too: had the watch let it through, it was sent.
+      Awaitility.await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  given()
+                          .header("Authorization", "Bearer " + ADMIN)
+                          .get("/api/v1/resources/team-b/postgresql/" + theirs)
+                          .statusCode()
+                      == 200);
+      assertThat(lines).anyMatch(l -> l.startsWith("data:") && l.contains(before));
+      assertThat(lines).noneMatch(l -> l.contains(theirs));
+    } finally {
+      response.body().close();
+    }
   }
 
   @Test
