@@ -37,6 +37,13 @@ final class ImageCommand implements Runnable {
     new picocli.CommandLine(this).usage(context.out());
   }
 
+  /** The daemonless builder, with the registries and credentials skopeo reads. */
+  static ImageBuilder builder(CliContext context, Duration timeout) {
+    ContainersConfig config = ContainersConfig.fromEnvironment(context.env());
+    return new ImageBuilder(
+        new Skopeo(Path.of("skopeo"), config), new Umoci(Path.of("umoci"), timeout), timeout);
+  }
+
   /**
    * {@code pledge image build DIR -t REF}: the folder's Containerfile (FROM, COPY/ADD, ENV,
    * WORKDIR, ENTRYPOINT, CMD, USER, LABEL, ARG) becomes an image in the registry. Registries and
@@ -90,10 +97,7 @@ final class ImageCommand implements Runnable {
       if (!Files.isDirectory(context)) {
         return fail("no such folder: " + context);
       }
-      ContainersConfig config = ContainersConfig.fromEnvironment(this.context.env());
-      ImageBuilder builder =
-          new ImageBuilder(
-              new Skopeo(Path.of("skopeo"), config), new Umoci(Path.of("umoci"), timeout), timeout);
+      ImageBuilder builder = builder(this.context, timeout);
       try {
         for (ImageReference target : targets) {
           String digest = builder.buildAndPush(context, target);

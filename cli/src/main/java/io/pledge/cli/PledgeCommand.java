@@ -42,6 +42,10 @@ public final class PledgeCommand implements Runnable {
           ApiResourcesCommand.class,
           ConfigCommand.class,
           ImageCommand.class,
+          InitCommand.class,
+          UpdateCommand.class,
+          AddCommand.class,
+          BuildCommand.class,
           CompletionCommand.class,
           CommandLine.HelpCommand.class);
 
