@@ -89,6 +89,11 @@ final class FourServices implements AutoCloseable {
     return intake;
   }
 
+  /** The admin's bearer token. */
+  String token() {
+    return TOKEN;
+  }
+
   /** The bare repository the {@code default} GitStateStore points at. */
   Path repo() {
     return repo;
