@@ -81,7 +81,7 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   /** The storage version, else the first: the one requests are read at. */
-  private static JsonNode servedVersion(JsonNode crd) {
+  static JsonNode servedVersion(JsonNode crd) {
     for (JsonNode v : crd.path("versions")) {
       if (v.path("storage").asBoolean()) {
         return v;

@@ -52,6 +52,16 @@ final class ObjectPaths {
     return Optional.of("api/v1/resources/" + IntakeClient.path(namespace, promise) + "/" + name);
   }
 
+  /** The Promise that serves a request document's kind; empty for platform objects. */
+  Optional<String> promiseOf(JsonNode document) {
+    String apiVersion = document.path("apiVersion").asText();
+    if (KRATIX.equals(apiVersion) || PLEDGE.equals(apiVersion)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(
+        promises().get(apiVersion.toLowerCase(Locale.ROOT) + "/" + document.path("kind").asText()));
+  }
+
   /** {@code <group/version>/<Kind>} of each Promise's requests, from the Promises' status. */
   private Map<String, String> promises() {
     if (promiseOfKind == null) {

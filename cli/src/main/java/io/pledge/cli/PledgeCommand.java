@@ -31,6 +31,7 @@ public final class PledgeCommand implements Runnable {
   static final List<Class<?>> SUBCOMMANDS =
       List.of(
           ApplyCommand.class,
+          DiffCommand.class,
           GetCommand.class,
           DescribeCommand.class,
           ExplainCommand.class,

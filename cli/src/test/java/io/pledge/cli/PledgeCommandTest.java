@@ -758,6 +758,54 @@ class PledgeCommandTest {
   }
 
   @Test
+  void diffShowsWhatApplyWouldChangeNotDefaultsStatusOrServerLabels() throws IOException {
+    String promises =
+        "{\"items\":[{\"metadata\":{\"name\":\"postgresql\"},"
+            + "\"status\":{\"kind\":\"postgresql\",\"apiVersion\":\"workshop.kratix.io/v1\"}}]}";
+    intake.answer("GET /api/v1/promises", 200, "application/json", promises);
+    intake.answer(
+        "GET /api/v1/promises/postgresql",
+        200,
+        "application/json",
+        POSTGRES_PROMISE.substring("{\"items\":[".length(), POSTGRES_PROMISE.length() - 2));
+    // Live: the default filled in, intake's own label, a status, keys in another order.
+    intake.answer(
+        "GET /api/v1/resources/default/postgresql/example",
+        200,
+        "application/json",
+        "{\"kind\":\"postgresql\",\"apiVersion\":\"workshop.kratix.io/v1\","
+            + "\"metadata\":{\"name\":\"example\",\"namespace\":\"default\",\"generation\":3,"
+            + "\"labels\":{\"kratix.io/promise-name\":\"postgresql\",\"team\":\"a\"}},"
+            + "\"spec\":{\"requester\":\"ana\",\"size\":\"small\"},"
+            + "\"status\":{\"message\":\"Resource requested\"}}");
+    String unchanged =
+        "apiVersion: workshop.kratix.io/v1\nkind: postgresql\n"
+            + "metadata: {name: example, labels: {team: a}}\nspec: {requester: ana}\n";
+    Files.writeString(dir.resolve("same.yaml"), unchanged);
+    Files.writeString(
+        dir.resolve("changed.yaml"),
+        unchanged.replace("{requester: ana}", "{requester: ana, size: large}")
+            + "---\napiVersion: workshop.kratix.io/v1\nkind: postgresql\n"
+            + "metadata: {name: fresh}\nspec: {requester: bo}\n");
+
+    assertThat(pledge("diff", "-f", "same.yaml")).as(out + "/" + err).isZero();
+    assertThat(out.toString()).isEmpty();
+
+    assertThat(pledge("diff", "-f", "changed.yaml")).as(err.toString()).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("--- live/postgresql/example\n+++ merged/postgresql/example\n")
+        .contains("-  size: small\n+  size: large\n")
+        .doesNotContain("promise-name")
+        .contains("+++ merged/postgresql/fresh\n")
+        .contains("+  requester: bo\n+  size: small\n");
+
+    Files.writeString(
+        dir.resolve("unserved.yaml"), "apiVersion: x.io/v1\nkind: Thing\nmetadata: {name: t}\n");
+    assertThat(pledge("diff", "-f", "unserved.yaml")).isEqualTo(2);
+    assertThat(err.toString()).contains("thing/t: no Promise serves this kind");
+  }
+
+  @Test
   void deleteOfAFileDeletesItsObjectsLastDocumentFirstAndGoesOnPastAMissingOne()
       throws IOException {
     Files.writeString(

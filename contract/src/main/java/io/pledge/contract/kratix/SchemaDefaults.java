@@ -1,4 +1,4 @@
-package io.pledge.intake.schema;
+package io.pledge.contract.kratix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,13 +10,19 @@ import java.util.Map;
 
 /**
  * Kubernetes structural-schema defaulting and pruning, applied to a request's {@code spec} in
- * place, before validation (as the API server does).
+ * place, before validation (as the API server does): request-intake stores what this makes of a
+ * request, and {@code pledge diff} compares with it.
  *
  * <p>Defaulting: a declared property that is absent, or null while the schema is not {@code
  * nullable}, takes a copy of its {@code default}; then defaulting descends into every present
  * property (a default object gets its own nested defaults), map values and array items.
  */
 public final class SchemaDefaults {
+
+  /** Kubernetes' schema extensions that keep fields the schema does not declare. */
+  static final String PRESERVE_UNKNOWN = "x-kubernetes-preserve-unknown-fields";
+
+  static final String EMBEDDED_RESOURCE = "x-kubernetes-embedded-resource";
 
   private SchemaDefaults() {}
 
@@ -75,8 +81,8 @@ public final class SchemaDefaults {
     if (schema == null || !schema.isObject() || node == null) {
       return;
     }
-    if (schema.path(OpenApiSchemaConverter.PRESERVE_UNKNOWN).asBoolean(false)
-        || schema.path(OpenApiSchemaConverter.EMBEDDED_RESOURCE).asBoolean(false)) {
+    if (schema.path(PRESERVE_UNKNOWN).asBoolean(false)
+        || schema.path(EMBEDDED_RESOURCE).asBoolean(false)) {
       pruneDeclared(schema, node, path, pruned);
       return;
     }
@@ -121,7 +127,7 @@ public final class SchemaDefaults {
     }
   }
 
-  static String escape(String name) {
+  public static String escape(String name) {
     return name.replace("~", "~0").replace("/", "~1");
   }
 }
