@@ -23,6 +23,7 @@ import picocli.CommandLine.ParentCommand;
       "every object of YAML files, as kubectl delete -f does: requests, Promises, Destinations,",
       "state stores and policies, the last document first.",
       "  pledge delete <promise> <name> [-n namespace]",
+      "  pledge delete promise|destination|gitstatestore|bucketstatestore|notificationpolicy <name>",
       "  pledge delete -f <file|dir|-> [-R]"
     })
 final class DeleteCommand implements Callable<Integer> {
@@ -67,7 +68,16 @@ final class DeleteCommand implements Callable<Integer> {
     }
     IntakeClient client = pledge.client();
     if (named) {
-      client.delete("api/v1/resources/" + IntakeClient.path(namespace, promise, name));
+      // As get and describe take them: a Promise, a platform kind, else a Promise's requests.
+      boolean isPromise = promise.equals("promise") || promise.equals("promises");
+      Optional<PlatformKinds> platform = PlatformKinds.of(promise);
+      String path =
+          isPromise
+              ? "api/v1/promises/" + IntakeClient.path(name)
+              : platform
+                  .map(k -> "api/v1/" + k.path + "/" + IntakeClient.path(name))
+                  .orElse("api/v1/resources/" + IntakeClient.path(namespace, promise, name));
+      client.delete(path);
       context.out().println(promise + " \"" + name + "\" deleted");
       return 0;
     }

@@ -844,6 +844,14 @@ class PledgeCommandTest {
             "error: unserved/x: no Promise serves this kind\n"
                 + "error: gitstatestore/default: 404 Not Found\n");
     assertThat(pledge("delete", "postgresql")).isEqualTo(2);
+
+    intake.answer("DELETE /api/v1/destinations/worker-1", 200, "application/json", "{}");
+    assertThat(pledge("delete", "destination", "worker-1")).isZero();
+    assertThat(pledge("delete", "promise", "postgresql")).isZero();
+    assertThat(intake.received)
+        .filteredOn(r -> r.method().equals("DELETE"))
+        .extracting(StubIntake.Received::uri)
+        .endsWith("/api/v1/destinations/worker-1", "/api/v1/promises/postgresql");
   }
 
   @Test
