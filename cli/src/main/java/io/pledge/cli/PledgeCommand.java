@@ -47,6 +47,7 @@ public final class PledgeCommand implements Runnable {
           UpdateCommand.class,
           AddCommand.class,
           BuildCommand.class,
+          TestCommand.class,
           CompletionCommand.class,
           CommandLine.HelpCommand.class);
 

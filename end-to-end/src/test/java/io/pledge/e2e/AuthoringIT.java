@@ -20,9 +20,10 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * A platform engineer's first Promise, made with nothing but the {@code pledge} CLI as shipped
  * ({@code cli/pledge}): {@code init promise}, {@code update api}, {@code add container}, the
- * scaffolded script extended, {@code build container} into a real registry, {@code update
- * destination-selector}, {@code build promise}, {@code apply}; its example request, with a field
- * the API gained, is Reconciled by the four packaged services with the script's output in Git.
+ * scaffolded script extended, {@code build container} into a real registry, {@code test pipeline}
+ * on this host, {@code update destination-selector}, {@code build promise}, {@code apply}; its
+ * example request, with a field the API gained, is Reconciled by the four packaged services with
+ * the script's output in Git.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuthoringIT {
@@ -59,6 +60,8 @@ class AuthoringIT {
     builder.environment().put("PLEDGE_SERVER", pledge.intake().url());
     builder.environment().put("PLEDGE_TOKEN", pledge.token());
     builder.environment().put("CONTAINERS_REGISTRIES_CONF", registriesConf.toString());
+    // test pipeline's image cache, in the test's folder rather than the user's.
+    builder.environment().put("XDG_CACHE_HOME", work.resolve("cache").toString());
     builder.redirectErrorStream(true);
     Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -98,15 +101,22 @@ class AuthoringIT {
     Call built = pledge("build", "container", "resource/configure/instance");
     assertThat(built.code()).as(built.out()).isZero();
     assertThat(built.out()).contains("resource/configure/instance/configure: pushed " + image);
+    Files.writeString(
+        work.resolve("example-resource.yaml"),
+        Files.readString(work.resolve("example-resource.yaml")).replace("spec: {}", "spec:")
+            + "  size: large\n");
+    // Before any service sees it: the pipeline run on this host, in the runner's sandbox.
+    Call tried = pledge("test", "pipeline", ".", "--input", "example-resource.yaml");
+    assertThat(tried.code()).as(tried.out()).isZero();
+    assertThat(tried.out())
+        .contains("# instance: /kratix/output/cache.yaml")
+        .contains("name: example-cache-cache")
+        .contains("size: large");
     ok("update", "destination-selector", "environment=dev");
     ok("build", "promise", "cache", "-o", "cache-promise.yaml");
     Files.writeString(work.resolve("store.yaml"), pledge.gitStateStore(root));
     Files.copy(
         root.resolve("examples/postgres/destination.yaml"), work.resolve("destination.yaml"));
-    Files.writeString(
-        work.resolve("example-resource.yaml"),
-        Files.readString(work.resolve("example-resource.yaml")).replace("spec: {}", "spec:")
-            + "  size: large\n");
 
     ok("apply", "-f", "store.yaml");
     ok("apply", "-f", "destination.yaml");

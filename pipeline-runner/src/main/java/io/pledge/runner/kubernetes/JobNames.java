@@ -1,8 +1,8 @@
 package io.pledge.runner.kubernetes;
 
 import io.pledge.contract.pipeline.WorkflowRef;
+import io.pledge.runner.sandbox.WorkflowObject;
 import io.pledge.runner.workflow.PipelineRunner;
-import io.pledge.runner.workflow.WorkflowObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -17,6 +17,7 @@ import io.pledge.runner.sandbox.StageExecutor;
 import io.pledge.runner.sandbox.StageLimits;
 import io.pledge.runner.sandbox.StageResult;
 import io.pledge.runner.sandbox.StageSpec;
+import io.pledge.runner.sandbox.WorkflowObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

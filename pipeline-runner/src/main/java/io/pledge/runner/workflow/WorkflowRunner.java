@@ -19,6 +19,7 @@ import io.pledge.contract.work.WorkWithdrawn;
 import io.pledge.contract.work.Workload;
 import io.pledge.contract.work.WorkloadGroup;
 import io.pledge.runner.sandbox.StageResult;
+import io.pledge.runner.sandbox.WorkflowObject;
 import io.pledge.runner.telemetry.RunnerTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -12,6 +12,7 @@ import io.pledge.oci.Manifest;
 import io.pledge.runner.StageImages;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
+import io.pledge.runner.sandbox.WorkflowObject;
 import io.pledge.testkit.oci.OciRegistry;
 import io.pledge.testkit.oci.TestImages;
 import java.nio.charset.StandardCharsets;

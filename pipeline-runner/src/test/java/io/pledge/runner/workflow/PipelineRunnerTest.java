@@ -13,6 +13,7 @@ import io.pledge.runner.StageImages;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
 import io.pledge.runner.sandbox.StageResult;
+import io.pledge.runner.sandbox.WorkflowObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

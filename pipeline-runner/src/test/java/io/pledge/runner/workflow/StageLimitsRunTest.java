@@ -14,6 +14,7 @@ import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
 import io.pledge.runner.sandbox.StageLimits;
 import io.pledge.runner.sandbox.StageResult;
+import io.pledge.runner.sandbox.WorkflowObject;
 import io.pledge.testkit.oci.OciRegistry;
 import io.pledge.testkit.oci.TestImages;
 import java.nio.file.Path;

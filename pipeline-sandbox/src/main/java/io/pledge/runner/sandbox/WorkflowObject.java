@@ -1,4 +1,4 @@
-package io.pledge.runner.workflow;
+package io.pledge.runner.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
