@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,17 +18,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Add to a Promise's files: a container in a workflow's pipeline.",
     subcommands = {AddCommand.Container.class})
-final class AddCommand implements Runnable {
-
-  private final CliContext context;
+final class AddCommand extends CommandGroup {
 
   AddCommand(CliContext context) {
-    this.context = context;
-  }
-
-  @Override
-  public void run() {
-    new picocli.CommandLine(this).usage(context.out());
+    super(context);
   }
 
   @Command(
@@ -63,11 +57,7 @@ final class AddCommand implements Runnable {
         description = "the script's language: bash (default)")
     String language;
 
-    @Option(
-        names = {"-d", "--dir"},
-        defaultValue = ".",
-        description = "the Promise's folder (default: ${DEFAULT-VALUE})")
-    Path dir;
+    @Mixin PromiseFolder folder;
 
     private final CliContext context;
 
@@ -88,7 +78,7 @@ final class AddCommand implements Runnable {
       if (!container.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || container.length() > 63) {
         throw new IllegalArgumentException("invalid container name \"" + container + "\"");
       }
-      PromiseProject project = PromiseProject.at(context.workDir().resolve(dir).normalize());
+      PromiseProject project = folder.project(context);
       ArrayNode pipelines = project.pipelines(address.lifecycle(), address.action());
       Containers.add(pipelines, address, container, image);
       String folder = address.folder(container);

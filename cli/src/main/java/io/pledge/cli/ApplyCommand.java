@@ -3,10 +3,10 @@ package io.pledge.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.kratix.KratixDocuments;
 import java.io.IOException;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -22,18 +22,7 @@ final class ApplyCommand implements Callable<Integer> {
 
   @ParentCommand PledgeCommand pledge;
 
-  @Option(
-      names = {"-f", "--filename"},
-      required = true,
-      paramLabel = "<file>",
-      description =
-          "a YAML file (documents separated by ---), a directory, or - for standard input")
-  List<String> files;
-
-  @Option(
-      names = {"-R", "--recursive"},
-      description = "also the files in the subdirectories of a directory given with -f")
-  boolean recursive;
+  @Mixin ManifestFiles manifests;
 
   @Option(
       names = "--dry-run",
@@ -56,9 +45,13 @@ final class ApplyCommand implements Callable<Integer> {
       context.err().println("error: --dry-run must be none or server, not " + dryRun);
       return 2;
     }
+    if (!manifests.given()) {
+      context.err().println("error: give the files to apply with -f");
+      return 2;
+    }
     boolean server = dryRun.equals("server");
     IntakeClient client = pledge.client();
-    for (byte[] yaml : Manifests.read(context, files, recursive)) {
+    for (byte[] yaml : manifests.read(context)) {
       JsonNode answer = client.apply(yaml, server);
       if (server) {
         context.out().print(KratixDocuments.YAML.writeValueAsString(answer));

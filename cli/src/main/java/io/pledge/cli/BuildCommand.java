@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,17 +27,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Build a Promise's parts: the Promise document, its containers' images.",
     subcommands = {BuildCommand.Promise.class, BuildCommand.Container.class})
-final class BuildCommand implements Runnable {
-
-  private final CliContext context;
+final class BuildCommand extends CommandGroup {
 
   BuildCommand(CliContext context) {
-    this.context = context;
-  }
-
-  @Override
-  public void run() {
-    new picocli.CommandLine(this).usage(context.out());
+    super(context);
   }
 
   @Command(
@@ -52,11 +46,7 @@ final class BuildCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "NAME", description = "the Promise's name")
     String name;
 
-    @Option(
-        names = {"-d", "--dir"},
-        defaultValue = ".",
-        description = "the Promise's folder (default: ${DEFAULT-VALUE})")
-    Path dir;
+    @Mixin PromiseFolder folder;
 
     @Option(
         names = {"-o", "--output"},
@@ -71,12 +61,12 @@ final class BuildCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      Path folder = context.workDir().resolve(dir).normalize();
-      PromiseProject project = PromiseProject.at(folder);
-      if (!Files.exists(folder.resolve(PromiseProject.PROMISE))
-          && !Files.exists(folder.resolve(PromiseProject.API))) {
+      PromiseProject project = folder.project(context);
+      Path dir = project.dir();
+      if (!Files.exists(dir.resolve(PromiseProject.PROMISE))
+          && !Files.exists(dir.resolve(PromiseProject.API))) {
         throw new IllegalArgumentException(
-            "no promise.yaml or api.yaml in " + folder + ": run 'pledge init promise' there first");
+            "no promise.yaml or api.yaml in " + dir + ": run 'pledge init promise' there first");
       }
       String yaml = PromiseProject.yaml(project.assemble(name));
       if (output == null) {
@@ -118,11 +108,7 @@ final class BuildCommand implements Runnable {
         description = "every container of every workflow")
     boolean all;
 
-    @Option(
-        names = {"-d", "--dir"},
-        defaultValue = ".",
-        description = "the Promise's folder (default: ${DEFAULT-VALUE})")
-    Path dir;
+    @Mixin PromiseFolder folder;
 
     @Option(
         names = "--timeout",
@@ -146,7 +132,7 @@ final class BuildCommand implements Runnable {
         context.err().println("error: name one LIFECYCLE/ACTION/PIPELINE, or --all");
         return 2;
       }
-      PromiseProject project = PromiseProject.at(context.workDir().resolve(dir).normalize());
+      PromiseProject project = folder.project(context);
       List<Target> targets = all ? everyContainer(project) : named(project);
       ImageBuilder builder = ImageCommand.builder(context, timeout);
       for (Target target : targets) {

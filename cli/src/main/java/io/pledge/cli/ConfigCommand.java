@@ -23,19 +23,12 @@ import picocli.CommandLine.ParentCommand;
       ConfigCommand.GetContexts.class,
       ConfigCommand.CurrentContext.class
     })
-final class ConfigCommand implements Runnable {
+final class ConfigCommand extends CommandGroup {
 
   @ParentCommand PledgeCommand pledge;
 
-  private final CliContext context;
-
   ConfigCommand(CliContext context) {
-    this.context = context;
-  }
-
-  @Override
-  public void run() {
-    new picocli.CommandLine(this).usage(context.out());
+    super(context);
   }
 
   Path file() {

@@ -1,16 +1,14 @@
 package io.pledge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pledge.contract.kratix.KratixDocuments;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -42,16 +40,7 @@ final class DeleteCommand implements Callable<Integer> {
       description = "the request's namespace (default: ${DEFAULT-VALUE})")
   String namespace;
 
-  @Option(
-      names = {"-f", "--filename"},
-      paramLabel = "<file>",
-      description = "delete what these YAML files (directories, - for standard input) describe")
-  List<String> files;
-
-  @Option(
-      names = {"-R", "--recursive"},
-      description = "also the files in the subdirectories of a directory given with -f")
-  boolean recursive;
+  @Mixin ManifestFiles manifests;
 
   private final CliContext context;
 
@@ -62,7 +51,7 @@ final class DeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     boolean named = promise != null && name != null;
-    if (named == (files != null)) {
+    if (named == manifests.given()) {
       context.err().println("error: give either <promise> <name> or -f <file>");
       return 2;
     }
@@ -81,10 +70,7 @@ final class DeleteCommand implements Callable<Integer> {
       context.out().println(promise + " \"" + name + "\" deleted");
       return 0;
     }
-    List<JsonNode> documents = new ArrayList<>();
-    for (byte[] yaml : Manifests.read(context, files, recursive)) {
-      documents.addAll(KratixDocuments.readAll(new String(yaml, StandardCharsets.UTF_8)));
-    }
+    List<JsonNode> documents = manifests.documents(context);
     // Dependents are usually written after what they depend on: a request after its Promise, a
     // Destination after its store. The last document goes first.
     Collections.reverse(documents);

@@ -9,7 +9,6 @@ import com.github.difflib.patch.Patch;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.kratix.SchemaDefaults;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -44,17 +44,7 @@ final class DiffCommand implements Callable<Integer> {
 
   @ParentCommand PledgeCommand pledge;
 
-  @Option(
-      names = {"-f", "--filename"},
-      required = true,
-      paramLabel = "<file>",
-      description = "YAML files, directories (their .yaml/.yml/.json files), - for standard input")
-  List<String> files;
-
-  @Option(
-      names = {"-R", "--recursive"},
-      description = "also the files in the subdirectories of a directory given with -f")
-  boolean recursive;
+  @Mixin ManifestFiles manifests;
 
   @Option(
       names = {"-n", "--namespace"},
@@ -70,10 +60,11 @@ final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<JsonNode> documents = new ArrayList<>();
-    for (byte[] yaml : Manifests.read(context, files, recursive)) {
-      documents.addAll(KratixDocuments.readAll(new String(yaml, StandardCharsets.UTF_8)));
+    if (!manifests.given()) {
+      context.err().println("error: give the files to compare with -f");
+      return FAILED;
     }
+    List<JsonNode> documents = manifests.documents(context);
     IntakeClient client = pledge.client();
     ObjectPaths paths = new ObjectPaths(client, namespace);
     boolean different = false;

@@ -24,17 +24,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Build and push pipeline images (no Docker daemon needed).",
     subcommands = {ImageCommand.Build.class})
-final class ImageCommand implements Runnable {
-
-  private final CliContext context;
+final class ImageCommand extends CommandGroup {
 
   ImageCommand(CliContext context) {
-    this.context = context;
-  }
-
-  @Override
-  public void run() {
-    new picocli.CommandLine(this).usage(context.out());
+    super(context);
   }
 
   /** The daemonless builder, with the registries and credentials skopeo reads. */

@@ -16,17 +16,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Start a Promise: its files, laid out as Kratix's CLI lays them out.",
     subcommands = {InitCommand.Promise.class})
-final class InitCommand implements Runnable {
-
-  private final CliContext context;
+final class InitCommand extends CommandGroup {
 
   InitCommand(CliContext context) {
-    this.context = context;
-  }
-
-  @Override
-  public void run() {
-    new picocli.CommandLine(this).usage(context.out());
+    super(context);
   }
 
   @Command(

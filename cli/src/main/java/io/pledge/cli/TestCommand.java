@@ -33,17 +33,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Try a Promise's parts on this host, without Kafka or any Pledge service.",
     subcommands = {TestCommand.PipelineRun.class})
-final class TestCommand implements Runnable {
-
-  private final CliContext context;
+final class TestCommand extends CommandGroup {
 
   TestCommand(CliContext context) {
-    this.context = context;
-  }
-
-  @Override
-  public void run() {
-    new picocli.CommandLine(this).usage(context.out());
+    super(context);
   }
 
   @Command(

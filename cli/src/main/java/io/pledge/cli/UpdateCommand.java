@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,17 +21,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Edit a Promise's files: its API, its Destination selectors.",
     subcommands = {UpdateCommand.Api.class, UpdateCommand.DestinationSelector.class})
-final class UpdateCommand implements Runnable {
-
-  private final CliContext context;
+final class UpdateCommand extends CommandGroup {
 
   UpdateCommand(CliContext context) {
-    this.context = context;
-  }
-
-  @Override
-  public void run() {
-    new picocli.CommandLine(this).usage(context.out());
+    super(context);
   }
 
   @Command(
@@ -67,11 +61,7 @@ final class UpdateCommand implements Runnable {
     @Option(names = "--plural", description = "a new plural")
     String plural;
 
-    @Option(
-        names = {"-d", "--dir"},
-        defaultValue = ".",
-        description = "the Promise's folder (default: ${DEFAULT-VALUE})")
-    Path dir;
+    @Mixin PromiseFolder folder;
 
     private final CliContext context;
 
@@ -81,7 +71,7 @@ final class UpdateCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PromiseProject project = PromiseProject.at(context.workDir().resolve(dir).normalize());
+      PromiseProject project = folder.project(context);
       ObjectNode crd = project.api();
       ApiProperties.apply(crd, properties);
       boolean renamed = group != null || kind != null || version != null || plural != null;
@@ -114,11 +104,7 @@ final class UpdateCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "KEY=VALUE|KEY-")
     String selector;
 
-    @Option(
-        names = {"-d", "--dir"},
-        defaultValue = ".",
-        description = "the Promise's folder (default: ${DEFAULT-VALUE})")
-    Path dir;
+    @Mixin PromiseFolder folder;
 
     private final CliContext context;
 
@@ -128,7 +114,7 @@ final class UpdateCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PromiseProject project = PromiseProject.at(context.workDir().resolve(dir).normalize());
+      PromiseProject project = folder.project(context);
       ObjectNode promise = project.promise();
       ObjectNode spec = (ObjectNode) promise.path("spec");
       JsonNode selectors = spec.path("destinationSelectors");

@@ -10,10 +10,7 @@ import io.pledge.oci.Manifest;
 import io.pledge.oci.Skopeo;
 import io.pledge.testkit.oci.OciRegistry;
 import io.pledge.testkit.oci.TestImages;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,20 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 class AuthoringTest {
 
   @TempDir Path dir;
-  StringWriter out = new StringWriter();
-  StringWriter err = new StringWriter();
+  CliRun cli;
 
   int pledge(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CliContext context =
-        new CliContext(
-            new PrintWriter(out),
-            new PrintWriter(err),
-            new ByteArrayInputStream(new byte[0]),
-            Map.of("HOME", dir.toString()),
-            dir);
-    return PledgeCommand.run(context, args);
+    if (cli == null) {
+      cli = new CliRun(dir);
+    }
+    return cli.pledge(args);
   }
 
   JsonNode yaml(String file) throws IOException {
@@ -53,7 +43,7 @@ class AuthoringTest {
   void initWritesAPromiseWithAnApiAndEmptyWorkflowsAndRefusesToOverwriteIt() throws IOException {
     assertThat(
             pledge("init", "promise", "postgresql", "--group", "example.com", "--kind", "Database"))
-        .as(err.toString())
+        .as(cli.err())
         .isZero();
 
     JsonNode promise = yaml("promise.yaml");
@@ -73,11 +63,11 @@ class AuthoringTest {
 
     assertThat(pledge("init", "promise", "postgresql", "-g", "example.com", "-k", "Database"))
         .isEqualTo(1);
-    assertThat(err.toString()).contains("promise.yaml already exists: nothing was written");
+    assertThat(cli.err()).contains("promise.yaml already exists: nothing was written");
     assertThat(pledge("init", "promise", "x", "--kind", "X")).isEqualTo(2);
     assertThat(pledge("init", "promise", "x", "-g", "nodot", "-k", "X", "-d", "other"))
         .isEqualTo(1);
-    assertThat(err.toString()).startsWith("error: invalid --group \"nodot\"");
+    assertThat(cli.err()).startsWith("error: invalid --group \"nodot\"");
     assertThat(dir.resolve("other")).doesNotExist();
   }
 
@@ -99,7 +89,7 @@ class AuthoringTest {
                 "replicas-",
                 "-p",
                 "size:number"))
-        .as(err.toString())
+        .as(cli.err())
         .isZero();
 
     JsonNode spec =
@@ -111,11 +101,11 @@ class AuthoringTest {
     assertThat(spec.has("replicas")).isFalse();
 
     assertThat(pledge("update", "api", "-p", "size:list")).isEqualTo(1);
-    assertThat(err.toString()).contains("unsupported type \"list\"");
+    assertThat(cli.err()).contains("unsupported type \"list\"");
     assertThat(pledge("update", "api", "-p", "size.unit:string")).isEqualTo(1);
-    assertThat(err.toString()).contains("cannot nest under \"size\": it is a number");
+    assertThat(cli.err()).contains("cannot nest under \"size\": it is a number");
     assertThat(pledge("update", "api", "-p", "size")).isEqualTo(1);
-    assertThat(err.toString()).contains("invalid property \"size\"");
+    assertThat(cli.err()).contains("invalid property \"size\"");
 
     assertThat(pledge("update", "api", "--kind", "Db", "--group", "acme.io", "--version", "v1"))
         .isZero();
@@ -127,7 +117,7 @@ class AuthoringTest {
 
     Files.delete(dir.resolve("promise.yaml"));
     assertThat(pledge("update", "api", "-p", "a:string")).isEqualTo(1);
-    assertThat(err.toString()).contains("run 'pledge init promise' there first");
+    assertThat(cli.err()).contains("run 'pledge init promise' there first");
   }
 
   @Test
@@ -141,7 +131,7 @@ class AuthoringTest {
                 "resource/configure/instance",
                 "--image",
                 "registry.example.com/team/db-configure:v1"))
-        .as(err.toString())
+        .as(cli.err())
         .isZero();
     assertThat(pledge("add", "container", "resource/configure/instance", "-i", "example/notify:v2"))
         .isZero();
@@ -166,12 +156,12 @@ class AuthoringTest {
 
     assertThat(pledge("add", "container", "resource/configure/instance", "-i", "example/notify:v3"))
         .isEqualTo(1);
-    assertThat(err.toString()).contains("container \"example-notify\" already exists");
+    assertThat(cli.err()).contains("container \"example-notify\" already exists");
     assertThat(pledge("add", "container", "resource/build/instance", "-i", "x:v1")).isEqualTo(1);
-    assertThat(err.toString()).contains("invalid action \"build\"");
+    assertThat(cli.err()).contains("invalid action \"build\"");
     assertThat(pledge("add", "container", "resource/configure/p", "-i", "x:v1", "-l", "go"))
         .isEqualTo(1);
-    assertThat(err.toString()).contains("unsupported language \"go\"");
+    assertThat(cli.err()).contains("unsupported language \"go\"");
     assertThat(yaml("promise.yaml").at("/spec/workflows/resource/configure/0/spec/containers"))
         .hasSize(2);
   }
@@ -204,9 +194,9 @@ class AuthoringTest {
         "- apiVersion: v1\n  kind: Namespace\n  metadata: {name: redis-system}\n");
     assertThat(dir.resolve("workflows/resource/configure/workflow.yaml")).exists();
 
-    assertThat(pledge("build", "promise", "redis")).as(err.toString()).isZero();
+    assertThat(pledge("build", "promise", "redis")).as(cli.err()).isZero();
 
-    JsonNode promise = KratixDocuments.YAML.readTree(out.toString());
+    JsonNode promise = KratixDocuments.YAML.readTree(cli.out());
     assertThat(promise.at("/metadata/name").asText()).isEqualTo("redis");
     assertThat(promise.at("/spec/api/spec/names/kind").asText()).isEqualTo("Cache");
     assertThat(
@@ -233,21 +223,19 @@ class AuthoringTest {
     Files.writeString(
         dockerfile, Files.readString(dockerfile).replaceFirst("(?m)^FROM .*$", "FROM " + base));
 
-    assertThat(pledge("build", "container", "resource/configure/instance"))
-        .as(err.toString())
-        .isZero();
+    assertThat(pledge("build", "container", "resource/configure/instance")).as(cli.err()).isZero();
 
     byte[] manifest =
         new Skopeo(Path.of("skopeo"), ContainersConfig.fromEnvironment(Map.of()))
             .inspectRaw(ImageReference.parse(image), Duration.ofMinutes(1));
-    assertThat(out.toString().strip())
+    assertThat(cli.out().strip())
         .isEqualTo(
             "resource/configure/instance/configure: pushed "
                 + ImageReference.parse(image)
                 + "@"
                 + Manifest.digestOf(manifest));
     assertThat(pledge("build", "container", "resource/configure/other")).isEqualTo(1);
-    assertThat(err.toString()).contains("no pipeline resource/configure/other");
+    assertThat(cli.err()).contains("no pipeline resource/configure/other");
     assertThat(pledge("build", "container")).isEqualTo(2);
   }
 }

@@ -13,9 +13,6 @@ import io.pledge.oci.ToolException;
 import io.pledge.oci.Umoci;
 import io.pledge.testkit.oci.OciRegistry;
 import io.pledge.testkit.oci.TestImages;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +27,6 @@ class ImageCommandTest {
   static final Duration TIMEOUT = Duration.ofMinutes(1);
 
   @TempDir Path dir;
-  final StringWriter out = new StringWriter();
-  final StringWriter err = new StringWriter();
   final OciRegistry registry = OciRegistry.shared();
   final Skopeo skopeo = new Skopeo(Path.of("skopeo"), ContainersConfig.fromEnvironment(Map.of()));
   Path context;
@@ -45,15 +40,13 @@ class ImageCommandTest {
         context.resolve("configure.sh"), "#!/bin/sh\necho configured > /kratix/output/x.yaml\n");
   }
 
+  CliRun cli;
+
   int pledge(String... args) {
-    CliContext cli =
-        new CliContext(
-            new PrintWriter(out),
-            new PrintWriter(err),
-            new ByteArrayInputStream(new byte[0]),
-            Map.of("HOME", dir.toString()),
-            dir);
-    return PledgeCommand.run(cli, args);
+    if (cli == null) {
+      cli = new CliRun(dir);
+    }
+    return cli.pledge(args);
   }
 
   @Test
@@ -69,10 +62,9 @@ class ImageCommandTest {
 
     int code = pledge("image", "build", "configure", "-t", ref);
 
-    assertThat(code).as(err.toString()).isZero();
+    assertThat(code).as(cli.err()).isZero();
     byte[] manifest = skopeo.inspectRaw(ImageReference.parse(ref), TIMEOUT);
-    assertThat(out.toString().strip())
-        .isEqualTo("pushed " + ref + "@" + Manifest.digestOf(manifest));
+    assertThat(cli.out().strip()).isEqualTo("pushed " + ref + "@" + Manifest.digestOf(manifest));
 
     Path layout = dir.resolve("pulled");
     skopeo.pull(ImageReference.parse(ref), layout, "x", null, TIMEOUT);
@@ -99,7 +91,7 @@ class ImageCommandTest {
     int code = pledge("image", "build", "configure", "-t", ref);
 
     assertThat(code).isEqualTo(PledgeCommand.REFUSED);
-    assertThat(err.toString()).contains("RUN").contains("line 2");
+    assertThat(cli.err()).contains("RUN").contains("line 2");
     assertThatThrownBy(() -> skopeo.inspectRaw(ImageReference.parse(ref), TIMEOUT))
         .isInstanceOf(ToolException.class);
   }
@@ -112,7 +104,7 @@ class ImageCommandTest {
     int code = pledge("image", "build", "configure", "-t", registry.reference("team/x:v1"));
 
     assertThat(code).isEqualTo(PledgeCommand.REFUSED);
-    assertThat(err.toString()).contains("cannot pull " + missing);
+    assertThat(cli.err()).contains("cannot pull " + missing);
   }
 
   @Test
@@ -120,6 +112,6 @@ class ImageCommandTest {
     int code = pledge("image", "build", "configure", "-t", "Bad Name:v1");
 
     assertThat(code).isEqualTo(PledgeCommand.REFUSED);
-    assertThat(err.toString()).contains("Bad Name:v1");
+    assertThat(cli.err()).contains("Bad Name:v1");
   }
 }

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pledge.testkit.oci.OciRegistry;
 import io.pledge.testkit.oci.TestImages;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,21 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 class TestPipelineTest {
 
   @TempDir Path dir;
-  StringWriter out = new StringWriter();
-  StringWriter err = new StringWriter();
+  CliRun cli;
   final OciRegistry registry = OciRegistry.shared();
 
   int pledge(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CliContext context =
-        new CliContext(
-            new PrintWriter(out),
-            new PrintWriter(err),
-            new ByteArrayInputStream(new byte[0]),
-            Map.of("HOME", dir.toString()),
-            dir);
-    return PledgeCommand.run(context, args);
+    if (cli == null) {
+      cli = new CliRun(dir);
+    }
+    return cli.pledge(args);
   }
 
   private void promise(String folder, String... images) throws Exception {
@@ -42,7 +31,7 @@ class TestPipelineTest {
     for (String image : images) {
       assertThat(
               pledge("add", "container", "resource/configure/instance", "-i", image, "-d", folder))
-          .as(err.toString())
+          .as(cli.err())
           .isZero();
     }
   }
@@ -70,12 +59,12 @@ class TestPipelineTest {
 
     int code = pledge("test", "pipeline", ".", "--input", "request.yaml");
 
-    assertThat(code).as(out + "/" + err).isZero();
-    assertThat(out.toString())
+    assertThat(code).as(cli.out() + "/" + cli.err()).isZero();
+    assertThat(cli.out())
         .contains("# instance: /kratix/output/cache.yaml\n")
         .contains("data: {workflow: resource, object: shop}")
         .contains("# instance: /kratix/metadata/status.yaml\nmessage: rendered\n");
-    assertThat(err.toString())
+    assertThat(cli.err())
         .contains("instance/" + registry.host().replaceAll("[.:]", "-") + "-test-pipeline-render: ")
         .contains("succeeded in")
         .contains("done");
@@ -92,13 +81,13 @@ class TestPipelineTest {
         "apiVersion: example.com/v1alpha1\nkind: Cache\nmetadata: {name: shop}\n");
 
     assertThat(pledge("test", "pipeline", "promise.yaml", "-i", "request.yaml")).isEqualTo(1);
-    assertThat(err.toString()).contains("no such size").contains("error: pipeline instance:");
-    assertThat(out.toString()).isEmpty();
+    assertThat(cli.err()).contains("no such size").contains("error: pipeline instance:");
+    assertThat(cli.out()).isEmpty();
 
     promise("missing", registry.reference("test-pipeline/missing:v1"));
     assertThat(pledge("test", "pipeline", "missing", "-i", "request.yaml")).isEqualTo(1);
-    assertThat(err.toString()).contains("image " + registry.reference("test-pipeline/missing:v1"));
+    assertThat(cli.err()).contains("image " + registry.reference("test-pipeline/missing:v1"));
     assertThat(pledge("test", "pipeline", ".")).isEqualTo(1);
-    assertThat(err.toString()).contains("no promise/configure pipelines");
+    assertThat(cli.err()).contains("no promise/configure pipelines");
   }
 }

@@ -9,16 +9,14 @@ import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.OutputTree;
 import io.pledge.runner.sandbox.RunFolders;
 import io.pledge.runner.sandbox.StageExecutor;
+import io.pledge.runner.sandbox.StageLimits;
 import io.pledge.runner.sandbox.StageResult;
-import io.pledge.runner.sandbox.StageSpec;
 import io.pledge.runner.sandbox.WorkflowObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -112,36 +110,17 @@ public final class LocalWorkflow {
     try (ImageStore.Lease lease =
         images.acquire(container.image(), container.imagePullPolicy(), () -> false)) {
       ImageStore.Image image = lease.image();
-      Map<String, String> containerEnv = new LinkedHashMap<>();
-      if (container.env() != null) {
-        for (Pipeline.EnvVar var : container.env()) {
-          if (var.name() != null && !var.name().isBlank()) {
-            containerEnv.put(var.name(), var.value() == null ? "" : var.value());
-          }
-        }
-      }
       LaunchPlan plan =
-          LaunchPlan.of(
-              image.config(),
-              container.command(),
-              container.args(),
-              containerEnv,
-              container.workingDir(),
-              object.kratixEnv(action, pipeline.name()),
-              image.rootfs());
+          LaunchPlan.forContainer(container, image, object.kratixEnv(action, pipeline.name()));
       StageResult result =
           executor.run(
-              new StageSpec(
+              plan.stage(
                   container.name(),
-                  plan.argv(),
                   image.rootfs(),
-                  plan.env(),
-                  plan.workingDir(),
                   folders,
                   network,
                   stageTimeout,
-                  plan.uid(),
-                  plan.gid()),
+                  StageLimits.DEFAULTS),
               () -> false);
       progress.accept(
           "  "

@@ -379,14 +379,6 @@ public final class PipelineRunner {
       Pipeline.Container container,
       ImageStore.Image image,
       StageLimits stageLimits) {
-    Map<String, String> containerEnv = new LinkedHashMap<>();
-    if (container.env() != null) {
-      for (Pipeline.EnvVar var : container.env()) {
-        if (var.name() != null && !var.name().isBlank()) {
-          containerEnv.put(var.name(), var.value() == null ? "" : var.value());
-        }
-      }
-    }
     Map<String, String> pledgeEnv =
         new LinkedHashMap<>(
             request.object().kratixEnv(request.action(), request.pipeline().name()));
@@ -396,15 +388,7 @@ public final class PipelineRunner {
     }
     LaunchPlan plan;
     try {
-      plan =
-          LaunchPlan.of(
-              image.config(),
-              container.command(),
-              container.args(),
-              containerEnv,
-              container.workingDir(),
-              pledgeEnv,
-              image.rootfs());
+      plan = LaunchPlan.forContainer(container, image, pledgeEnv);
     } catch (LaunchPlan.LaunchException e) {
       return new Attempt(
           new PipelineOutcome.Failed(
@@ -412,18 +396,7 @@ public final class PipelineRunner {
           false);
     }
     StageSpec spec =
-        new StageSpec(
-            container.name(),
-            plan.argv(),
-            image.rootfs(),
-            plan.env(),
-            plan.workingDir(),
-            folders,
-            network,
-            stageTimeout,
-            plan.uid(),
-            plan.gid(),
-            stageLimits);
+        plan.stage(container.name(), image.rootfs(), folders, network, stageTimeout, stageLimits);
     StageResult result = executor.run(spec, cancelled);
     listener.containerFinished(container.name(), result, attempt);
     if (result.cancelled()) {

@@ -1,10 +1,15 @@
 package io.pledge.runner.image;
 
+import io.pledge.contract.kratix.Pipeline;
 import io.pledge.oci.ImageConfig;
+import io.pledge.runner.sandbox.RunFolders;
+import io.pledge.runner.sandbox.StageLimits;
+import io.pledge.runner.sandbox.StageSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +49,43 @@ public record LaunchPlan(
     public LaunchException(String message) {
       super(message);
     }
+  }
+
+  /**
+   * How a Pipeline's container starts on {@code image}: its command, args, env and workingDir over
+   * the image's configuration, {@code pledgeEnv} ({@code KRATIX_*}) last.
+   */
+  public static LaunchPlan forContainer(
+      Pipeline.Container container, ImageStore.Image image, Map<String, String> pledgeEnv)
+      throws LaunchException {
+    Map<String, String> containerEnv = new LinkedHashMap<>();
+    if (container.env() != null) {
+      for (Pipeline.EnvVar var : container.env()) {
+        if (var.name() != null && !var.name().isBlank()) {
+          containerEnv.put(var.name(), var.value() == null ? "" : var.value());
+        }
+      }
+    }
+    return of(
+        image.config(),
+        container.command(),
+        container.args(),
+        containerEnv,
+        container.workingDir(),
+        pledgeEnv,
+        image.rootfs());
+  }
+
+  /** The sandboxed stage this plan launches on {@code rootfs}. */
+  public StageSpec stage(
+      String name,
+      Path rootfs,
+      RunFolders folders,
+      boolean network,
+      Duration timeout,
+      StageLimits limits) {
+    return new StageSpec(
+        name, argv, rootfs, env, workingDir, folders, network, timeout, uid, gid, limits);
   }
 
   /**
