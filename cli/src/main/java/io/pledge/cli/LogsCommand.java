@@ -1,7 +1,13 @@
 package io.pledge.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pledge.contract.pipeline.LogText;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +34,13 @@ final class LogsCommand implements Callable<Integer> {
   @Option(names = "--last", description = "only the last n runs")
   Integer last;
 
+  @Option(
+      names = {"-f", "--follow"},
+      description =
+          "then each container's output as its stage ends, until the request is deleted or"
+              + " interrupted")
+  boolean follow;
+
   private final CliContext context;
 
   LogsCommand(CliContext context) {
@@ -35,19 +48,54 @@ final class LogsCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("pipeline", pipeline);
     query.put("container", container);
     query.put("last", last == null ? null : last.toString());
-    String text =
-        pledge
-            .client()
-            .getText(resource.path() + "/logs" + IntakeClient.query(query), "text/plain");
-    context.out().print(text);
-    if (!text.isEmpty() && !text.endsWith("\n")) {
-      context.out().println();
+    String logs = resource.path() + "/logs" + IntakeClient.query(query);
+    IntakeClient client = pledge.client();
+    if (!follow) {
+      String text = client.getText(logs, "text/plain");
+      context.out().print(text);
+      if (!text.isEmpty() && !text.endsWith("\n")) {
+        context.out().println();
+      }
+      return 0;
+    }
+    // A container's output arrives whole when its stage ends, and moves the request's status:
+    // each change of the request is a time to look for containers not printed yet.
+    Set<String> printed = new HashSet<>();
+    try (BufferedReader stream = client.stream(resource.path() + "?watch=true")) {
+      ServerSentEvents events = new ServerSentEvents(stream);
+      ServerSentEvents.Event event;
+      do {
+        printNew(client.getJson(logs), printed);
+        event = events.next();
+      } while (event != null && !event.type().equals("DELETED"));
+      if (event != null) {
+        try {
+          printNew(client.getJson(logs), printed);
+        } catch (ApiException e) {
+          if (e.status() != 404) {
+            throw e;
+          }
+        }
+      }
     }
     return 0;
+  }
+
+  /** The containers of {@code document} not printed before, identified by run and position. */
+  private void printNew(JsonNode document, Set<String> printed) {
+    for (JsonNode run : document.path("runs")) {
+      int position = 0;
+      for (JsonNode entry : run.path("containers")) {
+        if (printed.add(run.path("run").asLong() + "/" + position++)) {
+          context.out().print(LogText.container(run, entry));
+        }
+      }
+    }
+    context.out().flush();
   }
 }

@@ -306,6 +306,43 @@ class PledgeCommandTest {
   }
 
   @Test
+  void logsFollowPrintsEachContainerOnceAsItArrivesUntilTheRequestIsDeleted() {
+    String a = "{\"pipeline\":\"p\",\"container\":\"a\",\"exitCode\":0,\"stdout\":\"made a\"}";
+    String b =
+        "{\"pipeline\":\"p\",\"container\":\"b\",\"exitCode\":0,\"stdout\":\"made b\","
+            + "\"stderr\":\"warned\"}";
+    String run1 =
+        "{\"run\":1,\"workflowType\":\"resource\",\"action\":\"configure\",\"generation\":1,"
+            + "\"containers\":[";
+    String run2 =
+        "{\"run\":2,\"workflowType\":\"resource\",\"action\":\"configure\",\"generation\":1,"
+            + "\"containers\":[";
+    intake.answers(
+        "GET " + RESOURCE + "/logs",
+        "application/json",
+        "{\"runs\":[" + run1 + a + "]}]}",
+        "{\"runs\":[" + run1 + a + "," + b + "]}]}",
+        "{\"runs\":[" + run1 + a + "," + b + "]}," + run2 + a + "]}]}");
+    String doc =
+        resource("example", "Pending", "Unknown", "Pending", "WorkflowPending", "Running", null);
+    intake.eventsThenEnd("GET " + RESOURCE, "ADDED", doc, "MODIFIED", doc, "DELETED", doc);
+
+    int code = pledge("logs", "postgresql", "example", "-f");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .isEqualTo(
+            "==> resource configure, generation 1, pipeline p, container a (exit 0) <==\nmade a\n"
+                + "==> resource configure, generation 1, pipeline p, container b (exit 0) <==\n"
+                + "made b\n--- stderr\nwarned\n"
+                + "==> resource configure, generation 1, pipeline p, container a (exit 0) <==\n"
+                + "made a\n");
+    assertThat(intake.received)
+        .extracting(StubIntake.Received::uri)
+        .contains(RESOURCE + "?watch=true");
+  }
+
+  @Test
   void watchPrintsProgressAndEndsWhenTheRequestIsReconciled() {
     intake.events(
         "GET " + RESOURCE,

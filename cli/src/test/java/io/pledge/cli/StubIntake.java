@@ -80,6 +80,21 @@ final class StubIntake implements AutoCloseable {
   }
 
   /** Sends the events, then holds the stream open until the stub closes: the client must stop. */
+  /** Successive answers to successive calls; the last one repeats. */
+  StubIntake answers(String methodAndPath, String contentType, String... bodies) {
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    routes.put(
+        methodAndPath,
+        exchange ->
+            respond(
+                exchange,
+                200,
+                contentType,
+                bodies[Math.min(calls.getAndIncrement(), bodies.length - 1)]));
+    return this;
+  }
+
   /** An event stream that stays open after its events, as a live watch does, until close. */
   StubIntake events(String methodAndPath, String... typeAndData) {
     return stream(true, methodAndPath, typeAndData);

@@ -3,6 +3,7 @@ package io.pledge.intake.logs;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pledge.contract.pipeline.LogText;
 import io.pledge.intake.logs.LogStore.Entry;
 import io.pledge.intake.logs.LogStore.Run;
 import java.util.List;
@@ -12,56 +13,9 @@ public final class LogRenderer {
 
   private LogRenderer() {}
 
-  /**
-   * One header line per container, then its standard output, then its standard error under a {@code
-   * --- stderr} line when there is any:
-   *
-   * <pre>
-   * ==> resource configure, generation 2, pipeline instance-configure, container create (exit 0) &lt;==
-   * ...stdout...
-   * --- stderr
-   * ...stderr...
-   * </pre>
-   */
+  /** The text form ({@link LogText}) of the runs. */
   public static String text(List<Run> runs) {
-    StringBuilder out = new StringBuilder();
-    for (Run run : runs) {
-      for (Entry e : run.entries()) {
-        out.append("==> ")
-            .append(run.workflowType())
-            .append(' ')
-            .append(run.action())
-            .append(", generation ")
-            .append(run.generation())
-            .append(", pipeline ")
-            .append(e.pipeline())
-            .append(", container ")
-            .append(e.container());
-        if (e.exitCode() != null) {
-          out.append(" (exit ").append(e.exitCode()).append(')');
-        }
-        if (e.truncated()) {
-          out.append(" [truncated]");
-        }
-        out.append(" <==\n");
-        appendBlock(out, e.stdout());
-        if (e.stderr() != null && !e.stderr().isEmpty()) {
-          out.append("--- stderr\n");
-          appendBlock(out, e.stderr());
-        }
-      }
-    }
-    return out.toString();
-  }
-
-  private static void appendBlock(StringBuilder out, String text) {
-    if (text == null || text.isEmpty()) {
-      return;
-    }
-    out.append(text);
-    if (!text.endsWith("\n")) {
-      out.append('\n');
-    }
+    return LogText.of(json("", runs));
   }
 
   /** {@code {key, runs: [{run, workflowType, action, generation, containers: [...]}]}}. */
