@@ -118,6 +118,23 @@ class PledgeCommandTest {
   }
 
   @Test
+  void aDirectoryWithAFileThatIsNotYamlSendsNothingAndNamesTheFile() throws IOException {
+    Files.createDirectories(dir.resolve("manifests"));
+    Files.writeString(
+        dir.resolve("manifests/a-store.yaml"),
+        "apiVersion: platform.kratix.io/v1alpha1\nkind: GitStateStore\nmetadata: {name: s}\n");
+    Files.writeString(dir.resolve("manifests/b-broken.yaml"), "kind: [unclosed\n");
+    intake.answer("POST /api/v1/apply", 200, "application/json", "[]");
+
+    int code = pledge("apply", "-f", "manifests");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString())
+        .startsWith("error: manifests/b-broken.yaml is not YAML or JSON, so no file was sent: ");
+    assertThat(intake.received).isEmpty();
+  }
+
+  @Test
   void aPathThatIsNotThereIsOneLineWithExitCodeOne() {
     int code = pledge("apply", "-f", "examples/nope.yaml");
 

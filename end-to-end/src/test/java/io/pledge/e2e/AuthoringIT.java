@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +55,11 @@ class AuthoringIT {
   private record Call(int code, String out) {}
 
   private Call pledge(String... args) throws Exception {
+    return pledgeWith(Map.of(), args);
+  }
+
+  /** A call with {@code env} over the usual server, token and registries. */
+  private Call pledgeWith(Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(root.resolve("cli/pledge").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
@@ -62,6 +68,7 @@ class AuthoringIT {
     builder.environment().put("CONTAINERS_REGISTRIES_CONF", registriesConf.toString());
     // test pipeline's image cache, in the test's folder rather than the user's.
     builder.environment().put("XDG_CACHE_HOME", work.resolve("cache").toString());
+    builder.environment().putAll(env);
     builder.redirectErrorStream(true);
     Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -137,5 +144,47 @@ class AuthoringIT {
         .contains("size: large");
     Call described = pledge("describe", "cache", "example-cache");
     assertThat(described.out()).contains("Reconciled");
+  }
+
+  /** Each refusal, from the real services, is one line with the exit code cli/README documents. */
+  @Test
+  void everyRefusalOfTheRealIntakeIsOneLineWithItsExitCode() throws Exception {
+    Call unknown = pledge("get", "nosuch");
+    assertThat(unknown.code()).isEqualTo(1);
+    assertThat(unknown.out()).startsWith("error: 404").contains("nosuch");
+
+    Call unauthorised = pledgeWith(Map.of("PLEDGE_TOKEN", "not-a-token"), "get", "promises");
+    assertThat(unauthorised.code()).isEqualTo(1);
+    assertThat(unauthorised.out()).startsWith("error: 401");
+
+    Call unreachable = pledgeWith(Map.of("PLEDGE_SERVER", "http://127.0.0.1:1"), "get", "promises");
+    assertThat(unreachable.code()).isEqualTo(3);
+    assertThat(unreachable.out()).startsWith("error: cannot reach request-intake");
+
+    Path bad = Files.createDirectories(work.resolve("bad"));
+    Files.writeString(
+        bad.resolve("a-destination.yaml"),
+        "apiVersion: platform.kratix.io/v1alpha1\nkind: Destination\nmetadata: {name: never}\n"
+            + "spec: {path: never, stateStoreRef: {kind: GitStateStore, name: default}}\n");
+    Files.writeString(bad.resolve("b-broken.yaml"), "kind: [unclosed\n");
+    Call broken = pledge("apply", "-f", "bad");
+    assertThat(broken.code()).isEqualTo(1);
+    assertThat(broken.out()).startsWith("error: bad/b-broken.yaml is not YAML or JSON");
+    assertThat(pledge("get", "destinations", "never").code())
+        .as("the good file was not applied either")
+        .isEqualTo(1);
+
+    ok("apply", "-f", root.resolve("examples/postgres/promise.yaml").toString());
+    Files.writeString(
+        work.resolve("too-big.yaml"),
+        Files.readString(root.resolve("examples/postgres/request.yaml"))
+            .replace("size: small", "size: enormous"));
+    Call invalid = pledge("apply", "-f", "too-big.yaml");
+    assertThat(invalid.code()).isEqualTo(1);
+    assertThat(invalid.out()).startsWith("error: 422").contains("/spec/size");
+
+    for (Call call : List.of(unknown, unauthorised, unreachable, broken, invalid)) {
+      assertThat(call.out()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
   }
 }
