@@ -436,6 +436,17 @@ public final class CommitBatcher {
         reject(command, invalid);
         return null;
       }
+      long placed = placedGeneration(work.identity());
+      if (placed > work.generation()) {
+        // Placement records are durable before the write, so a newer generation's record means
+        // that generation follows this one, uncommitted, in the same partition: this is a redo of
+        // a batch an instance killed mid-way had written. Writing this older version again would
+        // roll the branch back for a moment, and a GitOps agent would apply the rollback.
+        LOG.infof(
+            "Work %s generation %d skipped: generation %d of it is already placed and follows",
+            work.identity(), work.generation(), placed);
+        return null;
+      }
       Map<String, Set<String>> before = placements.destinationsOf(work.identity());
       Schedule schedule = Scheduler.schedule(work, destinations.destinations(), before);
       UpsertPlan plan = new UpsertPlan(work, schedule);
@@ -536,6 +547,14 @@ public final class CommitBatcher {
     } finally {
       clearMdc();
     }
+  }
+
+  /** The newest generation among a Work's placement records; 0 when it has none. */
+  private long placedGeneration(String identity) {
+    return placements.placementsOf(identity).stream()
+        .mapToLong(PlacementRecord::generation)
+        .max()
+        .orElse(0);
   }
 
   /**

@@ -244,6 +244,24 @@ class CommitBatcherTest {
   }
 
   @Test
+  void aRedoAfterANewerGenerationWasPlacedNeverRollsTheBranchBack() throws Exception {
+    Work first = resource("a", "configure", 1, dot("a.yaml", "v1"));
+    Work second = resource("a", "configure", 2, dot("a.yaml", "v2"));
+    upsert(first, second);
+    int commits = GitFixtures.log(repo, "main").size();
+
+    // The instance that wrote both was killed before committing the offsets: the new owner of the
+    // partition gets both records again.
+    upsert(first, second);
+
+    assertThat(GitFixtures.log(repo, "main")).hasSize(commits);
+    assertThat(file("worker-1/resources/default/postgresql/a/configure/5058f/a.yaml"))
+        .isEqualTo("v2");
+    List<WorkCommitted> committed = outbox.data(EventType.WORK_COMMITTED, WorkCommitted.class);
+    assertThat(committed).extracting(WorkCommitted::generation).containsExactly(1L, 2L, 2L);
+  }
+
+  @Test
   void groupThePipelineNoLongerEmitsLeavesTheDestination() throws Exception {
     WorkloadGroup dest1 =
         new WorkloadGroup(
