@@ -14,9 +14,9 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     name = "apply",
     description = {
-      "Apply Promises, Destinations, state stores, policies and requests from YAML files, as",
-      "kubectl apply does: each file is one call, a directory's .yaml, .yml and .json files in",
-      "name order (-R: its subdirectories too)."
+      "Apply Promises, Destinations, state stores, policies and requests from YAML files.",
+      "As kubectl apply does: each file is one call, a directory's .yaml, .yml and",
+      ".json files in name order (-R: its subdirectories too)."
     })
 final class ApplyCommand implements Callable<Integer> {
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     name = "completion",
     description = {
-      "Print a completion script for bash or zsh, as kubectl completion does:",
+      "Print a completion script for bash or zsh, as kubectl completion does.",
       "  source <(pledge completion bash)"
     })
 final class CompletionCommand implements Callable<Integer> {

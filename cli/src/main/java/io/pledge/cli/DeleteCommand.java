@@ -17,9 +17,10 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     name = "delete",
     description = {
-      "Delete a request (its delete workflow runs, then its files leave the state store), or",
-      "every object of YAML files, as kubectl delete -f does: requests, Promises, Destinations,",
-      "state stores and policies, the last document first.",
+      "Delete a request, a Promise or another object by name, or every object of files.",
+      "A request's delete workflow runs, then its files leave the state store. With -f,",
+      "as kubectl delete -f does: requests, Promises, Destinations, state stores and",
+      "policies, the last document first.",
       "  pledge delete <promise> <name> [-n namespace]",
       "  pledge delete promise|destination|gitstatestore|bucketstatestore|notificationpolicy <name>",
       "  pledge delete -f <file|dir|-> [-R]"

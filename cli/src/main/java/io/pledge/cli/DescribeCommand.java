@@ -11,8 +11,9 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     name = "describe",
     description = {
-      "Show a request's status: conditions, pipelines, destinations and commits; or a",
-      "Destination's, state store's or policy's spec and Ready condition.",
+      "Show a request's status, or a platform object's spec and Ready condition.",
+      "A request's conditions, pipelines, destinations and commits; a Destination's,",
+      "state store's or policy's spec and Ready condition.",
       "  pledge describe <promise> <name> [-n namespace]",
       "  pledge describe destination|gitstatestore|bucketstatestore|notificationpolicy <name>"
     })

@@ -10,6 +10,7 @@ import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.kratix.SchemaDefaults;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -54,6 +55,9 @@ final class DiffCommand implements Callable<Integer> {
 
   private final CliContext context;
 
+  /** Each Promise's request spec schema, fetched once however many of its requests are diffed. */
+  private final Map<String, JsonNode> specSchemas = new HashMap<>();
+
   DiffCommand(CliContext context) {
     this.context = context;
   }
@@ -80,17 +84,18 @@ final class DiffCommand implements Callable<Integer> {
       }
       JsonNode live;
       JsonNode desired = document.deepCopy();
+      Optional<String> promise = paths.promiseOf(document);
       try {
         live = live(client, path.get());
-        Optional<String> promise = paths.promiseOf(document);
         if (promise.isPresent()) {
-          fillDefaults(client, promise.get(), desired);
+          fillDefaults(
+              specSchemas.computeIfAbsent(promise.get(), p -> specSchema(client, p)), desired);
         }
       } catch (ApiException e) {
         context.err().println("error: " + what + ": " + e.render().substring("error: ".length()));
         return FAILED;
       }
-      boolean request = paths.promiseOf(document).isPresent();
+      boolean request = promise.isPresent();
       String before = live == null ? "" : yaml(sorted(comparable(live, document, request)));
       String after = yaml(sorted(comparable(desired, document, request)));
       if (!before.equals(after)) {
@@ -112,20 +117,23 @@ final class DiffCommand implements Callable<Integer> {
     }
   }
 
-  /** The request's spec as intake would store it: its Promise's schema's defaults and pruning. */
-  private static void fillDefaults(IntakeClient client, String promise, JsonNode request) {
+  /** The schema of a Promise's requests' spec, from the served version of its API. */
+  private static JsonNode specSchema(IntakeClient client, String promise) {
     JsonNode crd =
         client
             .getJson("api/v1/promises/" + IntakeClient.path(promise))
             .path("spec")
             .path("api")
             .path("spec");
-    JsonNode schema =
-        ExplainCommand.servedVersion(crd)
-            .path("schema")
-            .path("openAPIV3Schema")
-            .path("properties")
-            .path("spec");
+    return ExplainCommand.servedVersion(crd)
+        .path("schema")
+        .path("openAPIV3Schema")
+        .path("properties")
+        .path("spec");
+  }
+
+  /** The request's spec as intake would store it: its Promise's schema's defaults and pruning. */
+  private static void fillDefaults(JsonNode schema, JsonNode request) {
     if (!request.path("spec").isObject()) {
       ((ObjectNode) request).putObject("spec");
     }

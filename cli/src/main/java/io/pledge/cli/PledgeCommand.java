@@ -102,6 +102,9 @@ public final class PledgeCommand implements Runnable {
     for (Class<?> subcommand : needsAll ? SUBCOMMANDS : List.of(named.get())) {
       cli.addSubcommand(subcommand);
     }
+    // The descriptions' lines are written up to 90 columns; picocli's default of 80 would break
+    // each of them in two. Set after the subcommands are added: it reaches those present only.
+    cli.setUsageHelpWidth(100);
     return cli;
   }
 

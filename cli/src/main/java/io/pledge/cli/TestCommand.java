@@ -126,23 +126,28 @@ final class TestCommand extends CommandGroup {
         throw new IllegalStateException(sandbox.unavailableReason());
       }
       Path runs = Files.createTempDirectory("pledge-test-pipeline");
-      List<LocalWorkflow.PipelineResult> results =
-          new LocalWorkflow(
-                  imageStore(),
-                  sandbox,
-                  new OutputInspector(64L << 20, 10_000),
-                  runs,
-                  timeout,
-                  network)
-              .run(
-                  object,
-                  parts[1],
-                  pipelines,
-                  line -> {
-                    context.err().println(line);
-                    context.err().flush();
-                  });
-      Files.deleteIfExists(runs);
+      List<LocalWorkflow.PipelineResult> results;
+      try {
+        results =
+            new LocalWorkflow(
+                    imageStore(),
+                    sandbox,
+                    new OutputInspector(64L << 20, 10_000),
+                    runs,
+                    timeout,
+                    network)
+                .run(
+                    object,
+                    parts[1],
+                    pipelines,
+                    line -> {
+                      context.err().println(line);
+                      context.err().flush();
+                    });
+      } finally {
+        // Each run's folders go with the run; this leaves no empty folder behind, even on failure.
+        Files.deleteIfExists(runs);
+      }
       boolean succeeded = true;
       for (LocalWorkflow.PipelineResult result : results) {
         if (!result.succeeded()) {

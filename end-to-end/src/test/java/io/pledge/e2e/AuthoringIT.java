@@ -157,6 +157,22 @@ class AuthoringIT {
     assertThat(unauthorised.code()).isEqualTo(1);
     assertThat(unauthorised.out()).startsWith("error: 401");
 
+    Map<String, String> requester = Map.of("PLEDGE_TOKEN", FourServices.REQUESTER_TOKEN);
+    Call forbidden =
+        pledgeWith(
+            requester,
+            "apply",
+            "-f",
+            root.resolve("examples/postgres/destination.yaml").toString());
+    assertThat(forbidden.code()).isEqualTo(1);
+    assertThat(forbidden.out()).startsWith("error: 403");
+    Call otherNamespace = pledgeWith(requester, "get", "postgresql", "-n", "default", "anything");
+    assertThat(otherNamespace.code()).isEqualTo(1);
+    assertThat(otherNamespace.out()).startsWith("error: 403").contains("default");
+    Call deletePromise = pledgeWith(requester, "delete", "promise", "postgresql");
+    assertThat(deletePromise.code()).isEqualTo(1);
+    assertThat(deletePromise.out()).startsWith("error: 403").contains("platform-admin");
+
     Call unreachable = pledgeWith(Map.of("PLEDGE_SERVER", "http://127.0.0.1:1"), "get", "promises");
     assertThat(unreachable.code()).isEqualTo(3);
     assertThat(unreachable.out()).startsWith("error: cannot reach request-intake");
@@ -183,7 +199,16 @@ class AuthoringIT {
     assertThat(invalid.code()).isEqualTo(1);
     assertThat(invalid.out()).startsWith("error: 422").contains("/spec/size");
 
-    for (Call call : List.of(unknown, unauthorised, unreachable, broken, invalid)) {
+    for (Call call :
+        List.of(
+            unknown,
+            unauthorised,
+            forbidden,
+            otherNamespace,
+            deletePromise,
+            unreachable,
+            broken,
+            invalid)) {
       assertThat(call.out()).doesNotContain("Exception").doesNotContain("\tat ");
     }
   }

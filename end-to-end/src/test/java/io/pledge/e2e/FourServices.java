@@ -40,6 +40,9 @@ final class FourServices implements AutoCloseable {
 
   private static final String TOKEN = "e2e-admin-token";
 
+  /** A requester's token, confined to namespace {@code team-a}. */
+  static final String REQUESTER_TOKEN = "e2e-requester-token";
+
   private final List<PackagedService> services = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
   private final WireMockServer slack = new WireMockServer(options().dynamicPort());
@@ -59,7 +62,12 @@ final class FourServices implements AutoCloseable {
       Files.createDirectories(home.resolve("intake"));
       Files.writeString(
           home.resolve("intake/tokens.yaml"),
-          "tokens:\n  - name: admin\n    token: " + TOKEN + "\n    roles: [platform-admin]\n");
+          "tokens:\n  - name: admin\n    token: "
+              + TOKEN
+              + "\n    roles: [platform-admin]\n"
+              + "  - name: ana\n    token: "
+              + REQUESTER_TOKEN
+              + "\n    roles: [requester]\n    namespaces: [team-a]\n");
       // A broker of its own: what a scenario applies (Destinations, stores, a transactional id's
       // open transactions) must not reach the next test class's services.
       kafka = EmbeddedKafka.start();
