@@ -8,6 +8,8 @@ import static io.pledge.intake.IntakeTestSupport.resource;
 import static io.pledge.intake.IntakeTestSupport.unique;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
@@ -106,6 +108,36 @@ class BearerTokenAuthTest {
         .extract()
         .jsonPath()
         .getList("items.metadata.name");
+  }
+
+  @Test
+  void whoamiNamesTheCallerOfTheTokenAndTheConsoleIsPublic() {
+    given()
+        .header("Authorization", "Bearer " + ANA)
+        .get("/api/v1/whoami")
+        .then()
+        .statusCode(200)
+        .body("name", equalTo("ana"))
+        .body("roles", equalTo(List.of("requester")))
+        .body("namespaces", equalTo(List.of("team-a")))
+        .body("admin", equalTo(false));
+    given()
+        .header("Authorization", "Bearer " + ADMIN)
+        .get("/api/v1/whoami")
+        .then()
+        .statusCode(200)
+        .body("admin", equalTo(true));
+    given().get("/api/v1/whoami").then().statusCode(401);
+    // The console's page and scripts need no token; only the API they call does.
+    given()
+        .redirects()
+        .follow(false)
+        .get("/")
+        .then()
+        .statusCode(303)
+        .header("Location", endsWith("/console/"));
+    given().get("/console/").then().statusCode(200).body(containsString("js/app.js"));
+    given().get("/console/js/api.js").then().statusCode(200);
   }
 
   @Test
