@@ -147,6 +147,29 @@ class ConsoleIT {
     shot("4-reconciled");
     figures("request");
 
+    browser.findElement(By.linkText("Update")).click();
+    WebElement updatedSize = field("/spec/size");
+    assertThat(updatedSize.getAttribute("value")).isEqualTo("large");
+    assertThat(field("/metadata/name").getAttribute("readonly")).isNotNull();
+    updatedSize.clear();
+    updatedSize.sendKeys("medium");
+    button("Update").click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.tagName("dl"), "2 (observed 2)"));
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(By.cssSelector("dd[data-state='Reconciled']")));
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("logs"), "rendered default/acid-console-db-postgresql: 5Gi"));
+    assertThat(
+            pledge
+                .intake()
+                .get("/api/v1/resources/default/postgresql/console-db")
+                .orElseThrow()
+                .at("/spec/size")
+                .asText())
+        .isEqualTo("medium");
+
     browser.findElement(By.linkText("My requests")).click();
     WebElement row =
         wait.until(
