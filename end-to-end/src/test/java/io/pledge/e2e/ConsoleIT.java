@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pledge.testkit.git.GitFixtures;
 import io.pledge.testkit.oci.ExampleImages;
 import io.pledge.testkit.oci.OciRegistry;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -63,16 +57,7 @@ class ConsoleIT {
       pledge.await(
           "/api/v1/promises/" + promise, p -> "Available".equals(p.at("/status/status").asText()));
     }
-    Files.createDirectories(screenshots);
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
-            .build();
-    browser = new ChromeDriver(service, options);
+    browser = HeadlessChromium.start();
     wait = new WebDriverWait(browser, FLOW);
   }
 
@@ -209,7 +194,12 @@ class ConsoleIT {
   }
 
   @Test
-  void thePlatformTeamSeesPromisesDestinationsStoresAndTheIntakesFigures() throws Exception {
+  void thePlatformTeamSeesPromisesDestinationsStoresAndEveryServicesProgress() throws Exception {
+    // A request through the whole pipeline first, so that every service's group has read something.
+    pledge.apply(
+        Files.readString(root.resolve("examples/postgres/request.yaml"))
+            .replace("name: example", "name: platform-view"));
+    pledge.await("/api/v1/resources/default/postgresql/platform-view", FourServices::reconciled);
     signIn();
     browser.findElement(By.linkText("Platform")).click();
     WebElement applies =
@@ -222,7 +212,12 @@ class ConsoleIT {
         .contains("postgresql Available")
         .contains("pairs Available")
         .containsPattern("worker-1 Ready environment=dev GitStateStore/default")
-        .containsPattern("default GitStateStore Ready file://");
+        .contains("default GitStateStore Ready state-store.git (main)");
+    // The table is sampled every 5 s; the second sample gives the rate.
+    By runner = By.xpath("//tr[td[1][text()='pledge-pipeline-runner']]");
+    By runnerRate = By.xpath("//tr[td[1][text()='pledge-pipeline-runner']]/td[4][text()!='…']");
+    wait.until(ExpectedConditions.presenceOfElementLocated(runnerRate));
+    assertThat(browser.findElement(runner).getText()).contains("pledge.requests");
     shot("8-platform");
   }
 
@@ -276,9 +271,7 @@ class ConsoleIT {
   }
 
   private void shot(String name) throws IOException {
-    File file = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-    Files.copy(
-        file.toPath(), screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    HeadlessChromium.screenshot(browser, screenshots, name);
   }
 
   /**

@@ -107,10 +107,12 @@ final class FourServices implements AutoCloseable {
     return repo;
   }
 
-  /** The examples' GitStateStore {@code default}, pointed at {@link #repo()}. */
+  /**
+   * The examples' GitStateStore {@code default} as shipped: its {@code url: state-store.git} is
+   * relative to the services' {@code PLEDGE_HOME}, where {@link #repo()} is.
+   */
   String gitStateStore(Path root) throws IOException {
-    return Files.readString(root.resolve("examples/postgres/gitstatestore.yaml"))
-        .replace("file://${PLEDGE_HOME}/state-store.git", repo.toUri().toString());
+    return Files.readString(root.resolve("examples/postgres/gitstatestore.yaml"));
   }
 
   /** Applies {@code yaml} and expects it accepted. */

@@ -133,6 +133,18 @@ public interface IntakeConfig {
       /** The claim listing the namespaces a requester may use ({@code *} for all). */
       @WithDefault("pledge_namespaces")
       String namespacesClaim();
+
+      /**
+       * The web console's OIDC client: a public client (no secret) registered with the provider for
+       * the Authorization Code flow with PKCE, with the console's URL ({@code
+       * https://<intake>/console/}) as its redirect URI.
+       */
+      @WithDefault("pledge-console")
+      String consoleClientId();
+
+      /** The scopes the console asks for. */
+      @WithDefault("openid profile")
+      String consoleScopes();
     }
 
     /** Where bearer tokens are checked. */

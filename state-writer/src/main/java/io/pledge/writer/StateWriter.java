@@ -78,12 +78,13 @@ public class StateWriter {
     stores =
         new StateStores(
             new GitStateStores(
-                config.workDir(),
-                config.secretsDir(),
-                config.retry().pushAttempts(),
-                GitStateStores.CONTENTION_BACKOFF,
-                config.staleLockAge(),
-                telemetry),
+                    config.workDir(),
+                    config.secretsDir(),
+                    config.retry().pushAttempts(),
+                    GitStateStores.CONTENTION_BACKOFF,
+                    config.staleLockAge(),
+                    telemetry)
+                .relativeTo(config.home()),
             config.secretsDir());
     CommitBatcher batcher =
         new CommitBatcher(

@@ -18,6 +18,14 @@ public interface WriterConfig {
   Path workDir();
 
   /**
+   * What a GitStateStore URL that is a relative path is relative to: the example store's {@code
+   * url: state-store.git} names the bare repository deploy/local/up creates in {@code
+   * $PLEDGE_HOME}.
+   */
+  @WithDefault("${PLEDGE_HOME:.pledge}")
+  Path home();
+
+  /**
    * Where state-store credentials are mounted: {@code <secrets-dir>/<namespace>/<name>/<key>}, e.g.
    * {@code default/git-creds/username} and {@code password} (Git basicAuth), {@code sshPrivateKey}
    * and {@code knownHosts} (Git ssh), {@code accessKeyID} and {@code secretAccessKey} (buckets).

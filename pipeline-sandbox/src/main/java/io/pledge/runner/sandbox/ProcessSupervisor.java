@@ -103,8 +103,14 @@ final class ProcessSupervisor {
         overLimit);
   }
 
-  /** Kills every descendant first so none is re-parented and survives, then the process. */
+  /**
+   * Kills every descendant first so none is re-parented and survives, then the process. The
+   * process's own children go first: in a sandbox that is bwrap's init, pid 1 of the stage's pid
+   * namespace, whose death makes the kernel kill everything in the namespace at once, processes
+   * forked after the list of descendants was read (a fork bomb's) included.
+   */
   static void killTree(Process process) {
+    process.children().forEach(ProcessHandle::destroyForcibly);
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     try {

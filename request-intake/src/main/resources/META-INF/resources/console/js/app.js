@@ -8,7 +8,8 @@ import { requestFormPage } from './pages/request-form.js';
 import { requestsPage } from './pages/requests.js';
 import { requestPage } from './pages/request.js';
 import { platformPage } from './pages/platform.js';
-import { signInPage } from './pages/sign-in.js';
+import { loginProblem, signInPage } from './pages/sign-in.js';
+import { finishLogin } from './oidc.js';
 
 const main = document.getElementById('main');
 let stopPage = () => {};
@@ -87,7 +88,10 @@ onUnauthorised(() => {
 });
 
 window.addEventListener('hashchange', route);
-whoami().then((who) => {
-  if (!who && location.hash !== '#/sign-in') location.hash = '#/sign-in';
-  else route();
-});
+finishLogin()
+  .catch((e) => { loginProblem.message = e.message; })
+  .then(whoami)
+  .then((who) => {
+    if (!who && location.hash !== '#/sign-in') location.hash = '#/sign-in';
+    else route();
+  });

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.instanceOf;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.pledge.contract.event.CloudEvent;
@@ -128,6 +129,17 @@ class BearerTokenAuthTest {
         .statusCode(200)
         .body("admin", equalTo(true));
     given().get("/api/v1/whoami").then().statusCode(401);
+    given()
+        .header("Authorization", "Bearer " + ANA)
+        .get("/api/v1/platform/consumers")
+        .then()
+        .statusCode(403);
+    given()
+        .header("Authorization", "Bearer " + ADMIN)
+        .get("/api/v1/platform/consumers")
+        .then()
+        .statusCode(200)
+        .body("$", instanceOf(List.class));
     // The console's page and scripts need no token; only the API they call does.
     given()
         .redirects()
@@ -138,6 +150,7 @@ class BearerTokenAuthTest {
         .header("Location", endsWith("/console/"));
     given().get("/console/").then().statusCode(200).body(containsString("js/app.js"));
     given().get("/console/js/api.js").then().statusCode(200);
+    given().get("/console-config").then().statusCode(200).body("mode", equalTo("tokens"));
   }
 
   @Test

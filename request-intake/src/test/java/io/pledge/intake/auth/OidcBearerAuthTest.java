@@ -10,6 +10,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.pledge.contract.Topics;
@@ -114,6 +115,16 @@ class OidcBearerAuthTest {
     assertThat(openApi.getString("components.securitySchemes.pledge.scheme")).isEqualTo("bearer");
     assertThat(openApi.getString("components.securitySchemes.pledge.bearerFormat"))
         .isEqualTo("JWT");
+  }
+
+  @Test
+  void theConsoleIsToldItIsOidcButHasNoProviderToSendBrowsersToWhenOnlyTheKeyIsKnown() {
+    given()
+        .get("/console-config")
+        .then()
+        .statusCode(200)
+        .body("mode", equalTo("oidc"))
+        .body("oidc", nullValue());
   }
 
   @Test

@@ -37,6 +37,7 @@ public final class GitStateStores implements AutoCloseable {
   private final Duration staleLockAge;
   private final WriterTelemetry telemetry;
   private final Map<String, Entry> stores = new ConcurrentHashMap<>();
+  private Path localBase;
 
   public GitStateStores(
       Path workDir, Path secretsDir, int pushAttempts, Duration contentionBackoff) {
@@ -67,6 +68,34 @@ public final class GitStateStores implements AutoCloseable {
     this.secretsDir = secretsDir;
     this.pushAttempts = pushAttempts;
     this.contentionBackoff = contentionBackoff;
+  }
+
+  /**
+   * Where a store URL that is a relative path points from ({@code pledge.writer.home}, the embedded
+   * default's {@code $PLEDGE_HOME}): the example store's {@code url: state-store.git} is the bare
+   * repository deploy/local/up creates there. Unset, a relative path is the process's. Set once,
+   * before the first store.
+   */
+  public GitStateStores relativeTo(Path base) {
+    this.localBase = base;
+    return this;
+  }
+
+  /**
+   * The URL to fetch from and push to: a relative path resolved against {@link #relativeTo}; every
+   * other URL (a scheme, an absolute path, scp-like {@code host:path}) as given.
+   */
+  static String resolve(String url, Path base) {
+    boolean relativePath =
+        !url.contains("://")
+            && !url.startsWith("/")
+            && !url.startsWith("~")
+            && !url.substring(
+                    0, Math.max(0, url.indexOf('/') < 0 ? url.length() : url.indexOf('/')))
+                .contains(":");
+    return relativePath && base != null
+        ? base.resolve(url).toAbsolutePath().normalize().toString()
+        : url;
   }
 
   /**
@@ -101,7 +130,7 @@ public final class GitStateStores implements AutoCloseable {
     GitStateStore store =
         new GitStateStore(
             "GitStateStore/" + name,
-            spec.url(),
+            resolve(spec.url(), localBase),
             branch,
             authorName,
             authorEmail,

@@ -13,11 +13,13 @@ export async function platformPage(main) {
     list('/api/v1/promises'), list('/api/v1/destinations'),
     list('/api/v1/gitstatestores'), list('/api/v1/bucketstatestores')]);
   const figures = h('div', { class: 'figures', 'aria-live': 'polite' });
+  const consumers = h('div', {}, h('p', { class: 'muted' }, 'Reading the consumer groups…'));
   const failures = h('div', {}, h('p', { class: 'muted' }, 'Looking for failing requests…'));
 
   fill(main, h('h1', {}, 'Platform'),
     h('h2', {}, 'Throughput and lag'), figures,
-    h('p', { class: 'hint' }, 'From request-intake\'s own metrics; the other services publish theirs on their /q/metrics.'),
+    h('p', { class: 'hint' }, 'Applies: request-intake\'s own metrics. The services\' consumer groups below: their committed offsets and lag, read from the broker.'),
+    consumers,
     h('h2', {}, 'Failing requests'), failures,
     h('h2', {}, 'Promises'),
     table(null, ['Promise', 'Status', 'Kind', 'Version', 'Reason'], promises.map((p) => {
@@ -39,7 +41,26 @@ export async function platformPage(main) {
 
   findFailures(promises, failures);
   let previous = null;
+  let previousGroups = null;
+  async function sampleGroups() {
+    try {
+      const now = { at: Date.now(), groups: await api('/api/v1/platform/consumers') };
+      const before = new Map((previousGroups?.groups || []).map((g) => [g.group, g.committed]));
+      fill(consumers, table(null, ['Consumer group', 'Topics', 'Committed offsets', 'Records per second', 'Lag'],
+        now.groups.map((g) => {
+          const earlier = before.get(g.group);
+          const rate = earlier === undefined ? '…'
+            : (((g.committed - earlier) * 1000) / (now.at - previousGroups.at)).toFixed(1);
+          return [g.group, g.topics.map((t) => t.topic).join(', '), g.committed, rate,
+            h('span', { 'data-lag': g.lag }, String(g.lag))];
+        })));
+      previousGroups = now;
+    } catch (e) {
+      fill(consumers, alertBox(e));
+    }
+  }
   async function sample() {
+    sampleGroups();
     try {
       const now = { at: Date.now(), ...parseMetrics(await fetch('/q/metrics').then((r) => r.text())) };
       const rate = previous ? ((now.applies - previous.applies) * 1000) / (now.at - previous.at) : null;
