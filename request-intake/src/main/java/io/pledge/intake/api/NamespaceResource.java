@@ -48,17 +48,23 @@ public class NamespaceResource {
   public Response list(@PathParam("namespace") String namespace) {
     caller.requireNamespace(namespace);
     boolean reached = barrier.awaitAll();
+    return StaleWarning.unless(reached, Response.ok(list(view.requestsIn(namespace), view)))
+        .build();
+  }
+
+  /** A List (apiVersion v1) of the live requests among {@code requests}, with their status. */
+  static ObjectNode list(List<RequestState> requests, IntakeView view) {
     ObjectNode list = JsonNodeFactory.instance.objectNode();
     list.put("apiVersion", "v1");
     list.put("kind", "List");
     ArrayNode items = list.putArray("items");
-    view.requestsIn(namespace).stream()
+    requests.stream()
         .filter(r -> view.exists(r.key()))
         .forEach(
             r ->
                 items.add(
                     StatusRenderer.resource(r, view.status(r.key().toString()).orElse(null))));
-    return StaleWarning.unless(reached, Response.ok(list)).build();
+    return list;
   }
 
   @GET

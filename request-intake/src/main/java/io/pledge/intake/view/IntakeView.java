@@ -348,7 +348,8 @@ public final class IntakeView {
         .toList();
   }
 
-  private List<RequestState> requestsWhere(Predicate<ResourceKey> wanted) {
+  /** The requests whose key {@code wanted} accepts, deleted included, in key order. */
+  public List<RequestState> requestsWhere(Predicate<ResourceKey> wanted) {
     List<RequestState> found = new ArrayList<>();
     for (ResourceRecord r : resources.all()) {
       if (r.request() == null) {

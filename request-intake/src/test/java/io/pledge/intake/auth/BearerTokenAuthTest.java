@@ -167,10 +167,29 @@ class BearerTokenAuthTest {
 
     assertThat(admin).contains(a, b);
     assertThat(ana).contains(a).doesNotContain(b);
+    List<String> anasOfEveryPromise =
+        given()
+            .header("Authorization", "Bearer " + ANA)
+            .get("/api/v1/resources")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getList("items.metadata.name");
+    assertThat(anasOfEveryPromise).contains(a).doesNotContain(b);
   }
 
   @Test
   void watchingEveryNamespaceShowsOnlyTheCallersNamespacesAlsoForLaterRequests() throws Exception {
+    watchShowsOnlyTheCallersNamespaces("/api/v1/promises/postgresql/resources?watch=true");
+  }
+
+  @Test
+  void watchingEveryPromisesRequestsShowsOnlyTheCallersNamespaces() throws Exception {
+    watchShowsOnlyTheCallersNamespaces("/api/v1/resources?watch=true");
+  }
+
+  private void watchShowsOnlyTheCallersNamespaces(String path) throws Exception {
     String before = unique("w-before");
     apply(
             ADMIN,
@@ -179,11 +198,8 @@ class BearerTokenAuthTest {
     HttpResponse<InputStream> response =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://localhost:"
-                                + RestAssured.port
-                                + "/api/v1/promises/postgresql/resources?watch=true"))
+                HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
+                    .header("Accept", "text/event-stream")
                     .header("Authorization", "Bearer " + ANA)
                     .build(),
                 HttpResponse.BodyHandlers.ofInputStream());

@@ -1,17 +1,17 @@
-// My requests: every request the caller may see, of every Promise, kept live by one watch per
-// Promise; each row shows Kratix's message and where the request stands.
+// My requests: every request the caller may see, of every Promise, kept live by one watch
+// (GET /api/v1/resources?watch=true); each row shows Kratix's message and where it stands.
 
-import { api, seg, watch } from '../api.js';
+import { watch } from '../api.js';
 import { alertBox, badge, condition, fill, h, rendered, requestHref, requestState, table, when } from '../dom.js';
 
-export async function requestsPage(main) {
-  fill(main, h('h1', {}, 'My requests'), h('p', { class: 'muted' }, 'Loading…'));
-  const promises = ((await api('/api/v1/promises')).items || []).filter((p) => p.spec?.api);
-  const rows = new Map(); // namespace/promise/name -> {promise, doc}
-  const problems = new Map(); // promise -> error
-  const body = h('div', { 'aria-live': 'polite' });
-  const live = h('p', { class: 'muted' }, 'Live: changes appear as they happen.');
-  fill(main, h('h1', {}, 'My requests'), live, body);
+const PROMISE_LABEL = 'kratix.io/promise-name';
+
+export function requestsPage(main) {
+  const rows = new Map(); // namespace/promise/name -> {key, promise, doc}
+  const problem = h('div', { 'aria-live': 'assertive' });
+  const body = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
+  fill(main, h('h1', {}, 'My requests'), h('p', { class: 'muted' }, 'Live: changes appear as they happen.'),
+    problem, body);
 
   let scheduled = false;
   function render() {
@@ -20,48 +20,40 @@ export async function requestsPage(main) {
     requestAnimationFrame(() => {
       scheduled = false;
       const sorted = [...rows.values()].sort((a, b) => a.key.localeCompare(b.key));
-      fill(body,
-        [...problems.entries()].map(([p, e]) => alertBox(`${p}: ${e.message || e}`)),
-        sorted.length === 0
-          ? h('p', { class: 'note' }, 'No requests yet. ', h('a', { href: '#/catalog' }, 'Request something from the catalog.'))
-          : table(null, ['Name', 'Namespace', 'Promise', 'Status', 'Message', 'Generation', 'Updated'],
-            sorted.map(({ promise, doc }) => {
-              const state = requestState(doc);
-              const reconciled = condition(doc, 'Reconciled');
-              return [
-                h('a', { href: requestHref(doc.metadata.namespace, promise, doc.metadata.name) }, doc.metadata.name),
-                doc.metadata.namespace, promise,
-                h('span', { 'data-state': state.label }, badge(state)),
-                doc.status?.message || '',
-                `${doc.status?.observedGeneration ?? '–'} / ${doc.metadata.generation ?? '–'}`,
-                when(reconciled?.lastTransitionTime),
-              ];
-            })));
-      if (sorted.length > 0) rendered('requests');
+      fill(body, sorted.length === 0
+        ? h('p', { class: 'note' }, 'No requests yet. ', h('a', { href: '#/catalog' }, 'Request something from the catalog.'))
+        : table(null, ['Name', 'Namespace', 'Promise', 'Status', 'Message', 'Generation', 'Updated'],
+          sorted.map(({ promise, doc }) => {
+            const state = requestState(doc);
+            const reconciled = condition(doc, 'Reconciled');
+            return [
+              h('a', { href: requestHref(doc.metadata.namespace, promise, doc.metadata.name) }, doc.metadata.name),
+              doc.metadata.namespace, promise,
+              h('span', { 'data-state': state.label }, badge(state)),
+              doc.status?.message || '',
+              `${doc.status?.observedGeneration ?? '–'} / ${doc.metadata.generation ?? '–'}`,
+              when(reconciled?.lastTransitionTime),
+            ];
+          })));
+      rendered('requests');
     });
   }
 
-  const stops = promises.map((promise) => {
-    const name = promise.metadata.name;
-    return watch(`/api/v1/promises/${seg(name)}/resources`, {
-      onOpen() {
-        for (const [key, row] of rows) if (row.promise === name) rows.delete(key);
-        problems.delete(name);
-        render();
-      },
-      onEvent(type, doc) {
-        const key = `${doc.metadata.namespace}/${name}/${doc.metadata.name}`;
-        if (type === 'DELETED') rows.delete(key);
-        else rows.set(key, { key, promise: name, doc });
-        render();
-      },
-      onError(e) {
-        if (e.status === 403) return; // a Promise whose requests this caller may not see
-        problems.set(name, e);
-        render();
-      },
-    });
+  return watch('/api/v1/resources', {
+    onOpen() {
+      rows.clear(); // the server sends every current request again
+      fill(problem);
+      render();
+    },
+    onEvent(type, doc) {
+      const promise = doc.metadata?.labels?.[PROMISE_LABEL] || doc.kind;
+      const key = `${doc.metadata.namespace}/${promise}/${doc.metadata.name}`;
+      if (type === 'DELETED') rows.delete(key);
+      else rows.set(key, { key, promise, doc });
+      render();
+    },
+    onError(e) {
+      fill(problem, alertBox(e));
+    },
   });
-  render();
-  return () => stops.forEach((stop) => stop());
 }
