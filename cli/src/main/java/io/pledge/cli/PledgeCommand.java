@@ -202,7 +202,10 @@ public final class PledgeCommand implements Runnable {
     return newline < 0 ? message : message.substring(0, newline);
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws java.io.IOException {
+    if (args.length == 1 && ArchiveTraining.COMMAND.equals(args[0])) {
+      System.exit(ArchiveTraining.run());
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     InputStream in = System.in;
