@@ -315,10 +315,10 @@ class StateWriterTest {
     gitStore("heal-store", repo);
 
     CloudEvent committed = probe.await(EventType.WORK_COMMITTED.type(), key, Duration.ofSeconds(5));
-    assertThat(EventCodec.data(committed, WorkCommitted.class).placements())
-        .singleElement()
-        .extracting(Placement::version)
-        .isEqualTo(GitFixtures.head(repo, "main"));
+    String version = EventCodec.data(committed, WorkCommitted.class).placements().get(0).version();
+    // A commit of the healed store's branch; not necessarily its head: the Destination's canary
+    // files may be committed right after, between batches.
+    assertThat(GitFixtures.log(repo, "main")).extracting(c -> c.getName()).contains(version);
   }
 
   @Test
