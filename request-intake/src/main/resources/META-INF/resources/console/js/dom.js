@@ -49,11 +49,19 @@ export function condition(doc, type) {
 export function requestState(doc) {
   const reconciled = condition(doc, 'Reconciled');
   if (reconciled?.status === 'True') return { label: 'Reconciled', tone: 'ok' };
-  const failing = (doc?.status?.conditions || []).some(
-    (c) => c.status === 'False' && /Fail/i.test(c.reason || ''));
-  if (failing) return { label: 'Failing', tone: 'bad' };
+  if (failingCondition(doc)) return { label: 'Failing', tone: 'bad' };
   if (doc?.metadata?.deletionTimestamp) return { label: 'Deleting', tone: 'wait' };
   return { label: 'Pending', tone: 'wait' };
+}
+
+/** The first condition that says the request is failing (False, with a failure reason). */
+export function failingCondition(doc) {
+  return (doc?.status?.conditions || []).find((c) => c.status === 'False' && /Fail/i.test(c.reason || ''));
+}
+
+/** The Promise a request document belongs to, by the label request-intake sets on it. */
+export function promiseOf(doc) {
+  return doc?.metadata?.labels?.['kratix.io/promise-name'] || doc?.kind;
 }
 
 /** The Ready (or Available) state of a platform object. */

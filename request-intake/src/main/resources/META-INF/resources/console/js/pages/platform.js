@@ -2,8 +2,10 @@
 // reasons, the requests failing now, and request-intake's throughput and consumer lag from its
 // own metrics (/q/metrics), sampled while the page is open.
 
-import { api, seg } from '../api.js';
-import { alertBox, badge, condition, fill, h, readyState, requestHref, requestState, table, when } from '../dom.js';
+import { api } from '../api.js';
+import {
+  alertBox, badge, condition, failingCondition, fill, h, promiseOf, readyState, requestHref, requestState, table, when,
+} from '../dom.js';
 
 const SAMPLE_MS = 5000;
 
@@ -39,7 +41,7 @@ export async function platformPage(main) {
       ...bucketStores.map((s) => [s.metadata.name, 'BucketStateStore', badge(readyState(s)),
         `${s.spec?.endpoint || ''}/${s.spec?.bucketName || ''}`, reason(condition(s, 'Ready'))])]));
 
-  findFailures(promises, failures);
+  findFailures(failures).catch((e) => fill(failures, alertBox(e)));
   let previous = null;
   let previousGroups = null;
   async function sampleGroups() {
@@ -91,23 +93,16 @@ function figure(label, value) {
   return h('div', { class: 'figure' }, h('strong', {}, String(value)), label);
 }
 
-async function findFailures(promises, into) {
-  const failing = [];
-  for (const promise of promises.filter((p) => p.spec?.api)) {
-    try {
-      const items = (await api(`/api/v1/promises/${seg(promise.metadata.name)}/resources`)).items || [];
-      for (const doc of items) {
-        if (requestState(doc).label === 'Failing') failing.push({ promise: promise.metadata.name, doc });
-      }
-    } catch (e) {
-      // a Promise without requests yet
-    }
-  }
+/** The requests failing now, newest first, from one list of every request the caller may see. */
+async function findFailures(into) {
+  const failing = ((await api('/api/v1/resources')).items || [])
+    .filter((doc) => requestState(doc).label === 'Failing')
+    .map((doc) => ({ promise: promiseOf(doc), doc }));
   const since = (f) => (f.doc.status?.conditions || []).map((c) => c.lastTransitionTime || '').sort().pop() || '';
   failing.sort((a, b) => since(b).localeCompare(since(a)));
   fill(into, failing.length === 0 ? h('p', { class: 'note' }, 'None.')
     : table(null, ['Request', 'Promise', 'Why', 'Since'], failing.slice(0, 20).map((f) => {
-      const why = (f.doc.status?.conditions || []).find((c) => c.status === 'False' && /Fail/i.test(c.reason || ''));
+      const why = failingCondition(f.doc);
       return [h('a', { href: requestHref(f.doc.metadata.namespace, f.promise, f.doc.metadata.name) },
         `${f.doc.metadata.namespace}/${f.doc.metadata.name}`), f.promise, why?.message || '', when(since(f))];
     })));

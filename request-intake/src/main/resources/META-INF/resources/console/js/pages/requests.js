@@ -2,9 +2,7 @@
 // (GET /api/v1/resources?watch=true); each row shows Kratix's message and where it stands.
 
 import { watch } from '../api.js';
-import { alertBox, badge, condition, fill, h, rendered, requestHref, requestState, table, when } from '../dom.js';
-
-const PROMISE_LABEL = 'kratix.io/promise-name';
+import { alertBox, badge, condition, fill, h, promiseOf, rendered, requestHref, requestState, table, when } from '../dom.js';
 
 export function requestsPage(main) {
   const rows = new Map(); // namespace/promise/name -> {key, promise, doc}
@@ -46,7 +44,7 @@ export function requestsPage(main) {
       render();
     },
     onEvent(type, doc) {
-      const promise = doc.metadata?.labels?.[PROMISE_LABEL] || doc.kind;
+      const promise = promiseOf(doc);
       const key = `${doc.metadata.namespace}/${promise}/${doc.metadata.name}`;
       if (type === 'DELETED') rows.delete(key);
       else rows.set(key, { key, promise, doc });
