@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 
@@ -56,6 +57,13 @@ final class FourServices implements AutoCloseable {
    * @param registriesConf where the services' pipeline images are pulled from
    */
   FourServices(Path root, String name, Path registriesConf) {
+    this(root, name, registriesConf, Map.of());
+  }
+
+  /**
+   * @param intakeEnv more environment for request-intake (e.g. its Kubernetes mode)
+   */
+  FourServices(Path root, String name, Path registriesConf, Map<String, String> intakeEnv) {
     try {
       Path home = Files.createTempDirectory("pledge-" + name);
       repo = GitFixtures.bareRepository(home.resolve("state-store.git"), "main");
@@ -77,8 +85,12 @@ final class FourServices implements AutoCloseable {
       Path logs = root.resolve("end-to-end/target/e2e-logs/" + name);
       for (String module :
           List.of("request-intake", "pipeline-runner", "state-writer", "notifier")) {
+        PackagedService service = new PackagedService(root, module, logs);
+        if (module.equals("request-intake")) {
+          intakeEnv.forEach(service::env);
+        }
         services.add(
-            new PackagedService(root, module, logs)
+            service
                 .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
                 .env("PLEDGE_HOME", home.toString())
                 .env("PLEDGE_INTAKE_AUTH_ENABLED", "true")
@@ -95,6 +107,16 @@ final class FourServices implements AutoCloseable {
 
   IntakeClient intake() {
     return intake;
+  }
+
+  /** The services' broker. */
+  String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /** request-intake's log file. */
+  Path intakeLog() {
+    return services.get(0).log();
   }
 
   /** The admin's bearer token. */

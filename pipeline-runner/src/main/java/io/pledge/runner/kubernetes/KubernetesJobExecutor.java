@@ -3,6 +3,8 @@ package io.pledge.runner.kubernetes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -149,11 +151,60 @@ public final class KubernetesJobExecutor implements JobExecutor {
             .withNamespace(namespace)
             .endSubject()
             .build());
-    createIfAbsent(factory.input(names, namespace, objectYaml));
     if (createIfAbsent(factory.job(request, names, namespace))) {
       LOG.infof("started Job %s/%s", namespace, names.job());
     } else {
       LOG.infof("found Job %s/%s from an earlier run; waiting for it", namespace, names.job());
+    }
+    // After the Job, so that the Job owns it and the garbage collector removes it with the Job;
+    // the Pod's reader waits for the volume meanwhile (the kubelet retries the mount).
+    ConfigMap input = factory.input(names, namespace, objectYaml);
+    input.getMetadata().setOwnerReferences(List.of(ownedBy(job(names, namespace))));
+    createIfAbsent(input);
+  }
+
+  private Job job(JobNames names, String namespace) {
+    Job job = client().batch().v1().jobs().inNamespace(namespace).withName(names.job()).get();
+    if (job == null) {
+      throw new KubernetesClientException("the Job " + names.job() + " is gone", 404, null);
+    }
+    return job;
+  }
+
+  /** A reference to {@code job} as the owner: its dependents go when it goes. */
+  private static OwnerReference ownedBy(Job job) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion("batch/v1")
+        .withKind("Job")
+        .withName(job.getMetadata().getName())
+        .withUid(job.getMetadata().getUid())
+        .build();
+  }
+
+  /**
+   * The hand-back ConfigMap is made by the Job's last container, which does not know the Job's uid:
+   * once its output is taken, the Job becomes its owner, so it goes with the Job (its TTL or a
+   * delete) instead of staying behind.
+   */
+  private void adopt(ConfigMap handback, Job job) {
+    if (handback.getMetadata().getOwnerReferences() != null
+        && !handback.getMetadata().getOwnerReferences().isEmpty()) {
+      return;
+    }
+    try {
+      client()
+          .configMaps()
+          .inNamespace(handback.getMetadata().getNamespace())
+          .withName(handback.getMetadata().getName())
+          .edit(
+              cm -> {
+                cm.getMetadata().setOwnerReferences(List.of(ownedBy(job)));
+                return cm;
+              });
+    } catch (KubernetesClientException e) {
+      LOG.warnf(
+          "could not make Job %s the owner of its hand-back ConfigMap: %s",
+          job.getMetadata().getName(), e.getMessage());
     }
   }
 
@@ -193,7 +244,9 @@ public final class KubernetesJobExecutor implements JobExecutor {
         if (handback != null
             && handback.getData() != null
             && handback.getData().containsKey(HandbackBundle.KEY)) {
-          return unpack(handback.getData().get(HandbackBundle.KEY), folders);
+          PipelineOutcome unpacked = unpack(handback.getData().get(HandbackBundle.KEY), folders);
+          adopt(handback, job);
+          return unpacked;
         }
         long now = System.nanoTime();
         if (completedAt == 0) {

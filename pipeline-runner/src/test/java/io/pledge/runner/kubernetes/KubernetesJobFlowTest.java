@@ -249,7 +249,15 @@ class KubernetesJobFlowTest {
     assertThat(scan.getArgs()).containsExactly("--strict");
     assertThat(scan.getResources().getRequests().get("cpu").toString()).isEqualTo("100m");
     assertThat(scan.getResources().getLimits().get("memory").toString()).isEqualTo("256Mi");
-    ConfigMap input = client.configMaps().inNamespace("team-k").withName(name + "-input").get();
+    ConfigMap input =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.configMaps().inNamespace("team-k").withName(name + "-input").get(),
+                cm -> cm != null);
+    assertThat(input.getMetadata().getOwnerReferences())
+        .extracting(r -> r.getKind() + "/" + r.getName())
+        .containsExactly("Job/" + name);
     assertThat(input.getData().get("object.yaml")).contains("name: db1", "size: large");
     assertThat(
             client

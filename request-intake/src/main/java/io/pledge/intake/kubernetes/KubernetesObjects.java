@@ -78,8 +78,33 @@ public final class KubernetesObjects {
       status.removeAll();
       status.put("type", "object");
       status.put("x-kubernetes-preserve-unknown-fields", true);
+      if (!v.path("additionalPrinterColumns").isArray()
+          || v.get("additionalPrinterColumns").isEmpty()) {
+        v.set("additionalPrinterColumns", DEFAULT_PRINTER_COLUMNS.deepCopy());
+      }
     }
     return crd;
+  }
+
+  /**
+   * Kratix's columns for an API that defines none: {@code kubectl get <plural>} shows {@code NAME
+   * MESSAGE STATUS}, the pipelines' message and the Reconciled condition's message.
+   */
+  private static final JsonNode DEFAULT_PRINTER_COLUMNS = defaultPrinterColumns();
+
+  private static JsonNode defaultPrinterColumns() {
+    var columns = JsonNodeFactory.instance.arrayNode();
+    columns
+        .addObject()
+        .put("name", "message")
+        .put("type", "string")
+        .put("jsonPath", ".status.message");
+    columns
+        .addObject()
+        .put("name", "status")
+        .put("type", "string")
+        .put("jsonPath", ".status.conditions[?(@.type==\"Reconciled\")].message");
+    return columns;
   }
 
   /**

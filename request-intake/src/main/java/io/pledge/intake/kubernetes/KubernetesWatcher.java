@@ -317,11 +317,10 @@ public class KubernetesWatcher {
       return;
     }
     JsonNode doc = KubernetesObjects.document(EventCodec.JSON.valueToTree(obj));
-    if (!apply(name, doc)) {
-      return;
+    if (apply(name, doc)) {
+      view.promise(name).ifPresent(this::watchRequests);
     }
-    view.promise(name).ifPresent(this::watchRequests);
-    queue("status|" + name, Duration.ZERO);
+    queue("status|" + name, Duration.ZERO); // a refused Promise shows why in its status
   }
 
   /** A Destination or state store: applied like one sent to the API, deleted when it is gone. */

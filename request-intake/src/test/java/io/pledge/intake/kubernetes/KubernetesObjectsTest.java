@@ -83,6 +83,32 @@ class KubernetesObjectsTest {
         .isEqualTo(yaml("{type: object, x-kubernetes-preserve-unknown-fields: true}"));
     assertThat(v1.at("/schema/openAPIV3Schema/properties/spec/type").asText()).isEqualTo("object");
     assertThat(api.at("/spec/versions/0/subresources").isMissingNode()).isTrue(); // not mutated
+    // Kratix's columns when the API has none: kubectl get shows NAME MESSAGE STATUS
+    assertThat(v1.path("additionalPrinterColumns"))
+        .extracting(c -> c.path("name").asText() + "=" + c.path("jsonPath").asText())
+        .containsExactly(
+            "message=.status.message",
+            "status=.status.conditions[?(@.type==\"Reconciled\")].message");
+  }
+
+  @Test
+  void keepsThePrinterColumnsAnApiDefines() throws Exception {
+    JsonNode api =
+        yaml(
+            """
+            spec:
+              group: workshop.kratix.io
+              names: {kind: postgresql, plural: postgresqls}
+              versions:
+                - name: v1
+                  additionalPrinterColumns: [{name: size, type: string, jsonPath: .spec.size}]
+            """);
+
+    JsonNode columns =
+        KubernetesObjects.requestCrd(api).at("/spec/versions/0/additionalPrinterColumns");
+
+    assertThat(columns).hasSize(1);
+    assertThat(columns.get(0).path("name").asText()).isEqualTo("size");
   }
 
   @Test
