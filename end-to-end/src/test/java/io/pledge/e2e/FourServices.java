@@ -49,6 +49,11 @@ final class FourServices implements AutoCloseable {
   private final WireMockServer slack = new WireMockServer(options().dynamicPort());
   private final Path repo;
   private final IntakeClient intake;
+  private final Path root;
+  private final Path home;
+  private final Path logs;
+  private final Path registriesConf;
+  private final Map<String, String> intakeEnv;
   private EmbeddedKafka kafka;
 
   /**
@@ -64,8 +69,12 @@ final class FourServices implements AutoCloseable {
    * @param intakeEnv more environment for request-intake (e.g. its Kubernetes mode)
    */
   FourServices(Path root, String name, Path registriesConf, Map<String, String> intakeEnv) {
+    this.root = root;
+    this.registriesConf = registriesConf;
+    this.intakeEnv = Map.copyOf(intakeEnv);
+    this.logs = root.resolve("end-to-end/target/e2e-logs/" + name);
     try {
-      Path home = Files.createTempDirectory("pledge-" + name);
+      home = Files.createTempDirectory("pledge-" + name);
       repo = GitFixtures.bareRepository(home.resolve("state-store.git"), "main");
       Files.createDirectories(home.resolve("intake"));
       Files.writeString(
@@ -82,27 +91,44 @@ final class FourServices implements AutoCloseable {
       kafka.createTopics(KafkaBrokerResource.PLEDGE_TOPICS, KafkaBrokerResource.COMPACTED);
       slack.start();
       slack.stubFor(post(urlEqualTo("/services/e2e")).willReturn(aResponse().withStatus(200)));
-      Path logs = root.resolve("end-to-end/target/e2e-logs/" + name);
       for (String module :
           List.of("request-intake", "pipeline-runner", "state-writer", "notifier")) {
-        PackagedService service = new PackagedService(root, module, logs);
+        PackagedService service = withCommonEnv(new PackagedService(root, module, logs));
         if (module.equals("request-intake")) {
           intakeEnv.forEach(service::env);
         }
-        services.add(
-            service
-                .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
-                .env("PLEDGE_HOME", home.toString())
-                .env("PLEDGE_INTAKE_AUTH_ENABLED", "true")
-                .env("CONTAINERS_REGISTRIES_CONF", registriesConf.toString())
-                .env("PLEDGE_NOTIFIER_SLACK_WEBHOOK_URL", slack.baseUrl() + "/services/e2e")
-                .start());
+        services.add(service.start());
       }
       services.forEach(s -> s.awaitReady(READY));
       intake = new IntakeClient(services.get(0).url(), TOKEN);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private PackagedService withCommonEnv(PackagedService service) {
+    return service
+        .env("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())
+        .env("PLEDGE_HOME", home.toString())
+        .env("PLEDGE_INTAKE_AUTH_ENABLED", "true")
+        .env("CONTAINERS_REGISTRIES_CONF", registriesConf.toString())
+        .env("PLEDGE_NOTIFIER_SLACK_WEBHOOK_URL", slack.baseUrl() + "/services/e2e");
+  }
+
+  /**
+   * Another request-intake instance named {@code instance}, with the first one's environment and a
+   * port, instance id and Streams state folder of its own; started and ready. Closed with the rest.
+   */
+  PackagedService startAnotherIntake(String instance) {
+    PackagedService service =
+        withCommonEnv(new PackagedService(root, "request-intake", instance, logs));
+    intakeEnv.forEach(service::env);
+    service
+        .env("PLEDGE_INSTANCE_ID", instance)
+        .env("PLEDGE_INTAKE_RESOURCES_STATE_DIR", home.resolve("state/" + instance).toString());
+    services.add(service.start());
+    service.awaitReady(READY);
+    return service;
   }
 
   IntakeClient intake() {
@@ -114,9 +140,9 @@ final class FourServices implements AutoCloseable {
     return kafka.bootstrapServers();
   }
 
-  /** request-intake's log file. */
-  Path intakeLog() {
-    return services.get(0).log();
+  /** request-intake's process, to stop and start it. */
+  PackagedService intakeService() {
+    return services.get(0);
   }
 
   /** The admin's bearer token. */

@@ -15,6 +15,7 @@ import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.testkit.kubernetes.TestCluster;
 import io.pledge.testkit.oci.ExampleImages;
 import io.pledge.testkit.oci.OciRegistry;
+import io.pledge.testkit.process.PackagedService;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,9 +91,10 @@ class KubernetesModeIT {
             Map.of(
                 "PLEDGE_INTAKE_KUBERNETES_ENABLED", "true",
                 "KUBECONFIG", intakeKubeconfig.toString(),
-                // The Lease outlives an API server restart (test 4): the leader keeps watching.
-                "PLEDGE_INTAKE_KUBERNETES_LEADER_ELECTION_LEASE_DURATION", "90s",
-                "PLEDGE_INTAKE_KUBERNETES_LEADER_ELECTION_RENEW_DEADLINE", "60s",
+                // The leader keeps its Lease through an API server restart (test 4, a few
+                // seconds); a standby takes over 20 s after the leader dies (test 7).
+                "PLEDGE_INTAKE_KUBERNETES_LEADER_ELECTION_LEASE_DURATION", "20s",
+                "PLEDGE_INTAKE_KUBERNETES_LEADER_ELECTION_RENEW_DEADLINE", "15s",
                 // Shows when an informer's watch expired (410 Gone) and it listed again.
                 "QUARKUS_LOG_CATEGORY__IO_FABRIC8_KUBERNETES_CLIENT_INFORMERS__LEVEL", "DEBUG"));
   }
@@ -176,8 +178,9 @@ class KubernetesModeIT {
     assertThat(canI("update", "promises.platform.kratix.io", "--subresource=status")).isTrue();
     assertThat(canI("create", "customresourcedefinitions.apiextensions.k8s.io")).isTrue();
     assertThat(canI("create", "leases.coordination.k8s.io", "-n", "pledge")).isTrue();
+    assertThat(canI("patch", "leases.coordination.k8s.io", "-n", "pledge")).isTrue();
     assertThat(canI("delete", "promises.platform.kratix.io")).isFalse();
-    assertThat(canI("update", "promises.platform.kratix.io")).isFalse();
+    assertThat(canI("update", "postgresqls.workshop.kratix.io")).isTrue(); // its finalizer
     assertThat(canI("create", "jobs.batch", "-n", "default")).isFalse();
     assertThat(canI("get", "secrets", "-n", "pledge")).isTrue(); // the broad read rule
     assertThat(canI("create", "leases.coordination.k8s.io", "-n", "default")).isFalse();
@@ -203,6 +206,74 @@ class KubernetesModeIT {
         .contains("deployment.apps/request-intake created (server dry run)")
         .contains("serviceaccount/pipeline-runner created (server dry run)")
         .doesNotContain("error");
+  }
+
+  @Test
+  @Order(3)
+  void theProductionOverlayIsAcceptedAndItsNarrowIntakeRoleCoversWhatIntakeWatches()
+      throws Exception {
+    String rendered =
+        cluster.kubectl(
+            "kustomize", root.resolve("deploy/kubernetes/overlays/production").toString());
+    // PodDisruptionBudget policy/v1 needs Kubernetes 1.21: not on this 1.20 server.
+    List<String> docs =
+        withoutStrimzi(rendered).stream()
+            .filter(d -> !d.contains("kind: PodDisruptionBudget"))
+            .toList();
+    Path file = Files.createTempFile(cluster.dir(), "production", ".yaml");
+    Files.writeString(file, String.join("---\n", docs));
+    String dryRun = cluster.kubectl("apply", "--dry-run=server", "-f", file.toString());
+    assertThat(dryRun).contains("deployment.apps/request-intake").doesNotContain("error");
+
+    // The production ClusterRole, under a name of its own, bound to a ServiceAccount of its own.
+    String role =
+        docs.stream()
+            .filter(
+                d ->
+                    d.contains("kind: ClusterRole\n")
+                        && d.contains("  name: pledge-request-intake\n"))
+            .findFirst()
+            .orElseThrow()
+            .replace(
+                "  name: pledge-request-intake\n", "  name: pledge-request-intake-production\n");
+    Path roleFile = Files.createTempFile(cluster.dir(), "production-role", ".yaml");
+    Files.writeString(roleFile, role);
+    cluster.kubectl("apply", "-f", roleFile.toString());
+    cluster.kubectl("-n", "pledge", "create", "serviceaccount", "intake-production");
+    cluster.kubectl(
+        "create",
+        "clusterrolebinding",
+        "intake-production",
+        "--clusterrole=pledge-request-intake-production",
+        "--serviceaccount=pledge:intake-production");
+    String as = "--as=system:serviceaccount:pledge:intake-production";
+    for (String kind : List.of("promises", "destinations", "gitstatestores", "bucketstatestores")) {
+      assertThat(
+              cluster
+                  .tryKubectl("auth", "can-i", "watch", kind + ".platform.kratix.io", as)
+                  .stdout())
+          .as("watch " + kind)
+          .startsWith("yes");
+      assertThat(
+              cluster
+                  .tryKubectl(
+                      "auth",
+                      "can-i",
+                      "update",
+                      kind + ".platform.kratix.io",
+                      "--subresource=status",
+                      as)
+                  .stdout())
+          .as("update " + kind + "/status")
+          .startsWith("yes");
+    }
+    assertThat(
+            cluster
+                .tryKubectl("auth", "can-i", "watch", "postgresqls.workshop.kratix.io", as)
+                .stdout())
+        .startsWith("yes");
+    assertThat(cluster.tryKubectl("auth", "can-i", "get", "secrets", "-n", "pledge", as).stdout())
+        .startsWith("no");
   }
 
   private boolean canI(String verb, String resource, String... more) {
@@ -258,6 +329,7 @@ class KubernetesModeIT {
             .until(() -> object("-n", "default", "postgresql", "example"), this::reconciled);
     assertThat(request.at("/status/message").asText()).isEqualTo("Resource requested");
     assertThat(request.at("/status/observedGeneration").asLong()).isEqualTo(1);
+    assertThat(request.at("/metadata/finalizers").toString()).contains("pledge.io/delete");
     // kubectl's table: Kratix's columns NAME MESSAGE STATUS
     String table = cluster.kubectl("-n", "default", "get", "postgresqls");
     assertThat(table.lines().findFirst().orElseThrow())
@@ -278,7 +350,7 @@ class KubernetesModeIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void invalidObjectsAreRefusedByTheSchemaOrByPledgeWithAReason() throws Exception {
     // The request CRD's schema (the Promise's API) refuses a size outside its enum.
     TestCluster.Result refused =
@@ -319,7 +391,7 @@ class KubernetesModeIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void informersWhoseWatchExpiredListAgainAndMissNothingNorApplyTwice() throws Exception {
     long before = pledgeGeneration(KEY);
     // A restarted API server starts its watch cache at the current revision: the informers'
@@ -342,7 +414,10 @@ class KubernetesModeIT {
         .atMost(FLOW)
         .until(
             () ->
-                Files.readString(pledge.intakeLog()).contains("Watch restarting due to http gone"));
+                pledge
+                    .intakeService()
+                    .logSinceStart()
+                    .contains("Watch restarting due to http gone"));
     // The relist saw every object again; none of them was applied as a change.
     Thread.sleep(3000);
     assertThat(pledgeGeneration(KEY)).isEqualTo(before + 1);
@@ -357,11 +432,13 @@ class KubernetesModeIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void kubectlDeleteRunsTheDeleteWorkflowAndRemovesTheFiles() throws Exception {
     String before = GitFixtures.head(pledge.repo(), "main");
 
+    // kubectl waits for the object to go: Pledge's finalizer holds it until the delete is done.
     cluster.kubectl("-n", "default", "delete", "postgresql", "example");
+    assertThat(pledge.intake().get("/api/v1/resources/" + KEY)).isEmpty();
 
     try (EventProbe probe = new EventProbe(pledge.bootstrapServers(), Topics.STATUS)) {
       probe.await(
@@ -377,6 +454,84 @@ class KubernetesModeIT {
     assertThat(GitFixtures.head(pledge.repo(), "main")).isNotEqualTo(before);
     assertThat(GitFixtures.listFiles(pledge.repo(), "main"))
         .noneMatch(f -> f.startsWith("worker-1/resources/default/postgresql/example/"));
+  }
+
+  @Test
+  @Order(7)
+  void aDeleteMadeWhileNoIntakeWatchedIsNotMissed() throws Exception {
+    String key = "default/postgresql/missed";
+    TestCluster.Result applied =
+        kubectlApplyText(example("request.yaml").replace("name: example", "name: missed"));
+    assertThat(applied.exitCode()).as(applied.toString()).isZero();
+    await()
+        .atMost(FLOW)
+        .until(() -> object("-n", "default", "postgresql", "missed"), this::reconciled);
+
+    pledge.intakeService().close();
+    cluster.kubectl("-n", "default", "delete", "postgresql", "missed", "--wait=false");
+    JsonNode held = object("-n", "default", "postgresql", "missed");
+    assertThat(held.at("/metadata/deletionTimestamp").isMissingNode()).isFalse();
+    pledge.intakeService().start().awaitReady(FLOW);
+
+    await()
+        .atMost(FLOW)
+        .until(
+            () ->
+                cluster
+                    .tryKubectl(
+                        "-n",
+                        "default",
+                        "get",
+                        "postgresql",
+                        "missed",
+                        "--ignore-not-found",
+                        "-o",
+                        "name")
+                    .stdout()
+                    .isBlank());
+    assertThat(pledge.intake().get("/api/v1/resources/" + key)).isEmpty();
+    assertThat(GitFixtures.listFiles(pledge.repo(), "main"))
+        .noneMatch(f -> f.startsWith("worker-1/resources/default/postgresql/missed/"));
+  }
+
+  @Test
+  @Order(8)
+  void aStandbyIntakeTakesTheLeaseWhenTheLeaderDiesAndWatchesOn() throws Exception {
+    PackagedService standby = pledge.startAnotherIntake("request-intake-2");
+    String leader = leaseHolder();
+    assertThat(leader).isNotBlank();
+    assertThat(standby.logSinceStart()).doesNotContain("Kubernetes mode: watching");
+
+    pledge.intakeService().kill(); // SIGKILL: the Lease is not given up, it expires
+
+    String next =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(this::leaseHolder, holder -> !holder.isBlank() && !holder.equals(leader));
+    assertThat(next).isNotEqualTo(leader);
+    await().atMost(FLOW).until(() -> standby.logSinceStart().contains("Kubernetes mode: watching"));
+    TestCluster.Result applied =
+        kubectlApplyText(example("request.yaml").replace("name: example", "name: after-failover"));
+    assertThat(applied.exitCode()).as(applied.toString()).isZero();
+    JsonNode request =
+        await()
+            .atMost(FLOW)
+            .until(() -> object("-n", "default", "postgresql", "after-failover"), this::reconciled);
+    assertThat(request.at("/status/message").asText()).isEqualTo("Resource requested");
+  }
+
+  private String leaseHolder() {
+    return cluster
+        .tryKubectl(
+            "-n",
+            "pledge",
+            "get",
+            "lease",
+            "pledge-request-intake",
+            "-o",
+            "jsonpath={.spec.holderIdentity}")
+        .stdout()
+        .trim();
   }
 
   private long pledgeGeneration(String key) throws Exception {

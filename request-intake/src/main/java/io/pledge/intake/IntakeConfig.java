@@ -193,6 +193,14 @@ public interface IntakeConfig {
     @WithDefault("true")
     boolean writeStatus();
 
+    /**
+     * Hold each request object with the finalizer {@code pledge.io/delete} until Pledge has deleted
+     * the request (its delete workflow run, its files removed), as Kratix does: {@code kubectl
+     * delete} waits for that, and a delete made while no intake was watching is not missed.
+     */
+    @WithDefault("true")
+    boolean finalizers();
+
     /** The requester recorded for changes that come from the cluster. */
     @WithDefault("kubernetes")
     String requester();

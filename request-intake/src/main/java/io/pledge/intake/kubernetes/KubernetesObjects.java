@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.event.EventCodec;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,7 +22,27 @@ public final class KubernetesObjects {
   static final Set<String> DROPPED_ANNOTATIONS =
       Set.of("kubectl.kubernetes.io/last-applied-configuration");
 
+  /** Holds a request object until Pledge has deleted the request (see the watcher). */
+  public static final String FINALIZER = "pledge.io/delete";
+
   private KubernetesObjects() {}
+
+  /** Whether {@code object} carries {@code finalizer}. */
+  static boolean hasFinalizer(
+      io.fabric8.kubernetes.api.model.HasMetadata object, String finalizer) {
+    List<String> finalizers = object.getMetadata().getFinalizers();
+    return finalizers != null && finalizers.contains(finalizer);
+  }
+
+  /** {@code finalizers} with {@code finalizer} added (once) or removed, others kept in order. */
+  static List<String> withFinalizer(List<String> finalizers, String finalizer, boolean add) {
+    List<String> out = new ArrayList<>(finalizers == null ? List.of() : finalizers);
+    out.remove(finalizer);
+    if (add) {
+      out.add(finalizer);
+    }
+    return out;
+  }
 
   /**
    * The document to apply for a cluster object: {@code apiVersion}, {@code kind}, {@code

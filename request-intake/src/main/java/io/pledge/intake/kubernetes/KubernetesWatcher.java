@@ -361,11 +361,53 @@ public class KubernetesWatcher {
       if (view.exists(key) && !view.request(key).map(RequestState::deleted).orElse(true)) {
         withContext(key.toString(), () -> deleteRequest(key));
       }
+      if (obj != null && KubernetesObjects.hasFinalizer(obj, KubernetesObjects.FINALIZER)) {
+        if (view.exists(key)) {
+          throw new RetryLater(); // its delete workflow or file removal is still under way
+        }
+        updateFinalizers(promise, obj, false);
+        LOG.infof("Request %s deleted in Pledge; its object may go", key);
+      }
       return;
+    }
+    if (config.kubernetes().finalizers()
+        && !KubernetesObjects.hasFinalizer(obj, KubernetesObjects.FINALIZER)) {
+      // Before the apply: once Pledge has the request, the object cannot go unnoticed.
+      updateFinalizers(promise, obj, true);
+      return; // the update comes back as an event, with the object as it is now
     }
     JsonNode doc = KubernetesObjects.document(EventCodec.JSON.valueToTree(obj));
     apply(key.toString(), doc);
     queue("status|" + key, Duration.ZERO);
+  }
+
+  /**
+   * Adds or removes Pledge's finalizer with an update at the object's resourceVersion: a concurrent
+   * change answers 409 and the task is retried with the newer object.
+   */
+  private void updateFinalizers(String promise, GenericKubernetesResource obj, boolean add) {
+    Watched watched = requestInformers.get(promise);
+    if (watched == null) {
+      throw new RetryLater();
+    }
+    GenericKubernetesResource copy =
+        EventCodec.JSON.convertValue(
+            EventCodec.JSON.valueToTree(obj), GenericKubernetesResource.class);
+    copy.getMetadata()
+        .setFinalizers(
+            KubernetesObjects.withFinalizer(
+                obj.getMetadata().getFinalizers(), KubernetesObjects.FINALIZER, add));
+    try {
+      client
+          .genericKubernetesResources(watched.context())
+          .inNamespace(obj.getMetadata().getNamespace())
+          .resource(copy)
+          .update();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e; // 409: retried with the newer object
+      }
+    }
   }
 
   private void deleteRequest(ResourceKey key) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.kratix.KratixDocuments;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KubernetesObjectsTest {
@@ -109,6 +110,18 @@ class KubernetesObjectsTest {
 
     assertThat(columns).hasSize(1);
     assertThat(columns.get(0).path("name").asText()).isEqualTo("size");
+  }
+
+  @Test
+  void addsItsFinalizerOnceAndRemovesOnlyItsOwn() {
+    String mine = KubernetesObjects.FINALIZER;
+
+    assertThat(KubernetesObjects.withFinalizer(null, mine, true)).containsExactly(mine);
+    assertThat(KubernetesObjects.withFinalizer(List.of("a/b", mine), mine, true))
+        .containsExactly("a/b", mine);
+    assertThat(KubernetesObjects.withFinalizer(List.of(mine, "a/b"), mine, false))
+        .containsExactly("a/b");
+    assertThat(KubernetesObjects.withFinalizer(List.of("a/b"), mine, false)).containsExactly("a/b");
   }
 
   @Test

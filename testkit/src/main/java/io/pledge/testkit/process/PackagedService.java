@@ -151,9 +151,14 @@ public final class PackagedService implements AutoCloseable {
   }
 
   private boolean listensOnItsPort() throws IOException {
-    String output = Files.readString(log, StandardCharsets.ISO_8859_1);
-    String own = output.substring((int) Math.min(logStart, output.length()));
+    String own = logSinceStart();
     return own.contains("Listening on: ") && own.contains(":" + port);
+  }
+
+  /** What this start wrote to the log (the file keeps earlier starts' lines too). */
+  public String logSinceStart() throws IOException {
+    String output = Files.readString(log, StandardCharsets.ISO_8859_1);
+    return output.substring((int) Math.min(logStart, output.length()));
   }
 
   private void waitFor() {
