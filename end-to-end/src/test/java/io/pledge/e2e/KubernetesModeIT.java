@@ -518,6 +518,32 @@ class KubernetesModeIT {
             .atMost(FLOW)
             .until(() -> object("-n", "default", "postgresql", "after-failover"), this::reconciled);
     assertThat(request.at("/status/message").asText()).isEqualTo("Resource requested");
+    pledge.intakeService().start().awaitReady(FLOW); // back, as a standby
+  }
+
+  @Test
+  @Order(9)
+  void kubectlDeletePromiseTakesItsRequestsAndTheirCrdWithIt() throws Exception {
+    String key = "default/postgresql/after-failover";
+
+    // kubectl waits: Pledge's finalizer holds the Promise until its requests and CRD are gone.
+    cluster.kubectl("delete", "promise", "postgresql", "--timeout=120s");
+
+    assertThat(cluster.tryKubectl("get", "crd", "postgresqls.workshop.kratix.io").exitCode())
+        .isNotZero();
+    await().atMost(FLOW).until(() -> pledge.intake().get("/api/v1/resources/" + key).isEmpty());
+    try (EventProbe probe = new EventProbe(pledge.bootstrapServers(), Topics.STATUS)) {
+      probe.await(
+          e ->
+              e.type().equals(EventType.PIPELINE_SUCCEEDED.type())
+                  && key.equals(e.subject())
+                  && "instance-delete"
+                      .equals(EventCodec.data(e, PipelineSucceeded.class).pipeline()),
+          FLOW);
+    }
+    await().atMost(FLOW).until(() -> pledge.intake().get("/api/v1/promises/postgresql").isEmpty());
+    assertThat(GitFixtures.listFiles(pledge.repo(), "main"))
+        .noneMatch(f -> f.startsWith("worker-1/resources/default/postgresql/"));
   }
 
   private String leaseHolder() {

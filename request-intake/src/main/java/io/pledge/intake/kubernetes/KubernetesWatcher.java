@@ -307,20 +307,101 @@ public class KubernetesWatcher {
 
   private void syncPromise(String name, GenericKubernetesResource obj) {
     if (obj == null) {
-      // Promise deletion is not part of the apply path yet: the request informer stops, the
-      // Promise stays published (see README, gaps).
-      Watched old = requestInformers.remove(name);
-      if (old != null) {
-        old.informer().stop();
+      // Gone without Pledge's finalizer (finalizers off, or removed by hand): nothing to hold it
+      // for; the request informer stops and the Promise stays applied in Pledge.
+      stopWatchingRequests(name);
+      if (view.promise(name).isPresent()) {
+        LOG.warnf("Promise %s was deleted from the cluster; it stays applied in Pledge", name);
       }
-      LOG.warnf("Promise %s was deleted from the cluster; it stays applied in Pledge", name);
       return;
+    }
+    if (obj.getMetadata().getDeletionTimestamp() != null) {
+      if (KubernetesObjects.hasFinalizer(obj, KubernetesObjects.FINALIZER)) {
+        withContext(name, () -> deletePromise(name, obj));
+      }
+      return;
+    }
+    if (config.kubernetes().finalizers()
+        && !KubernetesObjects.hasFinalizer(obj, KubernetesObjects.FINALIZER)) {
+      updateFinalizers(PROMISES, obj, true);
+      return; // the update comes back as an event
     }
     JsonNode doc = KubernetesObjects.document(EventCodec.JSON.valueToTree(obj));
     if (apply(name, doc)) {
       view.promise(name).ifPresent(this::watchRequests);
     }
     queue("status|" + name, Duration.ZERO); // a refused Promise shows why in its status
+  }
+
+  /**
+   * A Promise object being deleted, held by Pledge's finalizer, goes as Kratix's does: Pledge
+   * deletes the Promise and its requests (their delete workflows run), then the request CRD that
+   * intake installed is deleted, which deletes the request objects (each released by {@link
+   * #syncRequest} once Pledge has deleted it), and only then is the Promise object released. Each
+   * step that is not done yet retries the task.
+   */
+  private void deletePromise(String name, GenericKubernetesResource obj) {
+    if (view.promise(name).isPresent()) {
+      try {
+        service.deletePromise(name, origin());
+        LOG.infof("Promise %s deleted on the cluster", name);
+      } catch (ProblemException e) {
+        retryIfUnavailable(e);
+        if (e.problem().status() != 404) {
+          LOG.warnf("Delete of Promise %s not taken: %s", name, e.getMessage());
+          throw new RetryLater();
+        }
+      }
+    }
+    boolean requestsLeft = view.requests(null, name).stream().anyMatch(r -> view.exists(r.key()));
+    if (view.promise(name).isPresent() || requestsLeft) {
+      throw new RetryLater(); // the requests' delete workflows are still running
+    }
+    Watched requests = requestInformers.get(name);
+    if (requests != null) {
+      if (config.kubernetes().installCrds() && !requestCrdGone(requests.context())) {
+        throw new RetryLater(); // its objects are going; each is released as it goes
+      }
+      if (!config.kubernetes().installCrds()) {
+        releaseRequestObjects(name, requests);
+      }
+      stopWatchingRequests(name);
+    }
+    updateFinalizers(PROMISES, obj, false);
+  }
+
+  /** Deletes the request CRD (its objects with it); true once the server has none. */
+  private boolean requestCrdGone(ResourceDefinitionContext context) {
+    String crd = context.getPlural() + "." + context.getGroup();
+    var definitions = client.apiextensions().v1().customResourceDefinitions().withName(crd);
+    if (definitions.get() == null) {
+      return true;
+    }
+    definitions.delete();
+    return false;
+  }
+
+  /** A CRD intake did not install stays; its objects lose Pledge's finalizer. */
+  private void releaseRequestObjects(String promise, Watched requests) {
+    for (GenericKubernetesResource object : requests.informer().getStore().list()) {
+      if (KubernetesObjects.hasFinalizer(object, KubernetesObjects.FINALIZER)) {
+        updateFinalizers(promise, object, false);
+      }
+    }
+  }
+
+  private boolean promiseBeingDeleted(String promise) {
+    Watched watched = promises;
+    GenericKubernetesResource obj =
+        watched == null ? null : watched.informer().getStore().getByKey(promise);
+    return obj != null && obj.getMetadata().getDeletionTimestamp() != null;
+  }
+
+  private void stopWatchingRequests(String promise) {
+    Watched old = requestInformers.remove(promise);
+    if (old != null) {
+      old.informer().stop();
+    }
   }
 
   /** A Destination or state store: applied like one sent to the API, deleted when it is gone. */
@@ -370,6 +451,9 @@ public class KubernetesWatcher {
       }
       return;
     }
+    if (promiseBeingDeleted(promise)) {
+      return; // Pledge deletes its requests; the request CRD and its objects go next
+    }
     if (config.kubernetes().finalizers()
         && !KubernetesObjects.hasFinalizer(obj, KubernetesObjects.FINALIZER)) {
       // Before the apply: once Pledge has the request, the object cannot go unnoticed.
@@ -390,6 +474,11 @@ public class KubernetesWatcher {
     if (watched == null) {
       throw new RetryLater();
     }
+    updateFinalizers(watched.context(), obj, add);
+  }
+
+  private void updateFinalizers(
+      ResourceDefinitionContext context, GenericKubernetesResource obj, boolean add) {
     GenericKubernetesResource copy =
         EventCodec.JSON.convertValue(
             EventCodec.JSON.valueToTree(obj), GenericKubernetesResource.class);
@@ -398,11 +487,15 @@ public class KubernetesWatcher {
             KubernetesObjects.withFinalizer(
                 obj.getMetadata().getFinalizers(), KubernetesObjects.FINALIZER, add));
     try {
-      client
-          .genericKubernetesResources(watched.context())
-          .inNamespace(obj.getMetadata().getNamespace())
-          .resource(copy)
-          .update();
+      if (context.isNamespaceScoped()) {
+        client
+            .genericKubernetesResources(context)
+            .inNamespace(obj.getMetadata().getNamespace())
+            .resource(copy)
+            .update();
+      } else {
+        client.genericKubernetesResources(context).resource(copy).update();
+      }
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e; // 409: retried with the newer object
