@@ -440,15 +440,7 @@ class KubernetesModeIT {
     cluster.kubectl("-n", "default", "delete", "postgresql", "example");
     assertThat(pledge.intake().get("/api/v1/resources/" + KEY)).isEmpty();
 
-    try (EventProbe probe = new EventProbe(pledge.bootstrapServers(), Topics.STATUS)) {
-      probe.await(
-          e ->
-              e.type().equals(EventType.PIPELINE_SUCCEEDED.type())
-                  && KEY.equals(e.subject())
-                  && "instance-delete"
-                      .equals(EventCodec.data(e, PipelineSucceeded.class).pipeline()),
-          FLOW);
-    }
+    awaitDeleteWorkflowSucceeded(KEY);
 
     await().atMost(FLOW).until(() -> pledge.intake().get("/api/v1/resources/" + KEY).isEmpty());
     assertThat(GitFixtures.head(pledge.repo(), "main")).isNotEqualTo(before);
@@ -532,6 +524,16 @@ class KubernetesModeIT {
     assertThat(cluster.tryKubectl("get", "crd", "postgresqls.workshop.kratix.io").exitCode())
         .isNotZero();
     await().atMost(FLOW).until(() -> pledge.intake().get("/api/v1/resources/" + key).isEmpty());
+    awaitDeleteWorkflowSucceeded(key);
+    await().atMost(FLOW).until(() -> pledge.intake().get("/api/v1/promises/postgresql").isEmpty());
+    assertThat(GitFixtures.listFiles(pledge.repo(), "main"))
+        .noneMatch(f -> f.startsWith("worker-1/resources/default/postgresql/"));
+  }
+
+  /**
+   * Waits for the example's delete workflow ({@link #DELETE_WORKFLOW}) to succeed for {@code key}.
+   */
+  private void awaitDeleteWorkflowSucceeded(String key) {
     try (EventProbe probe = new EventProbe(pledge.bootstrapServers(), Topics.STATUS)) {
       probe.await(
           e ->
@@ -541,9 +543,6 @@ class KubernetesModeIT {
                       .equals(EventCodec.data(e, PipelineSucceeded.class).pipeline()),
           FLOW);
     }
-    await().atMost(FLOW).until(() -> pledge.intake().get("/api/v1/promises/postgresql").isEmpty());
-    assertThat(GitFixtures.listFiles(pledge.repo(), "main"))
-        .noneMatch(f -> f.startsWith("worker-1/resources/default/postgresql/"));
   }
 
   private String leaseHolder() {

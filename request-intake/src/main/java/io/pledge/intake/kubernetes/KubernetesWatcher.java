@@ -3,10 +3,8 @@ package io.pledge.intake.kubernetes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -100,6 +98,7 @@ public class KubernetesWatcher {
   private final AtomicLong statusWrites = new AtomicLong();
   private final Consumer<String> viewListener = this::viewChanged;
   private KubernetesClient client;
+  private ClusterWriter writer;
   private volatile Watched promises;
   private ScheduledExecutorService worker;
   private volatile boolean running;
@@ -131,6 +130,7 @@ public class KubernetesWatcher {
       return;
     }
     client = clients.get();
+    writer = new ClusterWriter(client);
     IntakeConfig.LeaderElection election = config.kubernetes().leaderElection();
     if (!election.enabled()) {
       lead();
@@ -323,7 +323,7 @@ public class KubernetesWatcher {
     }
     if (config.kubernetes().finalizers()
         && !KubernetesObjects.hasFinalizer(obj, KubernetesObjects.FINALIZER)) {
-      updateFinalizers(PROMISES, obj, true);
+      writer.updateFinalizers(PROMISES, obj, true);
       return; // the update comes back as an event
     }
     JsonNode doc = KubernetesObjects.document(EventCodec.JSON.valueToTree(obj));
@@ -359,7 +359,7 @@ public class KubernetesWatcher {
     }
     Watched requests = requestInformers.get(name);
     if (requests != null) {
-      if (config.kubernetes().installCrds() && !requestCrdGone(requests.context())) {
+      if (config.kubernetes().installCrds() && !writer.crdGone(requests.context())) {
         throw new RetryLater(); // its objects are going; each is released as it goes
       }
       if (!config.kubernetes().installCrds()) {
@@ -367,25 +367,14 @@ public class KubernetesWatcher {
       }
       stopWatchingRequests(name);
     }
-    updateFinalizers(PROMISES, obj, false);
-  }
-
-  /** Deletes the request CRD (its objects with it); true once the server has none. */
-  private boolean requestCrdGone(ResourceDefinitionContext context) {
-    String crd = context.getPlural() + "." + context.getGroup();
-    var definitions = client.apiextensions().v1().customResourceDefinitions().withName(crd);
-    if (definitions.get() == null) {
-      return true;
-    }
-    definitions.delete();
-    return false;
+    writer.updateFinalizers(PROMISES, obj, false);
   }
 
   /** A CRD intake did not install stays; its objects lose Pledge's finalizer. */
   private void releaseRequestObjects(String promise, Watched requests) {
     for (GenericKubernetesResource object : requests.informer().getStore().list()) {
       if (KubernetesObjects.hasFinalizer(object, KubernetesObjects.FINALIZER)) {
-        updateFinalizers(promise, object, false);
+        updateRequestFinalizers(promise, object, false);
       }
     }
   }
@@ -446,7 +435,7 @@ public class KubernetesWatcher {
         if (view.exists(key)) {
           throw new RetryLater(); // its delete workflow or file removal is still under way
         }
-        updateFinalizers(promise, obj, false);
+        updateRequestFinalizers(promise, obj, false);
         LOG.infof("Request %s deleted in Pledge; its object may go", key);
       }
       return;
@@ -457,7 +446,7 @@ public class KubernetesWatcher {
     if (config.kubernetes().finalizers()
         && !KubernetesObjects.hasFinalizer(obj, KubernetesObjects.FINALIZER)) {
       // Before the apply: once Pledge has the request, the object cannot go unnoticed.
-      updateFinalizers(promise, obj, true);
+      updateRequestFinalizers(promise, obj, true);
       return; // the update comes back as an event, with the object as it is now
     }
     JsonNode doc = KubernetesObjects.document(EventCodec.JSON.valueToTree(obj));
@@ -465,42 +454,13 @@ public class KubernetesWatcher {
     queue("status|" + key, Duration.ZERO);
   }
 
-  /**
-   * Adds or removes Pledge's finalizer with an update at the object's resourceVersion: a concurrent
-   * change answers 409 and the task is retried with the newer object.
-   */
-  private void updateFinalizers(String promise, GenericKubernetesResource obj, boolean add) {
+  /** Adds or removes Pledge's finalizer on a request object of {@code promise}. */
+  private void updateRequestFinalizers(String promise, GenericKubernetesResource obj, boolean add) {
     Watched watched = requestInformers.get(promise);
     if (watched == null) {
       throw new RetryLater();
     }
-    updateFinalizers(watched.context(), obj, add);
-  }
-
-  private void updateFinalizers(
-      ResourceDefinitionContext context, GenericKubernetesResource obj, boolean add) {
-    GenericKubernetesResource copy =
-        EventCodec.JSON.convertValue(
-            EventCodec.JSON.valueToTree(obj), GenericKubernetesResource.class);
-    copy.getMetadata()
-        .setFinalizers(
-            KubernetesObjects.withFinalizer(
-                obj.getMetadata().getFinalizers(), KubernetesObjects.FINALIZER, add));
-    try {
-      if (context.isNamespaceScoped()) {
-        client
-            .genericKubernetesResources(context)
-            .inNamespace(obj.getMetadata().getNamespace())
-            .resource(copy)
-            .update();
-      } else {
-        client.genericKubernetesResources(context).resource(copy).update();
-      }
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e; // 409: retried with the newer object
-      }
-    }
+    writer.updateFinalizers(watched.context(), obj, add);
   }
 
   private void deleteRequest(ResourceKey key) {
@@ -565,7 +525,7 @@ public class KubernetesWatcher {
       return;
     }
     if (config.kubernetes().installCrds()) {
-      installCrd(promise.document().path("spec").path("api"));
+      writer.installCrd(promise.document().path("spec").path("api"));
     }
     if (current != null) {
       current.informer().stop();
@@ -586,32 +546,6 @@ public class KubernetesWatcher {
         && a.getVersion().equals(b.getVersion())
         && a.getPlural().equals(b.getPlural())
         && a.isNamespaceScoped() == b.isNamespaceScoped();
-  }
-
-  private void installCrd(JsonNode api) {
-    ObjectNode wanted = KubernetesObjects.requestCrd(api);
-    CustomResourceDefinition crd =
-        EventCodec.JSON.convertValue(wanted, CustomResourceDefinition.class);
-    CustomResourceDefinition existing =
-        client
-            .apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .withName(crd.getMetadata().getName())
-            .get();
-    if (existing != null
-        && KubernetesObjects.sameStatus(
-            EventCodec.JSON.valueToTree(existing.getSpec()),
-            EventCodec.JSON.valueToTree(crd.getSpec()))) {
-      return;
-    }
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .resource(crd)
-        .createOr(NonDeletingOperation::update);
-    LOG.infof("Installed the CRD %s", crd.getMetadata().getName());
   }
 
   // ---- status out ----
@@ -735,27 +669,9 @@ public class KubernetesWatcher {
     if (KubernetesObjects.sameStatus(current, desired)) {
       return;
     }
-    GenericKubernetesResource copy =
-        EventCodec.JSON.convertValue(
-            EventCodec.JSON.valueToTree(obj), GenericKubernetesResource.class);
-    copy.setAdditionalProperty("status", EventCodec.JSON.convertValue(desired, Map.class));
-    try {
-      if (watched.context().isNamespaceScoped()) {
-        client
-            .genericKubernetesResources(watched.context())
-            .inNamespace(obj.getMetadata().getNamespace())
-            .resource(copy)
-            .updateStatus();
-      } else {
-        client.genericKubernetesResources(watched.context()).resource(copy).updateStatus();
-      }
+    if (writer.updateStatus(watched.context(), obj, desired)) {
       statusWrites.incrementAndGet();
       LOG.debugf("Wrote the status of %s: %s", key, desired.path("message").asText());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        return; // deleted meanwhile
-      }
-      throw e; // 409: the cache was behind; retried with the newer object
     }
   }
 
