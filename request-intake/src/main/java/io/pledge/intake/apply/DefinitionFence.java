@@ -45,8 +45,8 @@ import org.jboss.logging.Logger;
  * plans, it waits for its view to have read the definition topics up to their last stable offsets
  * as seen after the fence, so nothing another replica committed is missing. Its producer is kept:
  * while its transactions commit, nobody else has taken the fence since, so its view is still
- * complete. When a commit is refused because another replica took the fence, the work is planned
- * again on top of what that replica wrote.
+ * complete. When a transaction fails because another replica took the fence (or while it did, so
+ * that the outcome is unknown), the work is planned again on top of what is committed.
  *
  * <p>Readers of the definition topics read them read_committed, so an aborted definition is never
  * seen. Within this replica, applies of definitions are serialised by a lock (one producer, one
@@ -134,22 +134,20 @@ public class DefinitionFence {
           producer.commitTransaction();
           tx.afterCommit.forEach(Runnable::run);
           return result;
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
-          // Another replica took the fence: plan again on what it wrote.
-          tx.forget();
-          dropProducer();
-          if (attempt >= ATTEMPTS) {
-            throw ProblemException.unavailable(
-                "Other request-intake replicas kept publishing definitions; retry the request");
-          }
-          LOG.infof("Another replica took the definitions fence; planning again (%s)", e);
         } catch (KafkaException e) {
           tx.forget();
           abortQuietly();
           dropProducer();
-          LOG.warnf("Publishing definitions failed: %s", e.toString());
-          throw ProblemException.unavailable(
-              "The event broker did not take the change; retry the request");
+          if (brokerNotAnswering(e)) {
+            LOG.warnf("Publishing definitions failed: %s", e.toString());
+            throw ProblemException.unavailable(
+                "The event broker did not take the change; retry the request");
+          }
+          if (attempt >= ATTEMPTS) {
+            throw ProblemException.unavailable(
+                "Other request-intake replicas kept publishing definitions; retry the request");
+          }
+          LOG.infof("The definitions transaction did not commit; planning again (%s)", e);
         } catch (RuntimeException e) {
           tx.forget();
           abortQuietly();
@@ -161,6 +159,29 @@ public class DefinitionFence {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Whether a failed transaction means the broker is not answering, so that another attempt would
+   * only make the caller wait as long again. Every other failure leaves the transaction aborted or
+   * fenced, or its outcome unknown: another replica took the fence (the client reports that as
+   * {@code ProducerFencedException} or {@code InvalidProducerEpochException}), or the coordinator
+   * answered the commit with an error while it was aborting the transaction for that replica (Kafka
+   * 4.1's coordinator answers an EndTxn that meets a pending epoch fence with an unknown server
+   * error). Taking the fence again settles it either way, and planning again on the view that then
+   * holds everything committed is what makes a retry safe: a change that did commit is found there.
+   */
+  static boolean brokerNotAnswering(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+        return false;
+      }
+      if (t instanceof org.apache.kafka.common.errors.TimeoutException
+          || t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

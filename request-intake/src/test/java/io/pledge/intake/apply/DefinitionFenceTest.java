@@ -21,7 +21,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -84,6 +88,76 @@ class DefinitionFenceTest {
                     "/spec/api/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/size/default")
                 .asText())
         .isEqualTo("medium");
+  }
+
+  /**
+   * Another replica keeps taking the fence and committing Promises of its own while this one
+   * applies, so that the fence moves at every moment of an apply: before it plans, while its
+   * transaction is open, while it commits. Kafka 4.1's coordinator answers a commit that meets the
+   * fence with an unknown server error. Every apply must answer 200 or, when the fence kept moving
+   * through all its attempts, 503 saying so; what was answered 200 is what was committed.
+   */
+  @Test
+  void appliesWhileAnotherReplicaKeepsTakingTheFenceAnswerWhatWasCommitted() throws Exception {
+    String name = unique("contended");
+    AtomicBoolean applying = new AtomicBoolean(true);
+    CompletableFuture<Integer> other =
+        CompletableFuture.supplyAsync(() -> otherReplicaKeepsPublishing(name + "-other", applying));
+    List<Long> generations = new ArrayList<>();
+    List<String> refusals = new ArrayList<>();
+    try {
+      for (int n = 0; n < 40; n++) {
+        var answer = IntakeTestSupport.post("application/yaml", promise(name, "size-" + n));
+        if (answer.statusCode() == 200) {
+          generations.add(answer.jsonPath().getLong("[0].generation"));
+        } else {
+          refusals.add(answer.statusCode() + " " + answer.jsonPath().getString("detail"));
+        }
+      }
+    } finally {
+      applying.set(false);
+    }
+    assertThat(other.get()).as("the other replica's transactions").isGreaterThanOrEqualTo(10);
+    assertThat(refusals)
+        .allMatch(r -> r.equals("503 " + KEPT_MOVING), "only refused for a fence that kept moving");
+    assertThat(generations)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, generations.size()).boxed().toList());
+    assertThat(committedPromises(name))
+        .extracting(PromiseApplied::generation)
+        .containsExactlyElementsOf(generations);
+  }
+
+  private static final String KEPT_MOVING =
+      "Other request-intake replicas kept publishing definitions; retry the request";
+
+  /**
+   * Whole transactions of the other replica, each with a producer of its own as a replica that was
+   * fenced makes; returns how many it began.
+   */
+  private static int otherReplicaKeepsPublishing(String name, AtomicBoolean applying) {
+    Random random = new Random(42);
+    int began = 0;
+    while (applying.get()) {
+      try (KafkaProducer<String, String> other = otherReplica()) {
+        other.initTransactions();
+        other.beginTransaction();
+        began++;
+        JsonNode theirs = KratixDocuments.readAll(promise(name, "large")).get(0);
+        CloudEvent event =
+            new EventCodec("/pledge/request-intake")
+                .event(EventType.PROMISE_APPLIED, name, new PromiseApplied(name, 1, theirs));
+        other.send(new ProducerRecord<>(Topics.PROMISES, name, EventCodec.write(event)));
+        Thread.sleep(random.nextInt(30));
+        other.commitTransaction();
+        Thread.sleep(random.nextInt(30));
+      } catch (KafkaException fencedBack) {
+        // this replica took the fence back while the other's transaction was open
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return began;
   }
 
   static KafkaProducer<String, String> otherReplica() {
