@@ -1,18 +1,13 @@
 package io.pledge.notifier;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.pledge.testkit.layering.ClassDependencies;
+import io.pledge.testkit.layering.LayeringRules;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/**
- * The layering rule of docs/design/backbone-v2.md (step 2) and STYLE.md: the domain packages
- * decide, adapters reach Kafka. Detecting lifecycle changes, planning notifications and delivering
- * them use no kafka-runtime plumbing ({@code io.pledge.kafka}).
- */
+/** The layering rules of STYLE.md ({@link LayeringRules}) for notifier. */
 class LayeringTest {
 
+  private static final String ROOT = "io.pledge.notifier";
   private static final List<String> DOMAIN =
       List.of(
           "io.pledge.notifier.lifecycle",
@@ -20,8 +15,20 @@ class LayeringTest {
           "io.pledge.notifier.delivery");
 
   @Test
-  void domainPackagesDoNotUseTheKafkaRuntime() {
-    assertThat(ClassDependencies.of(NotifierConfig.class).from(DOMAIN, "io.pledge.kafka"))
-        .isEmpty();
+  void noPackageDependsOnItselfThroughOthers() {
+    LayeringRules.noPackageCycles(ROOT).check(LayeringRules.mainClasses(NotifierConfig.class));
+  }
+
+  @Test
+  void domainPackagesUseNoAdapterTechnology() {
+    // Qute is the template language NotificationPolicies are written in: the policy domain renders
+    // with it as with a library, and reaches no framework service through it.
+    LayeringRules.domainUsesNoAdapterTechnology(DOMAIN, "io.quarkus.qute..")
+        .check(LayeringRules.mainClasses(NotifierConfig.class));
+  }
+
+  @Test
+  void noOtherServiceIsUsed() {
+    LayeringRules.usesNoOtherService(ROOT).check(LayeringRules.mainClasses(NotifierConfig.class));
   }
 }

@@ -1,23 +1,29 @@
 package io.pledge.intake;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.pledge.testkit.layering.ClassDependencies;
+import io.pledge.testkit.layering.LayeringRules;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/**
- * The layering rule of docs/design/backbone-v2.md (step 2) and STYLE.md: the domain packages
- * decide, adapters reach Kafka. Planning an apply and validating documents against a Promise's
- * schema use no kafka-runtime plumbing ({@code io.pledge.kafka}).
- */
+/** The layering rules of STYLE.md ({@link LayeringRules}) for request-intake. */
 class LayeringTest {
 
+  private static final String ROOT = "io.pledge.intake";
   private static final List<String> DOMAIN =
       List.of("io.pledge.intake.apply", "io.pledge.intake.schema");
 
   @Test
-  void domainPackagesDoNotUseTheKafkaRuntime() {
-    assertThat(ClassDependencies.of(IntakeConfig.class).from(DOMAIN, "io.pledge.kafka")).isEmpty();
+  void noPackageDependsOnItselfThroughOthers() {
+    LayeringRules.noPackageCycles(ROOT).check(LayeringRules.mainClasses(IntakeConfig.class));
+  }
+
+  @Test
+  void domainPackagesUseNoAdapterTechnology() {
+    LayeringRules.domainUsesNoAdapterTechnology(DOMAIN)
+        .check(LayeringRules.mainClasses(IntakeConfig.class));
+  }
+
+  @Test
+  void noOtherServiceIsUsed() {
+    LayeringRules.usesNoOtherService(ROOT).check(LayeringRules.mainClasses(IntakeConfig.class));
   }
 }

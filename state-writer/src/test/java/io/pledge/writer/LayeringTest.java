@@ -1,24 +1,30 @@
 package io.pledge.writer;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.pledge.testkit.layering.ClassDependencies;
+import io.pledge.testkit.layering.LayeringRules;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/**
- * The layering rule of docs/design/backbone-v2.md (step 2) and STYLE.md: the domain packages
- * decide, adapters reach Kafka. Scheduling Works to Destinations and laying out state-store paths
- * use no kafka-runtime plumbing ({@code io.pledge.kafka}).
- */
+/** The layering rules of STYLE.md ({@link LayeringRules}) for the state writer. */
 class LayeringTest {
 
+  private static final String ROOT = "io.pledge.writer";
   private static final List<String> DOMAIN =
       List.of(
           "io.pledge.writer.scheduling", "io.pledge.writer.layout", "io.pledge.writer.destination");
 
   @Test
-  void domainPackagesDoNotUseTheKafkaRuntime() {
-    assertThat(ClassDependencies.of(WriterConfig.class).from(DOMAIN, "io.pledge.kafka")).isEmpty();
+  void noPackageDependsOnItselfThroughOthers() {
+    LayeringRules.noPackageCycles(ROOT).check(LayeringRules.mainClasses(WriterConfig.class));
+  }
+
+  @Test
+  void domainPackagesUseNoAdapterTechnology() {
+    LayeringRules.domainUsesNoAdapterTechnology(DOMAIN)
+        .check(LayeringRules.mainClasses(WriterConfig.class));
+  }
+
+  @Test
+  void noOtherServiceIsUsed() {
+    LayeringRules.usesNoOtherService(ROOT).check(LayeringRules.mainClasses(WriterConfig.class));
   }
 }

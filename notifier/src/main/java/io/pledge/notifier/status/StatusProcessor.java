@@ -268,7 +268,9 @@ public final class StatusProcessor {
         LOG.debugf("%s already sent to %s", delivery.event(), delivery.channel());
         return;
       }
-      Span span = telemetry.startDelivery(delivery);
+      Span span =
+          telemetry.startDelivery(
+              delivery.key(), delivery.generation(), delivery.event(), delivery.channel());
       try (TraceScope trace = TraceScope.enter(span)) {
         Outcome outcome = attempt(delivery, planned);
         span.setAttribute("pledge.outcome", outcome.outcome());

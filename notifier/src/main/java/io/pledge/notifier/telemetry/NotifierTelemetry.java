@@ -13,7 +13,6 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.pledge.kafka.tracing.TraceScope;
-import io.pledge.notifier.delivery.Delivery;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -93,14 +92,17 @@ public final class NotifierTelemetry {
         Context.current(), request, (carrier, key, value) -> carrier.header(key, value));
   }
 
-  /** A span for one notification on one channel, below the current one; the caller ends it. */
-  public Span startDelivery(Delivery delivery) {
+  /**
+   * A span for one notification ({@code event} of {@code key} at {@code generation}) on one
+   * channel, below the current one; the caller ends it.
+   */
+  public Span startDelivery(String key, long generation, String event, String channel) {
     return tracer
-        .spanBuilder("notify " + delivery.channel())
-        .setAttribute("pledge.key", delivery.key())
-        .setAttribute("pledge.generation", delivery.generation())
-        .setAttribute("pledge.event", delivery.event())
-        .setAttribute("pledge.channel", delivery.channel())
+        .spanBuilder("notify " + channel)
+        .setAttribute("pledge.key", key)
+        .setAttribute("pledge.generation", generation)
+        .setAttribute("pledge.event", event)
+        .setAttribute("pledge.channel", channel)
         .startSpan();
   }
 

@@ -2,7 +2,7 @@ package io.pledge.runner.dryrun;
 
 import io.pledge.contract.dryrun.DryRunCompleted;
 import io.pledge.contract.dryrun.DryRunRequested;
-import io.pledge.runner.config.RunnerBeans;
+import io.pledge.runner.RunnerBeans;
 import io.pledge.runner.config.RunnerConfig;
 import io.pledge.runner.workflow.PipelineRunner;
 import io.pledge.runner.workflow.PromiseRegistry;

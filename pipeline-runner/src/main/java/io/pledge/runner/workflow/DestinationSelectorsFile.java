@@ -2,6 +2,7 @@ package io.pledge.runner.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.runner.outcome.PipelineFailure;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,5 +1,6 @@
 package io.pledge.runner.workflow;
 
+import io.pledge.runner.outcome.PipelineOutcome;
 import io.pledge.runner.sandbox.RunFolders;
 import java.util.function.BooleanSupplier;
 

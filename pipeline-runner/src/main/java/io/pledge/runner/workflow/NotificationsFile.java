@@ -3,6 +3,7 @@ package io.pledge.runner.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.runner.outcome.PipelineFailure;
 import java.util.List;
 import java.util.Set;
 

@@ -1,6 +1,8 @@
 package io.pledge.runner.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pledge.runner.outcome.PipelineFailure;
+import io.pledge.runner.outcome.WorkflowControl;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

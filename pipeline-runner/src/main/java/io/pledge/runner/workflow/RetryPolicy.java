@@ -1,5 +1,6 @@
 package io.pledge.runner.workflow;
 
+import io.pledge.runner.outcome.WorkflowControl;
 import java.time.Duration;
 
 /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.runner.outcome.PipelineFailure;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package io.pledge.runner.workflow;
 import io.pledge.contract.work.DestinationSelector;
 import io.pledge.contract.work.Workload;
 import io.pledge.contract.work.WorkloadGroup;
+import io.pledge.runner.outcome.PipelineFailure;
 import io.pledge.runner.sandbox.OutputTree;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

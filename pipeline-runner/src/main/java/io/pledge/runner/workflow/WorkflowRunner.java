@@ -18,6 +18,8 @@ import io.pledge.contract.work.Work;
 import io.pledge.contract.work.WorkWithdrawn;
 import io.pledge.contract.work.Workload;
 import io.pledge.contract.work.WorkloadGroup;
+import io.pledge.runner.outcome.PipelineOutcome;
+import io.pledge.runner.outcome.WorkflowControl;
 import io.pledge.runner.sandbox.StageResult;
 import io.pledge.runner.sandbox.WorkflowObject;
 import io.pledge.runner.telemetry.RunnerTelemetry;

@@ -3,6 +3,7 @@ package io.pledge.runner.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pledge.runner.outcome.PipelineFailure;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

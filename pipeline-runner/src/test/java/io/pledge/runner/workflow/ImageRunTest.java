@@ -10,6 +10,7 @@ import io.pledge.contract.work.Workload;
 import io.pledge.oci.ContainersConfig;
 import io.pledge.oci.Manifest;
 import io.pledge.runner.StageImages;
+import io.pledge.runner.outcome.PipelineOutcome;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
 import io.pledge.runner.sandbox.WorkflowObject;

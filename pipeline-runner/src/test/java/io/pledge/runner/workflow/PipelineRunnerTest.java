@@ -10,6 +10,7 @@ import io.pledge.contract.ResourceKey;
 import io.pledge.contract.kratix.Pipeline;
 import io.pledge.contract.work.WorkloadGroup;
 import io.pledge.runner.StageImages;
+import io.pledge.runner.outcome.PipelineOutcome;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;
 import io.pledge.runner.sandbox.StageResult;

@@ -9,6 +9,7 @@ import io.pledge.contract.kratix.Pipeline;
 import io.pledge.oci.ContainersConfig;
 import io.pledge.runner.StageImages;
 import io.pledge.runner.config.Quantities;
+import io.pledge.runner.outcome.PipelineOutcome;
 import io.pledge.runner.sandbox.ContainerLimits;
 import io.pledge.runner.sandbox.OutputInspector;
 import io.pledge.runner.sandbox.SandboxExecutor;

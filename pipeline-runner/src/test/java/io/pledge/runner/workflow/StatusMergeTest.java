@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.runner.outcome.PipelineFailure;
 import org.junit.jupiter.api.Test;
 
 class StatusMergeTest {

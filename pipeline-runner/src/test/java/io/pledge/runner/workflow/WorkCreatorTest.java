@@ -7,6 +7,7 @@ import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.work.DestinationSelector;
 import io.pledge.contract.work.Workload;
 import io.pledge.contract.work.WorkloadGroup;
+import io.pledge.runner.outcome.PipelineFailure;
 import io.pledge.runner.sandbox.OutputTree;
 import io.pledge.runner.sandbox.OutputTree.OutputFile;
 import java.nio.charset.StandardCharsets;

@@ -21,7 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "events")
 public class AsyncApiResource {
 
-  public static final String PATH = "/api/v1/asyncapi";
+  public static final String PATH = AsyncApiDocument.PATH;
 
   private final ObjectNode document;
 

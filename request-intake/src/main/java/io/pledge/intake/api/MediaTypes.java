@@ -1,5 +1,6 @@
 package io.pledge.intake.api;
 
+import io.pledge.intake.problem.ProblemException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
@@ -9,7 +10,7 @@ public final class MediaTypes {
   public static final String APPLICATION_YAML = "application/yaml";
   public static final String APPLICATION_X_YAML = "application/x-yaml";
   public static final String TEXT_YAML = "text/yaml";
-  public static final String PROBLEM_JSON = "application/problem+json";
+  public static final String PROBLEM_JSON = ProblemException.MEDIA_TYPE;
 
   private MediaTypes() {}
 

@@ -15,6 +15,7 @@ import io.pledge.intake.apply.Change.PolicyChange;
 import io.pledge.intake.apply.Change.PromiseChange;
 import io.pledge.intake.apply.Change.RequestChange;
 import io.pledge.intake.problem.ProblemException;
+import io.pledge.intake.publish.DefinitionFence;
 import io.pledge.intake.publish.EventPublisher;
 import io.pledge.intake.view.Hashes;
 import io.pledge.intake.view.IntakeView;

@@ -27,6 +27,9 @@ import java.util.function.UnaryOperator;
  */
 public final class AsyncApiDocument {
 
+  /** Where the API serves this document; public, like the OpenAPI document. */
+  public static final String PATH = "/api/v1/asyncapi";
+
   static final String ENVELOPE = "CloudEvent";
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

@@ -2,7 +2,7 @@ package io.pledge.intake.auth;
 
 import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.IntakeConfig.Auth.Mode;
-import io.pledge.intake.api.AsyncApiResource;
+import io.pledge.intake.asyncapi.AsyncApiDocument;
 import io.pledge.intake.problem.ProblemException;
 import io.quarkus.arc.ClientProxy;
 import io.smallrye.mutiny.Uni;
@@ -39,7 +39,7 @@ public class BearerTokenFilter {
     String path = request.getUriInfo().getPath();
     if (!config.auth().enabled()
         || !path.startsWith("/api/")
-        || path.equals(AsyncApiResource.PATH)) {
+        || path.equals(AsyncApiDocument.PATH)) {
       return Uni.createFrom().voidItem();
     }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);

@@ -9,7 +9,6 @@ import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.notification.NotificationPolicyApplied;
 import io.pledge.intake.IntakeConfig;
-import io.pledge.intake.api.MediaTypes;
 import io.pledge.intake.apply.ApplyPlanner;
 import io.pledge.intake.apply.Change;
 import io.pledge.intake.kafka.CorrelatedReplies;
@@ -180,7 +179,7 @@ public class DryRunService {
     }
     try {
       return Response.status(answer.status())
-          .type(MediaTypes.PROBLEM_JSON)
+          .type(ProblemException.MEDIA_TYPE)
           .entity(EventCodec.JSON.writeValueAsString(answer.body()))
           .build();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

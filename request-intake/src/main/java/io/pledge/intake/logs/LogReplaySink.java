@@ -4,7 +4,7 @@ import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.pipeline.PipelineLog;
-import io.pledge.intake.view.TopicReplayer;
+import io.pledge.intake.kafka.TopicReplayer;
 
 /**
  * Feeds {@code pledge.pipeline.log} events read from {@code pledge.logs} into a {@link LogStore}.

@@ -10,6 +10,9 @@ import java.util.List;
  */
 public class ProblemException extends RuntimeException {
 
+  /** The media type of an RFC 7807 problem body. */
+  public static final String MEDIA_TYPE = "application/problem+json";
+
   private static final String BASE = "https://pledge.io/problems/";
 
   private final transient Problem problem;

@@ -2,6 +2,7 @@ package io.pledge.intake.resources;
 
 import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.kafka.KafkaClientProperties;
+import io.pledge.intake.view.FoldProgress;
 import io.pledge.kafka.streams.StreamsRunner;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -19,7 +20,7 @@ import org.eclipse.microprofile.config.Config;
  * same application id, so the instances share its tasks.
  */
 @ApplicationScoped
-public class ResourceFoldLifecycle {
+public class ResourceFoldLifecycle implements FoldProgress {
 
   private final IntakeConfig config;
   private final Config rawConfig;
@@ -72,6 +73,7 @@ public class ResourceFoldLifecycle {
    * Once the owner runs and has folded what its inputs held at start-up: the offsets of {@code
    * pledge.resources} a reader must reach to see all of it.
    */
+  @Override
   public Optional<Map<TopicPartition, Long>> foldedEnds() {
     if (!running()) {
       return Optional.empty();
@@ -83,6 +85,7 @@ public class ResourceFoldLifecycle {
    * True unless the owner stopped or failed; a rebalance (another instance joining) does not count
    * against it.
    */
+  @Override
   public boolean alive() {
     return runner != null && runner.state().isRunningOrRebalancing();
   }

@@ -2,6 +2,7 @@ package io.pledge.intake.view;
 
 import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.kafka.KafkaClientProperties;
+import io.pledge.intake.kafka.TopicReplayer;
 import io.pledge.intake.logs.LogReplaySink;
 import io.pledge.intake.logs.LogStore;
 import io.pledge.kafka.health.VitalThreads;
@@ -62,12 +63,20 @@ public class ViewLifecycle {
     replayer =
         new TopicReplayer(
             kafkaClientConfig(),
-            t.promises(),
-            t.destinations(),
-            t.policies(),
-            t.resources(),
-            t.destinationsStatus(),
-            view);
+            List.of(
+                t.promises(),
+                t.destinations(),
+                t.policies(),
+                t.resources(),
+                t.destinationsStatus()),
+            "request-intake-view",
+            new ViewSink(
+                t.promises(),
+                t.destinations(),
+                t.policies(),
+                t.resources(),
+                t.destinationsStatus(),
+                view));
     replayer.start(threads);
     logReplayer =
         new TopicReplayer(

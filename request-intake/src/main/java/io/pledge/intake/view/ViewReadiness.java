@@ -1,6 +1,5 @@
 package io.pledge.intake.view;
 
-import io.pledge.intake.resources.ResourceFoldLifecycle;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -13,10 +12,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ViewReadiness {
 
   private final ViewLifecycle view;
-  private final ResourceFoldLifecycle fold;
+  private final FoldProgress fold;
   private volatile boolean caughtUp;
 
-  ViewReadiness(ViewLifecycle view, ResourceFoldLifecycle fold) {
+  ViewReadiness(ViewLifecycle view, FoldProgress fold) {
     this.view = view;
     this.fold = fold;
   }

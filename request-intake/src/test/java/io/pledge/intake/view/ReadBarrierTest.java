@@ -7,6 +7,7 @@ import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.resource.ResourceRecord;
+import io.pledge.intake.kafka.TopicReplayer;
 import io.pledge.kafka.health.VitalThreads;
 import io.pledge.testkit.kafka.EmbeddedKafka;
 import java.time.Duration;

@@ -17,6 +17,7 @@ import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.contract.request.RequestAccepted;
 import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.resource.ResourceRecord;
+import io.pledge.intake.kafka.TopicReplayer;
 import io.pledge.kafka.health.VitalThreads;
 import io.pledge.testkit.kafka.EmbeddedKafka;
 import io.pledge.testkit.kafka.EventProbe;
@@ -167,12 +168,9 @@ class TopicReplayerTest {
       try (TopicReplayer replayer =
           new TopicReplayer(
               Map.of("bootstrap.servers", kafka.bootstrapServers()),
-              promises,
-              destinations,
-              policies,
-              resources,
-              readiness,
-              view)) {
+              List.of(promises, destinations, policies, resources, readiness),
+              "request-intake-view",
+              new ViewSink(promises, destinations, policies, resources, readiness, view))) {
         assertThat(replayer.caughtUp()).isFalse();
         replayer.start(new VitalThreads());
         await().atMost(Duration.ofSeconds(20)).until(replayer::caughtUp);

@@ -17,7 +17,7 @@ import io.pledge.writer.scheduling.Target;
 import io.pledge.writer.store.FolderChange;
 import io.pledge.writer.store.StateStore;
 import io.pledge.writer.store.StateStoreException;
-import io.pledge.writer.store.StateStores;
+import io.pledge.writer.stores.StateStores;
 import io.pledge.writer.telemetry.WriterTelemetry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import io.pledge.writer.layout.EscapingPathException;
 import io.pledge.writer.layout.StateStoreLayout;
 import io.pledge.writer.store.StateStore;
 import io.pledge.writer.store.StateStoreException;
-import io.pledge.writer.store.StateStores;
+import io.pledge.writer.stores.StateStores;
 
 /** What the Destinations table says about a Destination's state store, folder and kind. */
 final class StoreResolver {

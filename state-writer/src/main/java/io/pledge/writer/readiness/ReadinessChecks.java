@@ -10,7 +10,7 @@ import io.pledge.writer.batch.Canary;
 import io.pledge.writer.destination.DestinationTable;
 import io.pledge.writer.store.StateStore;
 import io.pledge.writer.store.StateStoreException;
-import io.pledge.writer.store.StateStores;
+import io.pledge.writer.stores.StateStores;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -14,7 +14,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import io.pledge.writer.health.StoreHealth;
+import io.pledge.writer.store.StoreHealth;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

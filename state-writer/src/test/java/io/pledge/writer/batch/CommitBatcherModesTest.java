@@ -21,7 +21,7 @@ import io.pledge.writer.git.GitStateStores;
 import io.pledge.writer.layout.StateStoreLayout;
 import io.pledge.writer.scheduling.PlacementRecord;
 import io.pledge.writer.scheduling.PlacementTable;
-import io.pledge.writer.store.StateStores;
+import io.pledge.writer.stores.StateStores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

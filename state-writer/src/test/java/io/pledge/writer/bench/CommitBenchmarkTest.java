@@ -14,7 +14,7 @@ import io.pledge.writer.batch.Outbox;
 import io.pledge.writer.destination.DestinationTable;
 import io.pledge.writer.git.GitStateStores;
 import io.pledge.writer.scheduling.PlacementTable;
-import io.pledge.writer.store.StateStores;
+import io.pledge.writer.stores.StateStores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

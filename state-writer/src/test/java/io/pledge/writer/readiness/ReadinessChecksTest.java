@@ -9,7 +9,7 @@ import io.pledge.testkit.git.GitFixtures;
 import io.pledge.writer.batch.Canary;
 import io.pledge.writer.destination.DestinationTable;
 import io.pledge.writer.git.GitStateStores;
-import io.pledge.writer.store.StateStores;
+import io.pledge.writer.stores.StateStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

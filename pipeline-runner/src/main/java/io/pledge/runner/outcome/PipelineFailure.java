@@ -1,4 +1,4 @@
-package io.pledge.runner.workflow;
+package io.pledge.runner.outcome;
 
 /**
  * A pipeline cannot go on: the reason is reported in {@code PIPELINE_FAILED}.

@@ -1,4 +1,4 @@
-package io.pledge.writer.health;
+package io.pledge.writer.store;
 
 import java.time.Duration;
 import java.time.Instant;

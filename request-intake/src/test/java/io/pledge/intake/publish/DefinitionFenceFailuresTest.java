@@ -1,4 +1,4 @@
-package io.pledge.intake.apply;
+package io.pledge.intake.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.pledge.writer.health;
+package io.pledge.writer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

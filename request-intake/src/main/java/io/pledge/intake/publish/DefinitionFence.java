@@ -1,4 +1,4 @@
-package io.pledge.intake.apply;
+package io.pledge.intake.publish;
 
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;

@@ -1,4 +1,4 @@
-package io.pledge.runner.workflow;
+package io.pledge.runner.outcome;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,7 +33,7 @@ public sealed interface PipelineOutcome {
       this(status, groups, notifications, null);
     }
 
-    Succeeded withContainers(List<ContainerImage> ran) {
+    public Succeeded withContainers(List<ContainerImage> ran) {
       return new Succeeded(status, groups, notifications, ran);
     }
   }
@@ -59,7 +59,7 @@ public sealed interface PipelineOutcome {
       this(container, exitCode, reason, stderrTail, null);
     }
 
-    Failed withContainers(List<ContainerImage> ran) {
+    public Failed withContainers(List<ContainerImage> ran) {
       return new Failed(container, exitCode, reason, stderrTail, ran);
     }
   }

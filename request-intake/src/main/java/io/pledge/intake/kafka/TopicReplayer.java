@@ -1,10 +1,8 @@
-package io.pledge.intake.view;
+package io.pledge.intake.kafka;
 
-import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.MalformedEventException;
-import io.pledge.contract.resource.ResourceRecord;
 import io.pledge.kafka.health.VitalThreads;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,30 +55,6 @@ public final class TopicReplayer implements AutoCloseable {
 
   /**
    * @param kafka client settings (at least {@code bootstrap.servers})
-   * @param promisesTopic compacted; a tombstone there deletes a Promise
-   * @param destinationsTopic compacted; a tombstone there deletes a Destination or state store
-   * @param policiesTopic compacted; a tombstone there deletes a NotificationPolicy
-   * @param resourcesTopic compacted folded records; a tombstone there forgets a resource
-   * @param readinessTopic compacted readiness of Destinations and state stores
-   */
-  public TopicReplayer(
-      Map<String, String> kafka,
-      String promisesTopic,
-      String destinationsTopic,
-      String policiesTopic,
-      String resourcesTopic,
-      String readinessTopic,
-      IntakeView view) {
-    this(
-        kafka,
-        List.of(promisesTopic, destinationsTopic, policiesTopic, resourcesTopic, readinessTopic),
-        "request-intake-view",
-        viewSink(
-            promisesTopic, destinationsTopic, policiesTopic, resourcesTopic, readinessTopic, view));
-  }
-
-  /**
-   * @param kafka client settings (at least {@code bootstrap.servers})
    * @param topics every partition of these is read from the beginning
    * @param clientId the consumer's client id
    * @param sink receives every readable record
@@ -98,42 +72,6 @@ public final class TopicReplayer implements AutoCloseable {
     this.topics = List.copyOf(topics);
     this.sink = sink;
     this.threadName = clientId + "-replay";
-  }
-
-  private static Sink viewSink(
-      String promisesTopic,
-      String destinationsTopic,
-      String policiesTopic,
-      String resourcesTopic,
-      String readinessTopic,
-      IntakeView view) {
-    return new Sink() {
-      @Override
-      public void event(String topic, CloudEvent event) {
-        if (topic.equals(resourcesTopic)) {
-          view.applyFolded(EventCodec.data(event, ResourceRecord.class));
-        } else if (topic.equals(readinessTopic)) {
-          view.readiness(event.subject(), EventCodec.data(event, DestinationReadiness.class));
-        } else {
-          view.applyReplayed(event);
-        }
-      }
-
-      @Override
-      public void tombstone(String topic, String key) {
-        if (topic.equals(resourcesTopic)) {
-          view.foldedTombstone(key);
-        } else if (topic.equals(promisesTopic)) {
-          view.promiseTombstone(key);
-        } else if (topic.equals(destinationsTopic)) {
-          view.destinationTombstone(key);
-        } else if (topic.equals(policiesTopic)) {
-          view.policyTombstone(key);
-        } else if (topic.equals(readinessTopic)) {
-          view.readiness(key, null);
-        }
-      }
-    };
   }
 
   /** Starts following the topics on a thread of its own; should it die, {@code threads} knows. */

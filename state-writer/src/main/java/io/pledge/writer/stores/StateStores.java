@@ -1,9 +1,11 @@
-package io.pledge.writer.store;
+package io.pledge.writer.stores;
 
 import io.pledge.contract.kratix.BucketStateStore;
 import io.pledge.contract.kratix.GitStateStore;
 import io.pledge.writer.bucket.BucketCredentials;
 import io.pledge.writer.git.GitStateStores;
+import io.pledge.writer.store.StateStore;
+import io.pledge.writer.store.StateStoreException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package io.pledge.runner.config;
+package io.pledge.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -6,6 +6,8 @@ import io.pledge.oci.ContainersConfig;
 import io.pledge.oci.LayerScanner;
 import io.pledge.oci.Skopeo;
 import io.pledge.oci.Umoci;
+import io.pledge.runner.config.Quantities;
+import io.pledge.runner.config.RunnerConfig;
 import io.pledge.runner.events.RunnerPublisher;
 import io.pledge.runner.image.ImageStore;
 import io.pledge.runner.kubernetes.KubernetesJobExecutor;

@@ -1,4 +1,4 @@
-package io.pledge.runner.workflow;
+package io.pledge.runner.outcome;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

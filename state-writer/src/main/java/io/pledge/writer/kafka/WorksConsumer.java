@@ -1,4 +1,4 @@
-package io.pledge.writer.batch;
+package io.pledge.writer.kafka;
 
 import io.pledge.contract.destination.DestinationApplied;
 import io.pledge.contract.event.CloudEvent;
@@ -10,8 +10,12 @@ import io.pledge.contract.work.Work;
 import io.pledge.contract.work.WorkWithdrawn;
 import io.pledge.kafka.health.VitalThreads;
 import io.pledge.kafka.partitioning.KeyPartitions;
+import io.pledge.writer.batch.BatchAbandonedException;
+import io.pledge.writer.batch.Canary;
+import io.pledge.writer.batch.Command;
+import io.pledge.writer.batch.CommitBatcher;
+import io.pledge.writer.batch.Outbox;
 import io.pledge.writer.destination.DestinationTable;
-import io.pledge.writer.kafka.TableFollower;
 import io.pledge.writer.readiness.ReadinessChecks;
 import io.pledge.writer.scheduling.PlacementTable;
 import io.pledge.writer.scheduling.RememberedWork;

@@ -1,4 +1,4 @@
-package io.pledge.runner.workflow;
+package io.pledge.runner.outcome;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.kratix.KratixDocuments;
@@ -75,7 +75,7 @@ public record WorkflowControl(
   }
 
   /** Parses a Go duration such as {@code 10m}, {@code 1h30m} or {@code 1.5s}. */
-  static Duration goDuration(String text) throws PipelineFailure {
+  public static Duration goDuration(String text) throws PipelineFailure {
     String s = text.trim();
     boolean negative = s.startsWith("-");
     if (negative || s.startsWith("+")) {
