@@ -1,29 +1,16 @@
 package io.pledge.runner;
 
 import io.pledge.runner.config.RunnerConfig;
-import io.pledge.testkit.layering.LayeringRules;
+import io.pledge.testkit.layering.ServiceLayering;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
-/** The layering rules of STYLE.md ({@link LayeringRules}) for pipeline-runner. */
-class LayeringTest {
+/** The layering rules of STYLE.md for the pipeline runner. */
+class LayeringTest extends ServiceLayering {
 
-  private static final String ROOT = "io.pledge.runner";
-  private static final List<String> DOMAIN = List.of("io.pledge.runner.workflow");
-
-  @Test
-  void noPackageDependsOnItselfThroughOthers() {
-    LayeringRules.noPackageCycles(ROOT).check(LayeringRules.mainClasses(RunnerConfig.class));
-  }
-
-  @Test
-  void domainPackagesUseNoAdapterTechnology() {
-    LayeringRules.domainUsesNoAdapterTechnology(DOMAIN)
-        .check(LayeringRules.mainClasses(RunnerConfig.class));
-  }
-
-  @Test
-  void noOtherServiceIsUsed() {
-    LayeringRules.usesNoOtherService(ROOT).check(LayeringRules.mainClasses(RunnerConfig.class));
+  LayeringTest() {
+    super(
+        "io.pledge.runner",
+        RunnerConfig.class,
+        List.of("io.pledge.runner.workflow", "io.pledge.runner.outcome"));
   }
 }

@@ -1,16 +1,12 @@
 package io.pledge.intake.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.destination.DestinationApplied;
-import io.pledge.contract.destination.DestinationReadiness;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.kratix.CustomResourceDefinition.Version;
 import io.pledge.intake.IntakeConfig;
@@ -20,10 +16,7 @@ import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.telemetry.IntakeMetrics;
 import io.pledge.intake.view.IntakeView;
 import io.pledge.intake.view.PromiseEntry;
-import io.pledge.intake.view.PromiseRequirements;
-import io.pledge.intake.view.ReadinessStatus;
 import io.pledge.intake.view.RequestState;
-import io.pledge.intake.view.StatusRenderer;
 import io.pledge.intake.view.ViewReadiness;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -31,18 +24,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -64,43 +49,17 @@ public class KubernetesWatcher {
 
   private static final Logger LOG = Logger.getLogger(KubernetesWatcher.class);
 
-  static final ResourceDefinitionContext PROMISES =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("platform.kratix.io")
-          .withVersion("v1alpha1")
-          .withKind("Promise")
-          .withPlural("promises")
-          .withNamespaced(false)
-          .build();
-
-  /**
-   * Destinations and state stores, by kind: applied like Promises, their readiness written back.
-   */
-  static final Map<String, ResourceDefinitionContext> PLATFORM =
-      Map.of(
-          DestinationApplied.DESTINATION, platformKind("Destination", "destinations"),
-          DestinationApplied.GIT_STATE_STORE, platformKind("GitStateStore", "gitstatestores"),
-          DestinationApplied.BUCKET_STATE_STORE,
-              platformKind("BucketStateStore", "bucketstatestores"));
-
-  /** Marks the informer of a platform kind where a request informer has its Promise's name. */
-  private static final String PLATFORM_MARK = "@";
-
   private final IntakeConfig config;
   private final Instance<KubernetesClient> clients;
   private final ApplyService service;
   private final IntakeView view;
   private final ViewReadiness readiness;
-  private final Map<String, Watched> requestInformers = new ConcurrentHashMap<>();
-  private final Map<String, Watched> platformInformers = new ConcurrentHashMap<>();
-  private final Map<String, JsonNode> rejections = new ConcurrentHashMap<>();
-  private final Set<String> queued = ConcurrentHashMap.newKeySet();
-  private final AtomicLong statusWrites = new AtomicLong();
+  private final WatchedInformers informers = new WatchedInformers();
+  private final StatusWriteBack status;
   private final Consumer<String> viewListener = this::viewChanged;
   private KubernetesClient client;
   private ClusterWriter writer;
-  private volatile Watched promises;
-  private ScheduledExecutorService worker;
+  private volatile TaskQueue tasks;
   private volatile boolean running;
   private KubernetesLeadership leadership;
 
@@ -117,13 +76,10 @@ public class KubernetesWatcher {
     this.service = service;
     this.view = view;
     this.readiness = readiness;
+    this.status =
+        new StatusWriteBack(
+            view, readiness, config.kubernetes().writeStatus(), informers, () -> writer);
   }
-
-  /** One informer and the API it watches; {@code promise} is null for the Promise informer. */
-  private record Watched(
-      String promise,
-      ResourceDefinitionContext context,
-      SharedIndexInformer<GenericKubernetesResource> informer) {}
 
   void start(@Observes StartupEvent ignored) {
     if (!config.kubernetes().enabled()) {
@@ -170,26 +126,8 @@ public class KubernetesWatcher {
       return;
     }
     running = true;
-    worker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "intake-kubernetes");
-              t.setDaemon(true);
-              return t;
-            });
-    promises =
-        new Watched(
-            null, PROMISES, client.genericKubernetesResources(PROMISES).inform(handler(null), 0));
-    PLATFORM.forEach(
-        (kind, context) ->
-            platformInformers.put(
-                kind,
-                new Watched(
-                    PLATFORM_MARK + kind,
-                    context,
-                    client
-                        .genericKubernetesResources(context)
-                        .inform(handler(PLATFORM_MARK + kind), 0))));
+    tasks = new TaskQueue("intake-kubernetes", this::run, config.kubernetes().retryDelay());
+    informers.open(client, this::handler);
     view.addListener(viewListener);
     LOG.infof(
         "Kubernetes mode: watching Promises, Destinations and state stores on %s",
@@ -203,22 +141,14 @@ public class KubernetesWatcher {
     }
     running = false;
     view.removeListener(viewListener);
-    worker.shutdownNow();
-    requestInformers.values().forEach(w -> w.informer().stop());
-    requestInformers.clear();
-    platformInformers.values().forEach(w -> w.informer().stop());
-    platformInformers.clear();
-    if (promises != null && promises.informer() != null) {
-      promises.informer().stop();
-    }
-    promises = null;
-    queued.clear();
+    tasks.close();
+    informers.close();
     LOG.info("Kubernetes mode: stopped watching");
   }
 
   /** How many status writes this instance made: what churn would show in. */
   public long statusWrites() {
-    return statusWrites.get();
+    return status.writes();
   }
 
   private ResourceEventHandler<GenericKubernetesResource> handler(String promise) {
@@ -253,44 +183,29 @@ public class KubernetesWatcher {
 
   /** Queues a task once; a task already waiting covers a later change of the same object. */
   private void queue(String task, Duration delay) {
-    if (!running || !queued.add(task)) {
-      return;
+    TaskQueue tasks = this.tasks;
+    if (running && tasks != null) {
+      tasks.queue(task, delay);
     }
-    worker.schedule(
-        () -> {
-          queued.remove(task);
-          run(task);
-        },
-        delay.toMillis(),
-        TimeUnit.MILLISECONDS);
   }
 
   private void run(String task) {
     String[] parts = task.split("\\|", 3);
-    try {
-      if (parts[0].equals("sync")) {
-        sync(parts[1].isEmpty() ? null : parts[1], parts[2]);
-      } else {
-        writeStatus(parts[1]);
-      }
-    } catch (RetryLater e) {
-      queue(task, config.kubernetes().retryDelay());
-    } catch (KubernetesClientException e) {
-      LOG.warnf("Kubernetes call for %s failed, retrying: %s", task, e.getMessage());
-      queue(task, config.kubernetes().retryDelay());
-    } catch (RuntimeException e) {
-      LOG.errorf(e, "Kubernetes task %s failed", task);
+    if (parts[0].equals("sync")) {
+      sync(parts[1].isEmpty() ? null : parts[1], parts[2]);
+    } else {
+      status.write(parts[1]);
     }
   }
 
   // ---- objects in: apply or delete ----
 
   private void sync(String promise, String cacheKey) {
-    if (promise != null && promise.startsWith(PLATFORM_MARK)) {
-      syncPlatform(promise.substring(PLATFORM_MARK.length()), cacheKey);
+    if (promise != null && promise.startsWith(WatchedInformers.PLATFORM_MARK)) {
+      syncPlatform(promise.substring(WatchedInformers.PLATFORM_MARK.length()), cacheKey);
       return;
     }
-    Watched watched = promise == null ? promises : requestInformers.get(promise);
+    Watched watched = promise == null ? informers.promises() : informers.requests(promise);
     if (watched == null && promise == null) {
       throw new RetryLater(); // an event from the informer before inform() returned
     }
@@ -309,7 +224,7 @@ public class KubernetesWatcher {
     if (obj == null) {
       // Gone without Pledge's finalizer (finalizers off, or removed by hand): nothing to hold it
       // for; the request informer stops and the Promise stays applied in Pledge.
-      stopWatchingRequests(name);
+      informers.stopWatchingRequests(name);
       if (view.promise(name).isPresent()) {
         LOG.warnf("Promise %s was deleted from the cluster; it stays applied in Pledge", name);
       }
@@ -323,7 +238,7 @@ public class KubernetesWatcher {
     }
     if (config.kubernetes().finalizers()
         && !KubernetesObjects.hasFinalizer(obj, KubernetesObjects.FINALIZER)) {
-      writer.updateFinalizers(PROMISES, obj, true);
+      writer.updateFinalizers(WatchedInformers.PROMISES, obj, true);
       return; // the update comes back as an event
     }
     JsonNode doc = KubernetesObjects.document(EventCodec.JSON.valueToTree(obj));
@@ -357,7 +272,7 @@ public class KubernetesWatcher {
     if (view.promise(name).isPresent() || requestsLeft) {
       throw new RetryLater(); // the requests' delete workflows are still running
     }
-    Watched requests = requestInformers.get(name);
+    Watched requests = informers.requests(name);
     if (requests != null) {
       if (config.kubernetes().installCrds() && !writer.crdGone(requests.context())) {
         throw new RetryLater(); // its objects are going; each is released as it goes
@@ -365,9 +280,9 @@ public class KubernetesWatcher {
       if (!config.kubernetes().installCrds()) {
         releaseRequestObjects(name, requests);
       }
-      stopWatchingRequests(name);
+      informers.stopWatchingRequests(name);
     }
-    writer.updateFinalizers(PROMISES, obj, false);
+    writer.updateFinalizers(WatchedInformers.PROMISES, obj, false);
   }
 
   /** A CRD intake did not install stays; its objects lose Pledge's finalizer. */
@@ -380,29 +295,22 @@ public class KubernetesWatcher {
   }
 
   private boolean promiseBeingDeleted(String promise) {
-    Watched watched = promises;
+    Watched watched = informers.promises();
     GenericKubernetesResource obj =
         watched == null ? null : watched.informer().getStore().getByKey(promise);
     return obj != null && obj.getMetadata().getDeletionTimestamp() != null;
   }
 
-  private void stopWatchingRequests(String promise) {
-    Watched old = requestInformers.remove(promise);
-    if (old != null) {
-      old.informer().stop();
-    }
-  }
-
   /** A Destination or state store: applied like one sent to the API, deleted when it is gone. */
   private void syncPlatform(String kind, String name) {
-    Watched watched = platformInformers.get(kind);
+    Watched watched = informers.platform(kind);
     if (watched == null) {
       throw new RetryLater();
     }
     GenericKubernetesResource obj = watched.informer().getStore().getByKey(name);
     String key = DestinationApplied.key(kind, name);
     if (obj == null || obj.getMetadata().getDeletionTimestamp() != null) {
-      rejections.remove(key);
+      status.accepted(key);
       if (view.destination(key).isPresent()) {
         withContext(key, () -> deletePlatformObject(kind, name));
       }
@@ -427,7 +335,7 @@ public class KubernetesWatcher {
     String[] nsName = cacheKey.split("/", 2);
     ResourceKey key = new ResourceKey(nsName[0], promise, nsName[1]);
     if (obj == null || obj.getMetadata().getDeletionTimestamp() != null) {
-      rejections.remove(key.toString());
+      status.accepted(key.toString());
       if (view.exists(key) && !view.request(key).map(RequestState::deleted).orElse(true)) {
         withContext(key.toString(), () -> deleteRequest(key));
       }
@@ -456,7 +364,7 @@ public class KubernetesWatcher {
 
   /** Adds or removes Pledge's finalizer on a request object of {@code promise}. */
   private void updateRequestFinalizers(String promise, GenericKubernetesResource obj, boolean add) {
-    Watched watched = requestInformers.get(promise);
+    Watched watched = informers.requests(promise);
     if (watched == null) {
       throw new RetryLater();
     }
@@ -479,13 +387,13 @@ public class KubernetesWatcher {
     try {
       service.apply(List.of(doc), origin());
       metrics.request(IntakeMetrics.KUBERNETES, 200);
-      rejections.remove(key);
+      status.accepted(key);
       return true;
     } catch (ProblemException e) {
       retryIfUnavailable(e);
       metrics.request(IntakeMetrics.KUBERNETES, e.problem().status());
       LOG.infof("Object %s rejected: %s", key, e.getMessage());
-      rejections.put(key, EventCodec.JSON.valueToTree(e.problem()));
+      status.rejected(key, EventCodec.JSON.valueToTree(e.problem()));
       return false;
     } finally {
       MDC.remove("key");
@@ -520,169 +428,16 @@ public class KubernetesWatcher {
             .withPlural(api.plural())
             .withNamespaced(!api.clusterScoped())
             .build();
-    Watched current = requestInformers.get(promise.name());
-    if (current != null && sameApi(current.context(), context)) {
+    if (informers.watchingRequests(promise.name(), context)) {
       return;
     }
     if (config.kubernetes().installCrds()) {
       writer.installCrd(promise.document().path("spec").path("api"));
     }
-    if (current != null) {
-      current.informer().stop();
-    }
-    SharedIndexInformer<GenericKubernetesResource> informer =
-        client
-            .genericKubernetesResources(context)
-            .inAnyNamespace()
-            .inform(handler(promise.name()), 0);
-    requestInformers.put(promise.name(), new Watched(promise.name(), context, informer));
+    informers.watchRequests(client, promise.name(), context, handler(promise.name()));
     LOG.infof(
         "Kubernetes mode: watching %s.%s/%s of Promise %s",
         api.plural(), api.group(), version.get().name(), promise.name());
-  }
-
-  private static boolean sameApi(ResourceDefinitionContext a, ResourceDefinitionContext b) {
-    return a.getGroup().equals(b.getGroup())
-        && a.getVersion().equals(b.getVersion())
-        && a.getPlural().equals(b.getPlural())
-        && a.isNamespaceScoped() == b.isNamespaceScoped();
-  }
-
-  // ---- status out ----
-
-  private void writeStatus(String key) {
-    if (!config.kubernetes().writeStatus()) {
-      return;
-    }
-    if (!readiness.ready()) {
-      throw new RetryLater(); // a half-replayed view would write a status from the past
-    }
-    if (!ResourceKey.isResourceKey(key)) {
-      int slash = key.indexOf('/');
-      writePlatformStatus(
-          slash < 0 ? DestinationApplied.DESTINATION : key.substring(0, slash),
-          key.substring(slash + 1));
-      if (slash >= 0) {
-        return; // a state store
-      }
-    }
-    Watched watched;
-    String cacheKey;
-    JsonNode desired;
-    if (ResourceKey.isResourceKey(key)) {
-      ResourceKey resource = ResourceKey.parse(key);
-      watched = requestInformers.get(resource.promise());
-      cacheKey = KubernetesObjects.cacheKey(resource.namespace(), resource.name());
-      Optional<RequestState> request = view.request(resource).filter(r -> view.exists(resource));
-      desired =
-          request
-              .map(r -> StatusRenderer.resource(r, view.status(key).orElse(null)).get("status"))
-              .orElse(null);
-    } else {
-      watched = promises;
-      cacheKey = key;
-      desired =
-          view.promise(key)
-              .map(
-                  p ->
-                      StatusRenderer.promise(
-                              p, view.status(key).orElse(null), PromiseRequirements.of(p, view))
-                          .get("status"))
-              .orElse(null);
-    }
-    if (watched == null) {
-      return;
-    }
-    GenericKubernetesResource obj = watched.informer().getStore().getByKey(cacheKey);
-    if (obj == null || obj.getMetadata().getDeletionTimestamp() != null) {
-      return;
-    }
-    JsonNode rejection = rejections.get(key);
-    if (rejection != null) {
-      ObjectNode withRejection =
-          desired == null ? EventCodec.JSON.createObjectNode() : (ObjectNode) desired.deepCopy();
-      withRejection.put("message", "Rejected: " + rejection.path("detail").asText());
-      withRejection.withObjectProperty("pledge").set("rejection", rejection);
-      desired = withRejection;
-    }
-    if (desired == null) {
-      return;
-    }
-    updateStatus(key, watched, obj, desired);
-  }
-
-  /**
-   * A Destination's or state store's Ready condition, as state-writer last found it; when Pledge
-   * refused the object, a Ready condition that says why.
-   */
-  private void writePlatformStatus(String kind, String name) {
-    Watched watched = platformInformers.get(kind);
-    GenericKubernetesResource obj =
-        watched == null ? null : watched.informer().getStore().getByKey(name);
-    if (obj == null || obj.getMetadata().getDeletionTimestamp() != null) {
-      return;
-    }
-    String key = DestinationApplied.key(kind, name);
-    JsonNode rejection = rejections.get(key);
-    Optional<DestinationReadiness> readiness =
-        rejection == null
-            ? view.readiness(key)
-            : Optional.of(
-                new DestinationReadiness(
-                    kind,
-                    name,
-                    obj.getMetadata().getGeneration() == null
-                        ? 0
-                        : obj.getMetadata().getGeneration(),
-                    false,
-                    "Rejected",
-                    KubernetesObjects.rejectionMessage(rejection),
-                    rejectedSince(obj)));
-    if (readiness.isPresent()) {
-      updateStatus(key, watched, obj, ReadinessStatus.status(readiness.get()));
-    }
-  }
-
-  /**
-   * When the object's Ready condition turned False, so that writing the same rejection again
-   * changes nothing (no write churn); now when it was not False before.
-   */
-  private static Instant rejectedSince(GenericKubernetesResource obj) {
-    JsonNode conditions =
-        EventCodec.JSON.valueToTree(obj.getAdditionalProperties().get("status")).path("conditions");
-    for (JsonNode c : conditions) {
-      if ("Ready".equals(c.path("type").asText()) && "False".equals(c.path("status").asText())) {
-        try {
-          return Instant.parse(c.path("lastTransitionTime").asText());
-        } catch (java.time.format.DateTimeParseException e) {
-          break;
-        }
-      }
-    }
-    return Instant.now();
-  }
-
-  /** Writes {@code desired} into the object's status subresource unless it already shows it. */
-  private void updateStatus(
-      String key, Watched watched, GenericKubernetesResource obj, JsonNode desired) {
-    JsonNode current = EventCodec.JSON.valueToTree(obj.getAdditionalProperties().get("status"));
-    if (KubernetesObjects.sameStatus(current, desired)) {
-      return;
-    }
-    if (writer.updateStatus(watched.context(), obj, desired)) {
-      statusWrites.incrementAndGet();
-      LOG.debugf("Wrote the status of %s: %s", key, desired.path("message").asText());
-    }
-  }
-
-  private static ResourceDefinitionContext platformKind(String kind, String plural) {
-    return new ResourceDefinitionContext.Builder()
-        .withGroup("platform.kratix.io")
-        .withVersion("v1alpha1")
-        .withKind(kind)
-        .withPlural(plural)
-        .withNamespaced(false)
-        .build();
   }
 
   private static void withContext(String key, Runnable work) {
@@ -691,13 +446,6 @@ public class KubernetesWatcher {
       work.run();
     } finally {
       MDC.remove("key");
-    }
-  }
-
-  /** The service cannot take the change yet; the task is queued again after a delay. */
-  private static final class RetryLater extends RuntimeException {
-    RetryLater() {
-      super(null, null, false, false);
     }
   }
 }

@@ -142,9 +142,9 @@ class KubernetesWatcherTest {
                 IntakeTestSupport.resource("/postgres/promise.yaml"),
                 GenericKubernetesResource.class);
     promise.getMetadata().setNamespace(null); // Promises are cluster-scoped
-    if (client().genericKubernetesResources(KubernetesWatcher.PROMISES).withName("postgresql").get()
+    if (client().genericKubernetesResources(WatchedInformers.PROMISES).withName("postgresql").get()
         == null) {
-      client().genericKubernetesResources(KubernetesWatcher.PROMISES).resource(promise).create();
+      client().genericKubernetesResources(WatchedInformers.PROMISES).resource(promise).create();
     }
     // Pledge installs the request kind's CRD and starts watching it.
     await()
@@ -257,7 +257,7 @@ class KubernetesWatcherTest {
     assertThat(given().get("/api/v1/gitstatestores/" + bad).statusCode()).isEqualTo(404);
 
     client()
-        .genericKubernetesResources(KubernetesWatcher.PLATFORM.get("Destination"))
+        .genericKubernetesResources(WatchedInformers.PLATFORM.get("Destination"))
         .withName(dest)
         .delete();
     await()
@@ -267,7 +267,7 @@ class KubernetesWatcherTest {
 
   private void platformObject(String kind, String name, Map<String, Object> spec) {
     client()
-        .genericKubernetesResources(KubernetesWatcher.PLATFORM.get(kind))
+        .genericKubernetesResources(WatchedInformers.PLATFORM.get(kind))
         .resource(
             new GenericKubernetesResourceBuilder()
                 .withApiVersion("platform.kratix.io/v1alpha1")
@@ -283,7 +283,7 @@ class KubernetesWatcherTest {
   private JsonNode platformStatus(String kind, String name) {
     GenericKubernetesResource obj =
         client()
-            .genericKubernetesResources(KubernetesWatcher.PLATFORM.get(kind))
+            .genericKubernetesResources(WatchedInformers.PLATFORM.get(kind))
             .withName(name)
             .get();
     return EventCodec.JSON.valueToTree(obj.getAdditionalProperties().get("status"));

@@ -99,16 +99,7 @@ class SegmentPlannerTest {
 
   @Test
   void aGroupNoDestinationMatchesWaitsWithoutAWrite() {
-    Work work =
-        resource(
-            "a",
-            "configure",
-            1,
-            group(
-                DOT,
-                List.of(new DestinationSelector(Map.of("env", "prod"), "promise")),
-                "a.yaml",
-                "a"));
+    Work work = selecting("prod");
 
     UpsertPlan plan = planner.planUpsert(upsert(work), segment);
 
@@ -120,16 +111,7 @@ class SegmentPlannerTest {
   @Test
   void aDestinationWhoseStoreIsMissingFailsItsPlacementWithTheReason() {
     destination("worker-2", "env: staging", "missing");
-    Work work =
-        resource(
-            "a",
-            "configure",
-            1,
-            group(
-                DOT,
-                List.of(new DestinationSelector(Map.of("env", "staging"), "promise")),
-                "a.yaml",
-                "a"));
+    Work work = selecting("staging");
 
     UpsertPlan plan = planner.planUpsert(upsert(work), segment);
 
@@ -193,6 +175,12 @@ class SegmentPlannerTest {
     assertThat(segment.stores.get("GitStateStore/default").changes)
         .extracting(FolderChange::path)
         .containsExactly("worker-1/resources/default/postgresql/a");
+  }
+
+  /** A resource Work whose one group asks for Destinations labelled {@code env}. */
+  private static Work selecting(String env) {
+    DestinationSelector selector = new DestinationSelector(Map.of("env", env), "promise");
+    return resource("a", "configure", 1, group(DOT, List.of(selector), "a.yaml", "a"));
   }
 
   private static Command.Upsert upsert(Work work) {
