@@ -1,5 +1,7 @@
 package io.pledge.runner.events;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pledge.contract.ResourceKey;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
@@ -80,54 +82,58 @@ public class RequestConsumer {
       case REQUEST_APPLIED -> {
         RequestApplied r = EventCodec.data(event, RequestApplied.class);
         requireResource(r.key(), r.resource());
-        yield new ResourceJob(
+        yield job(
             r.key(),
             r.generation(),
             r.resource(),
             ResourceJob.Action.CONFIGURE,
-            promises,
-            runner,
             ack,
             event.id(),
-            false,
-            index);
+            false);
       }
       case RECONCILE_REQUESTED -> {
         ReconcileRequested r = EventCodec.data(event, ReconcileRequested.class);
         requireResource(r.key(), r.resource());
-        yield new ResourceJob(
+        yield job(
             r.key(),
             r.generation(),
             r.resource(),
             ResourceJob.Action.CONFIGURE,
-            promises,
-            runner,
             ack,
             event.id(),
-            true,
-            index);
+            true);
       }
       case REQUEST_DELETED -> {
         RequestDeleted r = EventCodec.data(event, RequestDeleted.class);
         if (r.key() == null) {
           throw new MalformedEventException("a delete request without a key");
         }
-        yield new ResourceJob(
+        yield job(
             r.key(),
             r.generation(),
             r.resource(),
             ResourceJob.Action.DELETE,
-            promises,
-            runner,
             ack,
             event.id(),
-            false,
-            index);
+            false);
       }
       default ->
           throw new MalformedEventException(
               event.type() + " does not belong on the requests topic");
     };
+  }
+
+  /** A job run with this consumer's Promises, runner and index. */
+  private ResourceJob job(
+      ResourceKey key,
+      long generation,
+      JsonNode resource,
+      ResourceJob.Action action,
+      Runnable ack,
+      String trigger,
+      boolean rerun) {
+    return new ResourceJob(
+        key, generation, resource, action, promises, runner, ack, trigger, rerun, index);
   }
 
   private static void requireResource(Object key, Object resource) {
