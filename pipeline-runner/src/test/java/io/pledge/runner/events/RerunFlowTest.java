@@ -11,9 +11,8 @@ import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.pipeline.WorkflowCompleted;
-import io.pledge.contract.promise.PromiseApplied;
 import io.pledge.contract.request.ReconcileRequested;
-import io.pledge.contract.request.RequestApplied;
+import io.pledge.runner.PlaysIntake;
 import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.Test;
 class RerunFlowTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final EventCodec INTAKE = new EventCodec("/pledge/request-intake");
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
@@ -93,29 +91,17 @@ class RerunFlowTest {
   void aChangedPromiseReRunsItsResourcesOnceEachAndDuplicatesAreSkipped() {
     String name = "cache";
     ResourceKey key = new ResourceKey("team-r", name, "c1");
-    probe.publish(
-        Topics.PROMISES,
-        INTAKE.event(
-            EventType.PROMISE_APPLIED,
-            name,
-            new PromiseApplied(name, 1, promise(name, 1, "silver"))));
+    PlaysIntake intake = new PlaysIntake(probe);
+    intake.promise(name, 1, promise(name, 1, "silver"));
     JsonNode resource =
         KratixDocuments.readAll(
                 "apiVersion: test.pledge.io/v1\nkind: Cache\n"
                     + "metadata: {name: c1, namespace: team-r, generation: 1}\nspec: {size: small}\n")
             .get(0);
-    probe.publish(
-        Topics.REQUESTS,
-        INTAKE.event(
-            EventType.REQUEST_APPLIED, key.toString(), new RequestApplied(key, 1, "h", resource)));
+    intake.request(key, 1, "h", resource);
     await().atMost(WAIT).until(() -> completed(key).size() == 1);
 
-    probe.publish(
-        Topics.PROMISES,
-        INTAKE.event(
-            EventType.PROMISE_APPLIED,
-            name,
-            new PromiseApplied(name, 2, promise(name, 2, "gold"))));
+    intake.promise(name, 2, promise(name, 2, "gold"));
 
     CloudEvent rerun =
         probe.await(
@@ -134,7 +120,7 @@ class RerunFlowTest {
     probe.publish(Topics.REQUESTS, rerun);
     probe.publish(
         Topics.REQUESTS,
-        INTAKE.event(
+        PlaysIntake.event(
             EventType.RECONCILE_REQUESTED,
             key.toString(),
             new ReconcileRequested(key, 1, "manual", resource)));

@@ -10,8 +10,7 @@ import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.pipeline.PipelineFailed;
-import io.pledge.contract.promise.PromiseApplied;
-import io.pledge.contract.request.RequestApplied;
+import io.pledge.runner.PlaysIntake;
 import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.Test;
 class RetryFlowTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final EventCodec INTAKE = new EventCodec("/pledge/request-intake");
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
@@ -96,9 +94,8 @@ class RetryFlowTest {
   @Test
   void retryAfterZeroRunsAgainNoSoonerThanTheMinimumAndStopsAtTheDefaultLimit() {
     String name = "poller";
-    probe.publish(
-        Topics.PROMISES,
-        INTAKE.event(EventType.PROMISE_APPLIED, name, new PromiseApplied(name, 1, promise(name))));
+    PlaysIntake intake = new PlaysIntake(probe);
+    intake.promise(name, 1, promise(name));
     probe.await(EventType.WORKFLOW_COMPLETED.type(), name, WAIT);
     ResourceKey key = ResourceKey.parse("team-r/poller/eager");
     JsonNode resource =
@@ -106,12 +103,7 @@ class RetryFlowTest {
                 "apiVersion: test.pledge.io/v1\nkind: Waiter\n"
                     + "metadata: {name: eager, namespace: team-r, generation: 1}\nspec: {}\n")
             .get(0);
-    probe.publish(
-        Topics.REQUESTS,
-        INTAKE.event(
-            EventType.REQUEST_APPLIED,
-            key.toString(),
-            new RequestApplied(key, 1, "hash-eager", resource)));
+    intake.request(key, 1, "hash-eager", resource);
 
     // Stop at the limit, or as soon as a hot loop has run the pipeline more often than allowed.
     await()

@@ -14,11 +14,10 @@ import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.pipeline.PipelineLog;
 import io.pledge.contract.pipeline.PipelineSucceeded;
 import io.pledge.contract.pipeline.WorkflowCompleted;
-import io.pledge.contract.promise.PromiseApplied;
-import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.request.RequestDeleted;
 import io.pledge.contract.work.Work;
 import io.pledge.contract.work.WorkWithdrawn;
+import io.pledge.runner.PlaysIntake;
 import io.pledge.testkit.kafka.EmbeddedKafka;
 import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
@@ -44,7 +43,6 @@ import org.junit.jupiter.api.Test;
 class RunnerFlowTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final EventCodec INTAKE = new EventCodec("/pledge/request-intake");
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
@@ -123,18 +121,11 @@ class RunnerFlowTest {
   }
 
   private void publishPromise(String name) {
-    probe.publish(
-        Topics.PROMISES,
-        INTAKE.event(EventType.PROMISE_APPLIED, name, new PromiseApplied(name, 1, promise(name))));
+    new PlaysIntake(probe).promise(name, 1, promise(name));
   }
 
   private void publishRequest(ResourceKey key, long generation, String size) {
-    probe.publish(
-        Topics.REQUESTS,
-        INTAKE.event(
-            EventType.REQUEST_APPLIED,
-            key.toString(),
-            new RequestApplied(key, generation, "hash-" + size, resource(key, size))));
+    new PlaysIntake(probe).request(key, generation, "hash-" + size, resource(key, size));
   }
 
   private CloudEvent awaitEvent(EventType type, String subject) {
@@ -258,7 +249,7 @@ class RunnerFlowTest {
     ResourceKey key = ResourceKey.parse("team-c/cache/sessions");
     probe.publish(
         Topics.REQUESTS,
-        INTAKE.event(
+        PlaysIntake.event(
             EventType.REQUEST_DELETED,
             key.toString(),
             new RequestDeleted(key, 2, resource(key, "small"))));

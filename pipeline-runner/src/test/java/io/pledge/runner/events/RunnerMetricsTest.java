@@ -8,11 +8,9 @@ import static org.hamcrest.Matchers.not;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.ResourceKey;
 import io.pledge.contract.Topics;
-import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
-import io.pledge.contract.promise.PromiseApplied;
-import io.pledge.contract.request.RequestApplied;
+import io.pledge.runner.PlaysIntake;
 import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.pledge.testkit.metrics.PrometheusScrape;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.Test;
 class RunnerMetricsTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final EventCodec INTAKE = new EventCodec("/pledge/request-intake");
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
   String bootstrap;
@@ -53,16 +50,9 @@ class RunnerMetricsTest {
   void timesPipelinesAndStagesByPromisePipelineAndOutcome() {
     String promise = "metered";
     ResourceKey key = new ResourceKey("default", promise, "db");
-    probe.publish(
-        Topics.PROMISES,
-        INTAKE.event(
-            EventType.PROMISE_APPLIED, promise, new PromiseApplied(promise, 1, promise(promise))));
-    probe.publish(
-        Topics.REQUESTS,
-        INTAKE.event(
-            EventType.REQUEST_APPLIED,
-            key.toString(),
-            new RequestApplied(key, 1, "hash", resource(key))));
+    PlaysIntake intake = new PlaysIntake(probe);
+    intake.promise(promise, 1, promise(promise));
+    intake.request(key, 1, "hash", resource(key));
 
     probe.await(EventType.WORKFLOW_COMPLETED.type(), key.toString(), WAIT);
 

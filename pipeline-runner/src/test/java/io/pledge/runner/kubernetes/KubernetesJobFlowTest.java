@@ -23,9 +23,8 @@ import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.pipeline.PipelineFailed;
 import io.pledge.contract.pipeline.PipelineSucceeded;
-import io.pledge.contract.promise.PromiseApplied;
-import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.work.Work;
+import io.pledge.runner.PlaysIntake;
 import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -69,7 +68,6 @@ class KubernetesJobFlowTest {
   }
 
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final EventCodec INTAKE = new EventCodec("/pledge/request-intake");
   private static final String PROMISE = "k8sdb";
 
   @Inject KubernetesClient client;
@@ -119,9 +117,7 @@ class KubernetesJobFlowTest {
                             jobOptions: {backoffLimit: 2}
                 """)
             .get(0);
-    probe.publish(
-        Topics.PROMISES,
-        INTAKE.event(EventType.PROMISE_APPLIED, PROMISE, new PromiseApplied(PROMISE, 1, promise)));
+    new PlaysIntake(probe).promise(PROMISE, 1, promise);
   }
 
   @AfterEach
@@ -140,12 +136,7 @@ class KubernetesJobFlowTest {
                 """
                     .formatted(key.name(), key.namespace()))
             .get(0);
-    probe.publish(
-        Topics.REQUESTS,
-        INTAKE.event(
-            EventType.REQUEST_APPLIED,
-            key.toString(),
-            new RequestApplied(key, 1, "hash", resource)));
+    new PlaysIntake(probe).request(key, 1, "hash", resource);
   }
 
   private Job awaitJob(ResourceKey key) {

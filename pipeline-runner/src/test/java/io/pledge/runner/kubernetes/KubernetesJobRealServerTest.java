@@ -13,9 +13,8 @@ import io.pledge.contract.event.EventType;
 import io.pledge.contract.kratix.KratixDocuments;
 import io.pledge.contract.pipeline.PipelineFailed;
 import io.pledge.contract.pipeline.PipelineSucceeded;
-import io.pledge.contract.promise.PromiseApplied;
-import io.pledge.contract.request.RequestApplied;
 import io.pledge.contract.work.Work;
+import io.pledge.runner.PlaysIntake;
 import io.pledge.testkit.kafka.EventProbe;
 import io.pledge.testkit.kafka.KafkaBrokerResource;
 import io.pledge.testkit.kubernetes.TestCluster;
@@ -63,7 +62,6 @@ class KubernetesJobRealServerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final EventCodec INTAKE = new EventCodec("/pledge/request-intake");
   private static final String PROMISE = "realdb";
 
   @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -104,9 +102,7 @@ class KubernetesJobRealServerTest {
                                 env: [{name: SIZE, value: large}]
                 """)
             .get(0);
-    probe.publish(
-        Topics.PROMISES,
-        INTAKE.event(EventType.PROMISE_APPLIED, PROMISE, new PromiseApplied(PROMISE, 1, promise)));
+    new PlaysIntake(probe).promise(PROMISE, 1, promise);
   }
 
   @AfterEach
@@ -216,12 +212,7 @@ class KubernetesJobRealServerTest {
                 """
                     .formatted(key.name(), key.namespace()))
             .get(0);
-    probe.publish(
-        Topics.REQUESTS,
-        INTAKE.event(
-            EventType.REQUEST_APPLIED,
-            key.toString(),
-            new RequestApplied(key, 1, "hash", resource)));
+    new PlaysIntake(probe).request(key, 1, "hash", resource);
   }
 
   private JsonNode awaitJob(ResourceKey key) {
