@@ -1,5 +1,6 @@
 package io.pledge.notifier;
 
+import io.pledge.notifier.config.NotifierConfig;
 import io.pledge.testkit.layering.ServiceLayering;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.pledge.intake;
 
+import io.pledge.intake.config.IntakeConfig;
 import io.pledge.testkit.layering.ServiceLayering;
 import java.util.List;
 

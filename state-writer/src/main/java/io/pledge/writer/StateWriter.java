@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.pledge.kafka.health.VitalThreads;
 import io.pledge.writer.batch.CommitBatcher;
+import io.pledge.writer.config.WriterConfig;
 import io.pledge.writer.destination.DestinationTable;
 import io.pledge.writer.git.GitStateStores;
 import io.pledge.writer.kafka.KafkaClients;

@@ -1,6 +1,7 @@
 package io.pledge.writer;
 
 import io.pledge.testkit.layering.ServiceLayering;
+import io.pledge.writer.config.WriterConfig;
 import java.util.List;
 
 /** The layering rules of STYLE.md for the state writer. */

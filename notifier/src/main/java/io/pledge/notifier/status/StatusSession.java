@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.kafka.deadletter.DeadLetterHeaders;
-import io.pledge.notifier.NotifierConfig;
+import io.pledge.notifier.config.NotifierConfig;
 import io.pledge.notifier.delivery.Delivery;
 import io.pledge.notifier.delivery.NotificationDispatcher;
 import io.pledge.notifier.delivery.Outcome;

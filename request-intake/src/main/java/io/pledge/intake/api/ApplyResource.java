@@ -1,12 +1,12 @@
 package io.pledge.intake.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.apply.AppliedObject;
 import io.pledge.intake.apply.ApplyService;
 import io.pledge.intake.apply.DocumentReader;
 import io.pledge.intake.apply.Origin;
 import io.pledge.intake.auth.CurrentCaller;
+import io.pledge.intake.config.IntakeConfig;
 import io.pledge.intake.dryrun.DryRunResult;
 import io.pledge.intake.dryrun.DryRunService;
 import jakarta.ws.rs.Consumes;

@@ -2,8 +2,8 @@ package io.pledge.intake.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pledge.contract.Topics;
-import io.pledge.intake.IntakeConfig;
 import io.pledge.intake.asyncapi.AsyncApiDocument;
+import io.pledge.intake.config.IntakeConfig;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

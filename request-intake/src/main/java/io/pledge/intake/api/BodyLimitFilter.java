@@ -1,6 +1,6 @@
 package io.pledge.intake.api;
 
-import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.config.IntakeConfig;
 import io.pledge.intake.problem.ProblemException;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;

@@ -1,6 +1,6 @@
 package io.pledge.intake.api;
 
-import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.config.IntakeConfig;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

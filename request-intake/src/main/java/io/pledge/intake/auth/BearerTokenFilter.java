@@ -1,8 +1,8 @@
 package io.pledge.intake.auth;
 
-import io.pledge.intake.IntakeConfig;
-import io.pledge.intake.IntakeConfig.Auth.Mode;
 import io.pledge.intake.asyncapi.AsyncApiDocument;
+import io.pledge.intake.config.IntakeConfig;
+import io.pledge.intake.config.IntakeConfig.Auth.Mode;
 import io.pledge.intake.problem.ProblemException;
 import io.quarkus.arc.ClientProxy;
 import io.smallrye.mutiny.Uni;

@@ -1,7 +1,7 @@
 package io.pledge.intake.auth;
 
-import io.pledge.intake.IntakeConfig;
-import io.pledge.intake.IntakeConfig.Auth.Mode;
+import io.pledge.intake.config.IntakeConfig;
+import io.pledge.intake.config.IntakeConfig.Auth.Mode;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

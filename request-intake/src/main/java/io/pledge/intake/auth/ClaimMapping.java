@@ -1,7 +1,7 @@
 package io.pledge.intake.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.config.IntakeConfig;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;

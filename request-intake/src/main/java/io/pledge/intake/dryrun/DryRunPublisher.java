@@ -4,7 +4,7 @@ import io.pledge.contract.dryrun.DryRunRequested;
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
-import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.config.IntakeConfig;
 import io.pledge.intake.problem.ProblemException;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;

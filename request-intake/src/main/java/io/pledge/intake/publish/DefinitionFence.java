@@ -2,7 +2,7 @@ package io.pledge.intake.publish;
 
 import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
-import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.config.IntakeConfig;
 import io.pledge.intake.kafka.KafkaClientProperties;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.view.IntakeView;

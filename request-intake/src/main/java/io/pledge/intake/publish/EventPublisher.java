@@ -5,7 +5,7 @@ import io.pledge.contract.event.CloudEvent;
 import io.pledge.contract.event.EventCodec;
 import io.pledge.contract.event.EventType;
 import io.pledge.contract.request.RequestRejected;
-import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.config.IntakeConfig;
 import io.pledge.intake.problem.ProblemException;
 import io.pledge.intake.telemetry.IntakeMetrics;
 import io.pledge.intake.view.IntakeView;

@@ -1,6 +1,6 @@
 package io.pledge.intake.resources;
 
-import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.config.IntakeConfig;
 import io.pledge.intake.kafka.KafkaClientProperties;
 import io.pledge.intake.view.FoldProgress;
 import io.pledge.kafka.streams.StreamsRunner;

@@ -1,6 +1,6 @@
 package io.pledge.intake.view;
 
-import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.config.IntakeConfig;
 import io.pledge.intake.kafka.KafkaClientProperties;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

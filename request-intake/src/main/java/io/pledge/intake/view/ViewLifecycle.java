@@ -1,6 +1,6 @@
 package io.pledge.intake.view;
 
-import io.pledge.intake.IntakeConfig;
+import io.pledge.intake.config.IntakeConfig;
 import io.pledge.intake.kafka.KafkaClientProperties;
 import io.pledge.intake.kafka.TopicReplayer;
 import io.pledge.intake.logs.LogReplaySink;

@@ -1,7 +1,7 @@
 package io.pledge.writer.health;
 
 import io.pledge.writer.StateWriter;
-import io.pledge.writer.WriterConfig;
+import io.pledge.writer.config.WriterConfig;
 import io.pledge.writer.destination.DestinationTable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

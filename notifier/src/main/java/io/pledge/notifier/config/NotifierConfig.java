@@ -1,4 +1,4 @@
-package io.pledge.notifier;
+package io.pledge.notifier.config;
 
 import io.pledge.contract.Topics;
 import io.pledge.notifier.lifecycle.Lifecycle;

@@ -1,4 +1,4 @@
-package io.pledge.intake;
+package io.pledge.intake.config;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;

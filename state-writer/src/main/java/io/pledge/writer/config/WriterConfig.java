@@ -1,4 +1,4 @@
-package io.pledge.writer;
+package io.pledge.writer.config;
 
 import io.pledge.writer.git.GitStateStores;
 import io.smallrye.config.ConfigMapping;
