@@ -3,6 +3,7 @@ package io.pledge.intake.publish;
 import static io.pledge.intake.IntakeTestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,8 +79,7 @@ class DefinitionFenceTest {
       assertThatThrownBy(other::commitTransaction).isInstanceOf(KafkaException.class);
     }
 
-    List<PromiseApplied> committed = committedPromises(name);
-    assertThat(committed).extracting(PromiseApplied::generation).containsExactly(1L, 2L);
+    List<PromiseApplied> committed = awaitCommitted(name, List.of(1L, 2L));
     assertThat(
             committed
                 .get(1)
@@ -122,9 +122,24 @@ class DefinitionFenceTest {
         .allMatch(r -> r.equals("503 " + KEPT_MOVING), "only refused for a fence that kept moving");
     assertThat(generations)
         .containsExactlyElementsOf(LongStream.rangeClosed(1, generations.size()).boxed().toList());
-    assertThat(committedPromises(name))
-        .extracting(PromiseApplied::generation)
-        .containsExactlyElementsOf(generations);
+    awaitCommitted(name, generations);
+  }
+
+  /**
+   * The Promise's committed records once their generations are {@code generations}. A commit
+   * returns before the broker has written its markers, and until then a read_committed reader's end
+   * (the last stable offset) stops short of the records.
+   */
+  private static List<PromiseApplied> awaitCommitted(String name, List<Long> generations) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () ->
+                assertThat(committedPromises(name))
+                    .extracting(PromiseApplied::generation)
+                    .containsExactlyElementsOf(generations));
+    return committedPromises(name);
   }
 
   private static final String KEPT_MOVING =
