@@ -1,7 +1,6 @@
 package io.pledge.runner.outcome;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pledge.contract.kratix.KratixDocuments;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -41,15 +40,7 @@ public record WorkflowControl(
    * @throws PipelineFailure when the file is not a map or {@code retryAfter} is not a duration
    */
   public static WorkflowControl parse(String text) throws PipelineFailure {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    List<JsonNode> docs;
-    try {
-      docs = KratixDocuments.readAll(text);
-    } catch (IllegalArgumentException e) {
-      throw new PipelineFailure("invalid " + FILE + ": " + e.getMessage());
-    }
+    List<JsonNode> docs = MetadataDocuments.read(text, FILE);
     if (docs.isEmpty()) {
       return null;
     }

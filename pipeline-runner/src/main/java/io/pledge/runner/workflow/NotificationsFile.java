@@ -3,6 +3,7 @@ package io.pledge.runner.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.runner.outcome.MetadataDocuments;
 import io.pledge.runner.outcome.PipelineFailure;
 import java.util.List;
 import java.util.Set;
@@ -21,15 +22,7 @@ final class NotificationsFile {
 
   /** The requested notifications, or null when the file is absent or empty. */
   static ArrayNode parse(String text) throws PipelineFailure {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    List<JsonNode> docs;
-    try {
-      docs = KratixDocuments.readAll(text);
-    } catch (IllegalArgumentException e) {
-      throw new PipelineFailure("invalid " + FILE + ": " + e.getMessage());
-    }
+    List<JsonNode> docs = MetadataDocuments.read(text, FILE);
     if (docs.isEmpty()) {
       return null;
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pledge.contract.kratix.KratixDocuments;
+import io.pledge.runner.outcome.MetadataDocuments;
 import io.pledge.runner.outcome.PipelineFailure;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,15 +30,7 @@ public final class StatusMerge {
    * @throws PipelineFailure when it is not a map or sets {@code kratix}
    */
   public static ObjectNode parse(String text) throws PipelineFailure {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    List<JsonNode> docs;
-    try {
-      docs = KratixDocuments.readAll(text);
-    } catch (IllegalArgumentException e) {
-      throw new PipelineFailure("invalid " + FILE + ": " + e.getMessage());
-    }
+    List<JsonNode> docs = MetadataDocuments.read(text, FILE);
     if (docs.isEmpty()) {
       return null;
     }
